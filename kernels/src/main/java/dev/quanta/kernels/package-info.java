@@ -1,0 +1,1 @@
+package dev.quanta.kernels;
