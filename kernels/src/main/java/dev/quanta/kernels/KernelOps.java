@@ -1,0 +1,129 @@
+package dev.quanta.kernels;
+
+import dev.quanta.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The compute kernels a transformer forward pass needs, behind one narrow boundary.
+ *
+ * <p>Conventions for every method:
+ * <ul>
+ *   <li>All tensors are {@link MemorySegment}s; activations are little-endian {@code f32}, row-major, and
+ *       must be <b>native</b> (off-heap) segments for the native implementation (zero-copy). Weights are
+ *       slices of the memory-mapped GGUF file in their on-disk layout (see {@link GgmlType}).</li>
+ *   <li>Shapes are written {@code [outer][inner]}; "f32 [n][d]" means {@code n * d * 4} bytes with element
+ *       {@code (i, j)} at byte offset {@code (i * d + j) * 4}. A segment may be larger than its shape; it is
+ *       never read or written past it. A segment that is too small is an {@link IllegalArgumentException}.</li>
+ *   <li>An instance is used by one caller thread at a time (the engine's step loop); it parallelises
+ *       internally over its own fixed pool of {@link #threads()} threads. Calls allocate nothing in steady
+ *       state: scratch buffers are owned by the instance and only grow.</li>
+ *   <li>Output segments must not overlap inputs unless a method says "in place".</li>
+ * </ul>
+ *
+ * <p>Implementations: {@link JavaKernelOps} (plain scalar Java, the reference and the fallback) and
+ * {@link NativeKernelOps} (the C library through FFM, SIMD chosen by CPUID). Obtain one through
+ * {@link Kernels#create(KernelConfig)}, which logs the choice once.
+ */
+public interface KernelOps extends AutoCloseable {
+
+    /** Human-readable implementation, instruction set and thread count, e.g. {@code "native avx2, 2 threads"}. */
+    String description();
+
+    /** Number of threads (including the caller) the kernels split work over; at least 1. */
+    int threads();
+
+    /**
+     * Matrix times many tokens: {@code out[t][r] = sum_c W[r][c] * x[t][c]} for {@code t < numTokens},
+     * {@code r < rows}.
+     *
+     * <p>The activations are first quantized to the weight type's activation format as llama.cpp pairs them
+     * (Q8_0 for Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, Q8_K for the K-quants); F32, F16 and BF16 weights are
+     * multiplied with the f32 activations directly (NOTE: not rounded to f16 as ggml does — same bandwidth, a
+     * little more accuracy). Rows are split over the pool; every weight block is read from memory once for all
+     * tokens.
+     *
+     * @param wType     weight type; one of F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K … Q6_K
+     * @param w         weights {@code [rows][cols]} of {@code wType}, rows contiguous, each row
+     *                  {@code wType.byteSize(cols)} bytes
+     * @param rows      output features (rows of W), &gt; 0
+     * @param cols      input features, a multiple of {@code wType.blockSize()} (256 for K-quants)
+     * @param x         activations f32 {@code [numTokens][cols]}
+     * @param out       result f32 {@code [numTokens][rows]}
+     * @param numTokens tokens in the batch, &gt; 0
+     */
+    void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out, int numTokens);
+
+    /**
+     * RMSNorm per token: {@code out[t][i] = x[t][i] / sqrt(mean_i(x[t][i]^2) + eps) * weight[i]}.
+     *
+     * @param out    f32 {@code [numTokens][dim]}; may be the same segment as {@code x} (in place)
+     * @param x      f32 {@code [numTokens][dim]}
+     * @param weight f32 {@code [dim]}
+     * @param eps    added to the mean square, e.g. 1e-5
+     */
+    void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps);
+
+    /**
+     * Rotary position embedding, in place. For each token t, head h and pair index {@code i < ropeDim / 2}
+     * the angle is {@code positions[t] * invFreq[i]} (radians) and the pair {@code (a, b)} becomes
+     * {@code (a cos - b sin, a sin + b cos)}. Dimensions {@code >= ropeDim} of each head are left alone.
+     *
+     * @param x         f32 {@code [numTokens][numHeads][headDim]}, rotated in place
+     * @param positions i32 {@code [numTokens]}, absolute position of each token (&gt;= 0)
+     * @param headDim   elements per head
+     * @param ropeDim   rotated elements per head, even, {@code <= headDim}
+     * @param invFreq   f32 {@code [ropeDim / 2]}, inverse frequencies already including any RoPE scaling
+     * @param neox      false: pairs {@code (2i, 2i+1)} (Llama / "normal"); true: pairs {@code (i, i + ropeDim/2)}
+     *                  (NeoX / Qwen2 order)
+     */
+    void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
+            MemorySegment invFreq, boolean neox);
+
+    /**
+     * SwiGLU gate, in place: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 + e^-g)}.
+     *
+     * @param gate f32 {@code [n]}, overwritten with the result
+     * @param up   f32 {@code [n]}
+     */
+    void siluMul(MemorySegment gate, MemorySegment up, long n);
+
+    /**
+     * Numerically stable softmax in place: {@code x[i] = e^(x[i] - max) / sum_j e^(x[j] - max)}.
+     *
+     * @param x f32 {@code [n]}, n &gt; 0
+     */
+    void softmax(MemorySegment x, int n);
+
+    /**
+     * Causal attention of {@code numQueries} query tokens against a paged KV cache (one layer).
+     *
+     * <p>For query t and head h (kv head {@code g = h / (numHeads / numKvHeads)}), with
+     * {@code n = seqLens[t]} cached positions {@code p = 0 .. n-1}, position p living in block
+     * {@code blockTables[t][p / blockSize]} at slot {@code p % blockSize}:
+     * {@code out[t][h] = sum_p softmax_p(scale * q[t][h] . K[p][g]) * V[p][g]}.
+     * Parallel over (query, head).
+     *
+     * @param out             f32 {@code [numQueries][numHeads][headDim]}
+     * @param q               f32 {@code [numQueries][numHeads][headDim]}
+     * @param numHeads        query heads, a multiple of {@code numKvHeads}
+     * @param numKvHeads      key/value heads (GQA)
+     * @param headDim         elements per head
+     * @param keyCache        keys {@code [numBlocks][blockSize][numKvHeads][headDim]} of {@code kvType}
+     * @param valueCache      values, same shape and type as {@code keyCache}
+     * @param kvType          F16 or F32
+     * @param blockSize       positions per cache block (e.g. 16)
+     * @param blockTables     i32 {@code [numQueries][maxBlocksPerSeq]}: row t lists, in order, the cache block
+     *                        ids holding query t's sequence
+     * @param maxBlocksPerSeq row length of {@code blockTables}
+     * @param seqLens         i32 {@code [numQueries]}: positions query t attends to (its own position + 1,
+     *                        already written to the cache), {@code 1 <= seqLens[t] <= maxBlocksPerSeq * blockSize}
+     * @param scale           score scale, usually {@code 1 / sqrt(headDim)}
+     */
+    void attention(MemorySegment out, MemorySegment q, int numQueries, int numHeads, int numKvHeads, int headDim,
+            MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
+            MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale);
+
+    /** Stops the worker threads and frees scratch memory. Idempotent. */
+    @Override
+    void close();
+}
