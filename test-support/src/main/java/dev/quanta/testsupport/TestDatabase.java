@@ -29,6 +29,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * </ol>
  *
  * Never H2 or another stand-in: the schema, SQL and locking under test are PostgreSQL's.
+ *
+ * <p>{@code QUANTA_TEST_DATABASE=embedded} skips the first two, e.g. to check on a machine with a
+ * local server that the suite also passes without one.
  */
 public final class TestDatabase {
 
@@ -66,6 +69,9 @@ public final class TestDatabase {
     }
 
     private static Coordinates start() {
+        if ("embedded".equalsIgnoreCase(System.getenv("QUANTA_TEST_DATABASE"))) {
+            return startEmbedded();
+        }
         if (dockerAnswers()) {
             return startContainer();
         }

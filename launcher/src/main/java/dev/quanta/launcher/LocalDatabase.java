@@ -1,0 +1,82 @@
+package dev.quanta.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/**
+ * The platform's PostgreSQL: the external one named by {@code DATABASE_URL} (a JDBC URL, with
+ * {@code DATABASE_USER} / {@code DATABASE_PASSWORD}), or else an embedded one whose data directory
+ * persists under the launcher's state directory, so profiles survive a restart.
+ */
+final class LocalDatabase implements AutoCloseable {
+
+    private final String jdbcUrl;
+    private final String user;
+    private final String password;
+    private final EmbeddedPostgres embedded; // null when external
+
+    private LocalDatabase(String jdbcUrl, String user, String password, EmbeddedPostgres embedded) {
+        this.jdbcUrl = jdbcUrl;
+        this.user = user;
+        this.password = password;
+        this.embedded = embedded;
+    }
+
+    static LocalDatabase external(String jdbcUrl, String user, String password) throws SQLException {
+        try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
+            return new LocalDatabase(jdbcUrl, user, password, null);
+        } catch (SQLException e) {
+            throw new SQLException("DATABASE_URL " + jdbcUrl + " does not answer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts (initialising on first use) an embedded PostgreSQL on a free port with data in {@code dataDir}. */
+    static LocalDatabase embedded(Path dataDir, Path logFile) throws IOException {
+        Files.createDirectories(dataDir);
+        Files.createDirectories(logFile.getParent());
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setOutputRedirector(ProcessBuilderRedirects.appendTo(logFile))
+                .setErrorRedirector(ProcessBuilderRedirects.appendTo(logFile))
+                .start();
+        return new LocalDatabase(pg.getJdbcUrl("postgres", "postgres"), "postgres", "", pg);
+    }
+
+    String jdbcUrl() {
+        return jdbcUrl;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    boolean isEmbedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    /** Small helper so the builder calls above read plainly. */
+    static final class ProcessBuilderRedirects {
+        private ProcessBuilderRedirects() {}
+
+        static ProcessBuilder.Redirect appendTo(Path file) {
+            return ProcessBuilder.Redirect.appendTo(file.toFile());
+        }
+    }
+}
