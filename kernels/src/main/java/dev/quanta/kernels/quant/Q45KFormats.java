@@ -1,0 +1,206 @@
+package dev.quanta.kernels.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Q4_K and Q5_K: 256 elements in 8 sub-blocks of 32, each with a 6-bit scale and a 6-bit min.
+ * <pre>
+ * Q4_K 144 B   [0] d:f16   [2] dmin:f16   [4] scales:12 B   [16] qs:128 B
+ * Q5_K 176 B   [0] d:f16   [2] dmin:f16   [4] scales:12 B   [16] qh:32 B   [48] qs:128 B
+ *
+ * scales (get_scale_min_k4), sub-block j:
+ *   j < 4:  scale = s[j] & 63,                          min = s[j+4] & 63
+ *   j >= 4: scale = (s[j+4] & 15) | (s[j-4] >> 6) << 4, min = (s[j+4] >> 4) | (s[j] >> 6) << 4
+ * qs: element 64c + l (l 0..31) is the low nibble of qs[32c + l], element 64c + 32 + l its high nibble
+ * qh (Q5_K): fifth bit of element 32k + l is bit k of qh[l]
+ * x = d * scale_j * q - dmin * min_j
+ * </pre>
+ * Activations are Q8_K; the min term uses Q8_K's bsums.
+ */
+final class Q45KFormats {
+
+    static final int QK_K = 256;
+    static final int Q4_K_BYTES = 144;
+    static final int Q5_K_BYTES = 176;
+
+    private Q45KFormats() {}
+
+    /** Level (0..15 or 0..31) of element e; {@code qh} is -1 for Q4_K. */
+    private static int level(byte[] b, int qs, int qh, int e) {
+        int c = e / 64;
+        int l = e % 32;
+        int byteVal = b[qs + 32 * c + l] & 0xFF;
+        int q = (e % 64) < 32 ? byteVal & 0xF : byteVal >>> 4;
+        if (qh >= 0 && (b[qh + l] & (1 << (e / 32))) != 0) {
+            q += 16;
+        }
+        return q;
+    }
+
+    private static int[] scaleBytes(byte[] b, int[] into) {
+        for (int i = 0; i < 12; i++) {
+            into[i] = b[4 + i] & 0xFF;
+        }
+        return into;
+    }
+
+    static void dequantize(boolean five, MemorySegment src, long off, float[] dst, int dstOff, int n) {
+        int bytes = five ? Q5_K_BYTES : Q4_K_BYTES;
+        int qs = five ? 48 : 16;
+        int qh = five ? 16 : -1;
+        byte[] b = new byte[bytes];
+        int[] s = new int[12];
+        for (int blk = 0; blk < n / QK_K; blk++) {
+            Le.load(src, off + (long) blk * bytes, b);
+            float d = Le.half(b, 0);
+            float min = Le.half(b, 2);
+            scaleBytes(b, s);
+            int y = dstOff + blk * QK_K;
+            for (int j = 0; j < 8; j++) {
+                int sm = KQuantSearch.scaleMinK4(j, s);
+                float dj = d * (sm & 0xFF);
+                float mj = min * (sm >>> 8);
+                for (int l = 0; l < 32; l++) {
+                    dst[y + 32 * j + l] = dj * level(b, qs, qh, 32 * j + l) - mj;
+                }
+            }
+        }
+    }
+
+    /** quantize_row_q4_K_ref / quantize_row_q5_K_ref (no importance matrix). */
+    static void quantize(boolean five, float[] x, int xOff, MemorySegment dst, long off, int n) {
+        int bytes = five ? Q5_K_BYTES : Q4_K_BYTES;
+        int nmax = five ? 31 : 15;
+        float rmin = five ? -0.5f : -1.f;
+        int nstep = five ? 15 : 20;
+        int[] levels = new int[QK_K];
+        int[] aux = new int[32];
+        float[] weights = new float[32];
+        float[] mins = new float[QK_K / 32];
+        float[] scales = new float[QK_K / 32];
+        int[] s = new int[12];
+        byte[] out = new byte[bytes];
+        for (int blk = 0; blk < n / QK_K; blk++) {
+            int base = xOff + blk * QK_K;
+            java.util.Arrays.fill(out, (byte) 0);
+            java.util.Arrays.fill(s, 0);
+            float maxScale = 0f;
+            float maxMin = 0f;
+            for (int j = 0; j < QK_K / 32; j++) {
+                float sumX2 = 0f;
+                for (int l = 0; l < 32; l++) {
+                    sumX2 += x[base + 32 * j + l] * x[base + 32 * j + l];
+                }
+                float avX = (float) Math.sqrt(sumX2 / 32);
+                for (int l = 0; l < 32; l++) {
+                    weights[l] = avX + Math.abs(x[base + 32 * j + l]);
+                }
+                scales[j] = KQuantSearch.makeQkx2Quants(32, nmax, x, base + 32 * j, weights, levels, 32 * j, mins, j,
+                        aux, rmin, 0.1f, nstep, false);
+                if (scales[j] > maxScale) {
+                    maxScale = scales[j];
+                }
+                if (mins[j] > maxMin) {
+                    maxMin = mins[j];
+                }
+            }
+            float invScale = maxScale > 0 ? 63.f / maxScale : 0.f;
+            float invMin = maxMin > 0 ? 63.f / maxMin : 0.f;
+            for (int j = 0; j < QK_K / 32; j++) {
+                int ls = Math.min(63, Le.nearestInt(invScale * scales[j]) & 0xFF);
+                int lm = Math.min(63, Le.nearestInt(invMin * mins[j]) & 0xFF);
+                if (j < 4) {
+                    s[j] = ls;
+                    s[j + 4] = lm;
+                } else {
+                    s[j + 4] = (ls & 0xF) | ((lm & 0xF) << 4);
+                    s[j - 4] |= (ls >>> 4) << 6;
+                    s[j] |= (lm >>> 4) << 6;
+                }
+            }
+            Le.putHalf(out, 0, maxScale / 63.f);
+            Le.putHalf(out, 2, maxMin / 63.f);
+            float dh = Le.half(out, 0);
+            float dminh = Le.half(out, 2);
+            for (int j = 0; j < QK_K / 32; j++) {
+                int sm = KQuantSearch.scaleMinK4(j, s);
+                float d = dh * (sm & 0xFF);
+                if (d == 0f) {
+                    continue;
+                }
+                float dm = dminh * (sm >>> 8);
+                for (int ii = 0; ii < 32; ii++) {
+                    int l = Le.nearestInt((x[base + 32 * j + ii] + dm) / d);
+                    levels[32 * j + ii] = Math.max(0, Math.min(nmax, l));
+                }
+            }
+            for (int i = 0; i < 12; i++) {
+                out[4 + i] = (byte) s[i];
+            }
+            int qs = five ? 48 : 16;
+            for (int c = 0; c < QK_K / 64; c++) {
+                for (int l = 0; l < 32; l++) {
+                    int l1 = levels[64 * c + l];
+                    int l2 = levels[64 * c + 32 + l];
+                    if (five) {
+                        if (l1 > 15) {
+                            l1 -= 16;
+                            out[16 + l] |= (byte) (1 << (2 * c));
+                        }
+                        if (l2 > 15) {
+                            l2 -= 16;
+                            out[16 + l] |= (byte) (2 << (2 * c));
+                        }
+                    }
+                    out[qs + 32 * c + l] = (byte) (l1 | (l2 << 4));
+                }
+            }
+            Le.store(out, dst, off + (long) blk * bytes);
+        }
+    }
+
+    /**
+     * ggml_vec_dot_q4_K_q8_K / q5_K: int32 sums in 8 lanes (element index mod 8) scaled by {@code dx * dy} into
+     * 8 float lane sums; the min terms ({@code dmin * dy * Σ bsums·min}) are subtracted from the running sum
+     * block by block, and the lane sums are added in lane order at the end.
+     */
+    static float dot(boolean five, MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
+        int bytes = five ? Q5_K_BYTES : Q4_K_BYTES;
+        int qs = five ? 48 : 16;
+        int qh = five ? 16 : -1;
+        byte[] x = new byte[bytes];
+        byte[] y = new byte[Q8Formats.Q8_K_BYTES];
+        int[] s = new int[12];
+        float[] sums = new float[8];
+        int[] aux32 = new int[8];
+        float sumf = 0f;
+        for (int blk = 0; blk < n / QK_K; blk++) {
+            Le.load(w, wOff + (long) blk * bytes, x);
+            Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
+            scaleBytes(x, s);
+            int sumi = 0;
+            for (int j = 0; j < QK_K / 16; j++) {
+                sumi += Le.i16(y, 260 + 2 * j) * (KQuantSearch.scaleMinK4(j / 2, s) >>> 8);
+            }
+            java.util.Arrays.fill(aux32, 0);
+            for (int j = 0; j < QK_K / 32; j++) {
+                int scale = KQuantSearch.scaleMinK4(j, s) & 0xFF;
+                for (int l = 0; l < 32; l++) {
+                    int e = 32 * j + l;
+                    aux32[e & 7] += scale * (y[4 + e] * level(x, qs, qh, e));
+                }
+            }
+            float yd = Le.f32(y, 0);
+            float d = Le.half(x, 0) * yd;
+            for (int l = 0; l < 8; l++) {
+                sums[l] += d * aux32[l];
+            }
+            float dmin = Le.half(x, 2) * yd;
+            sumf -= dmin * sumi;
+        }
+        for (int l = 0; l < 8; l++) {
+            sumf += sums[l];
+        }
+        return sumf;
+    }
+}
