@@ -1,0 +1,59 @@
+package dev.quanta.registry.artifact;
+
+import dev.quanta.registry.model.ModelService;
+import dev.quanta.registry.system.ApiException;
+import java.util.List;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Artifacts of a model; each public method is one transaction (or joins the caller's). */
+@Service
+public class ArtifactService {
+
+    private final ArtifactRepository artifacts;
+    private final ModelService models;
+
+    ArtifactService(ArtifactRepository artifacts, ModelService models) {
+        this.artifacts = artifacts;
+        this.models = models;
+    }
+
+    @Transactional
+    public ArtifactResponse create(String modelKey, ArtifactRequest request) {
+        models.find(modelKey);
+        if (artifacts.findByModelKeyAndLocation(modelKey, request.location()).isPresent()) {
+            throw ApiException.duplicate("artifact at location", request.location(), "location");
+        }
+        Artifact artifact = new Artifact(modelKey, request.location());
+        artifact.describeFile(request.format(), request.quantType(), request.sizeBytes(), request.sha256());
+        artifact.setQuality(request.perplexity(), request.klDivergence(), request.sameTopTokenRate());
+        return ArtifactResponse.of(artifacts.saveAndFlush(artifact));
+    }
+
+    @Transactional(readOnly = true)
+    public List<ArtifactResponse> list(String modelKey) {
+        models.find(modelKey);
+        return artifacts.findByModelKeyOrderById(modelKey).stream().map(ArtifactResponse::of).toList();
+    }
+
+    @Transactional(readOnly = true)
+    public ArtifactResponse get(String modelKey, long id) {
+        models.find(modelKey);
+        return artifacts.findById(id).filter(a -> a.getModelKey().equals(modelKey)).map(ArtifactResponse::of)
+                .orElseThrow(() -> ApiException.notFound("artifact", modelKey + "/" + id));
+    }
+
+    /**
+     * Creates or updates the artifact of {@code modelKey} at {@code location} (imports are idempotent).
+     * Must run inside the caller's transaction, after the profile exists.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public ArtifactResponse upsert(String modelKey, String location, String format, String quantType,
+            long sizeBytes, String sha256) {
+        Artifact artifact = artifacts.findByModelKeyAndLocation(modelKey, location)
+                .orElseGet(() -> new Artifact(modelKey, location));
+        artifact.describeFile(format, quantType, sizeBytes, sha256);
+        return ArtifactResponse.of(artifacts.saveAndFlush(artifact));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.quanta.registry.model;
+
+import dev.quanta.registry.system.ApiException;
+import java.util.Locale;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Model profile use cases; each public method is one transaction. */
+@Service
+public class ModelService {
+
+    private final ModelProfileRepository models;
+
+    ModelService(ModelProfileRepository models) {
+        this.models = models;
+    }
+
+    @Transactional
+    public ModelProfileResponse create(CreateModelRequest request) {
+        if (models.existsById(request.key())) {
+            throw ApiException.duplicate("model", request.key(), "key");
+        }
+        ModelProfile profile = new ModelProfile(request.key());
+        profile.apply(shape(request));
+        return ModelProfileResponse.of(models.saveAndFlush(profile));
+    }
+
+    @Transactional(readOnly = true)
+    public ModelProfileResponse get(String key) {
+        return ModelProfileResponse.of(find(key));
+    }
+
+    @Transactional(readOnly = true)
+    public PageResponse<ModelProfileResponse> list(String family, String architecture, int page, int size) {
+        var result = models.findAll(ModelProfileRepository.filter(lower(family), lower(architecture)),
+                PageRequest.of(page, size, Sort.by("key")));
+        return PageResponse.of(result.map(ModelProfileResponse::of));
+    }
+
+    /**
+     * Replaces the profile's fields if {@code basedOnVersion} is still current.
+     *
+     * @throws ApiException 404 for an unknown key, 409 for a stale version, 400 without a version
+     */
+    @Transactional
+    public ModelProfileResponse update(String key, UpdateModelRequest request, Long basedOnVersion) {
+        if (basedOnVersion == null) {
+            throw ApiException.invalid("version",
+                    "version is required: send the version you read in the body or as If-Match: \"<version>\"");
+        }
+        ModelProfile profile = find(key);
+        if (profile.getVersion() != basedOnVersion.longValue()) {
+            throw ApiException.staleVersion(key, basedOnVersion, profile.getVersion());
+        }
+        profile.apply(shape(request));
+        // NOTE: the flush runs UPDATE ... WHERE version = ?; a concurrent writer between our read and this
+        // flush makes it fail with an optimistic-lock exception, answered as 409 as well.
+        return ModelProfileResponse.of(models.saveAndFlush(profile));
+    }
+
+    @Transactional
+    public void delete(String key) {
+        models.delete(find(key));
+    }
+
+    /** The profile with {@code key}, or 404. For other features (artifacts, import) in the same transaction. */
+    public ModelProfile find(String key) {
+        return models.findById(key).orElseThrow(() -> ApiException.notFound("model", key));
+    }
+
+    static ModelShape shape(ModelFields fields) {
+        try {
+            return ModelShape.of(fields);
+        } catch (ModelShape.InconsistentShapeException e) {
+            throw ApiException.invalid(e.field(), e.getMessage());
+        }
+    }
+
+    private static String lower(String value) {
+        return value == null || value.isBlank() ? null : value.strip().toLowerCase(Locale.ROOT);
+    }
+}
