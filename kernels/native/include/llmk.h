@@ -1,0 +1,150 @@
+/*
+ * llmk.h: the one public header of Quanta's native kernels (libquanta_kernels).
+ *
+ * Conventions
+ *  - Types are ggml type ids (LLMK_TYPE_*), block layouts as in ggml-common.h (see llmk_blocks.h).
+ *  - Every kernel exists as a scalar reference (suffix _ref) and, on x86-64, AVX2 (+FMA+F16C) and AVX-512
+ *    (F/BW/VL/DQ, VNNI where present) variants; a variant never changes a signature.
+ *  - The driver functions (llmk_matmul, llmk_rms_norm, ...) take an `isa` argument (LLMK_ISA_*) so one process
+ *    can run every path; a level above what the CPU supports is clamped to llmk_cpu_isa().
+ *  - QUANTA_KERNELS_ISA=scalar|avx2|avx512 in the environment caps llmk_default_isa() (read once at load).
+ *  - All pointers are to little-endian data; f32 tensors are row-major. Shapes are [outer][inner].
+ *  - Functions are thread-safe: they keep no state besides the read-only tables built at load.
+ */
+#ifndef LLMK_H
+#define LLMK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LLMK_VERSION 1
+
+/* Instruction-set levels; each implies the previous. */
+#define LLMK_ISA_SCALAR 0
+#define LLMK_ISA_AVX2 1   /* AVX2 + FMA + F16C */
+#define LLMK_ISA_AVX512 2 /* AVX-512 F/BW/VL/DQ */
+
+/* Bits of llmk_cpu_features(). */
+#define LLMK_CPU_AVX2 1       /* AVX2, FMA and F16C all present */
+#define LLMK_CPU_AVX512 2     /* AVX-512 F, BW, VL and DQ all present */
+#define LLMK_CPU_AVX512VNNI 4 /* AVX512_VNNI */
+
+/* ggml type ids. */
+#define LLMK_TYPE_F32 0
+#define LLMK_TYPE_F16 1
+#define LLMK_TYPE_Q4_0 2
+#define LLMK_TYPE_Q4_1 3
+#define LLMK_TYPE_Q5_0 6
+#define LLMK_TYPE_Q5_1 7
+#define LLMK_TYPE_Q8_0 8
+#define LLMK_TYPE_Q8_1 9
+#define LLMK_TYPE_Q2_K 10
+#define LLMK_TYPE_Q3_K 11
+#define LLMK_TYPE_Q4_K 12
+#define LLMK_TYPE_Q5_K 13
+#define LLMK_TYPE_Q6_K 14
+#define LLMK_TYPE_Q8_K 15
+#define LLMK_TYPE_BF16 30
+#define LLMK_TYPE_COUNT 31
+
+/* Most tokens one vec_dot call handles (matmul tiles the tokens by this). */
+#define LLMK_MAX_TILE 8
+
+/* ---- library information ---- */
+int llmk_version(void);
+int llmk_cpu_features(void); /* LLMK_CPU_* bits of this CPU (0 on non-x86) */
+int llmk_cpu_isa(void);      /* best LLMK_ISA_* this CPU runs */
+int llmk_default_isa(void);  /* llmk_cpu_isa() capped by QUANTA_KERNELS_ISA */
+
+/* Bytes of n elements of `type` (n a multiple of its block size), or -1 when unsupported / not whole blocks. */
+int64_t llmk_row_bytes(int type, int64_t n);
+/* The activation format paired with weight type `wtype`: Q8_0, Q8_1, Q8_K, or F32 for float weights; -1 if none. */
+int llmk_activation_type(int wtype);
+
+/* ---- activation quantization: y = quantize(x), rows of n f32 (n a multiple of the block size) ----
+ * y: [nrows][llmk_row_bytes(act_type, n)]. act_type F32 copies. Returns 0, or -1 for an unsupported type. */
+int llmk_quantize_rows(int isa, int act_type, const float *x, void *y, int64_t n, int64_t nrows);
+
+/* ---- dot products: s[t] = dot(w[0..n), x_t[0..n)) for t < nt (1 <= nt <= LLMK_MAX_TILE), where x_t starts
+ * at (const char *)x + t * bx and is in llmk_activation_type(wtype). Returns 0, or -1 for an unsupported type. */
+int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
+
+/* ---- matrix x many tokens, rows [r0, r1) only (callers split rows over threads) ----
+ * w: [rows][cols] of wtype; xa: [ntok][llmk_row_bytes(llmk_activation_type(wtype), cols)] activations already
+ * quantized with llmk_quantize_rows; out: f32 [ntok][rows], out[t][r] = dot(w[r], x[t]).
+ * Every weight block is loaded once per LLMK_MAX_TILE tokens (the row stays in L1 across tiles).
+ * Returns 0, or -1 for an unsupported type. */
+int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                int64_t r0, int64_t r1);
+
+/* ---- elementwise ---- */
+/* out[t][i] = x[t][i] / sqrt(mean(x[t]^2) + eps) * w[i]; out, x: f32 [ntok][dim] (may alias); w: f32 [dim]. */
+void llmk_rms_norm(int isa, float *out, const float *x, const float *w, int dim, int ntok, float eps);
+/* In place on x: f32 [ntok][nheads][head_dim]; pos: i32 [ntok]; inv_freq: f32 [rope_dim / 2];
+ * angle = pos[t] * inv_freq[i]; neox=0 rotates pairs (2i, 2i+1), neox=1 pairs (i, i + rope_dim/2). */
+void llmk_rope(int isa, float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
+               const float *inv_freq, int neox);
+/* gate[i] = gate[i] / (1 + exp(-gate[i])) * up[i]; f32 [n]. */
+void llmk_silu_mul(int isa, float *gate, const float *up, int64_t n);
+/* In place stable softmax of f32 [n]. */
+void llmk_softmax(int isa, float *x, int n);
+
+/* ---- paged attention for work items [item0, item1), item = query * nheads + head ----
+ * q, out: f32 [nq][nheads][head_dim]; k, v: [num_blocks][block_size][nkv][head_dim] of kv_type (F16 or F32);
+ * block_tables: i32 [nq][max_blocks]; seq_lens: i32 [nq] (positions attended, >= 1). Head h reads kv head
+ * h / (nheads / nkv). Block ids are trusted (the caller validates them). Returns 0, or -1 for a bad kv_type
+ * or head_dim > 1024. */
+int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int nkv, int head_dim, const void *k,
+                   const void *v, int kv_type, int block_size, const int32_t *block_tables, int max_blocks,
+                   const int32_t *seq_lens, float scale, int64_t item0, int64_t item1);
+
+/* ---- per-type kernels, one set per ISA suffix (_ref everywhere; _avx2 / _avx512 on x86-64) ----
+ * vec_dot signature: (n elements, weights, activations, activation stride in bytes, tokens, results). */
+typedef void (*llmk_vec_dot_fn)(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
+typedef void (*llmk_quantize_fn)(const float *x, void *y, int64_t n);
+
+#define LLMK_DOT(name) void name(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s)
+#define LLMK_QUANT(name) void name(const float *x, void *y, int64_t n)
+
+/* The scalar reference: every pairing. */
+LLMK_DOT(llmk_vec_dot_f32_f32_ref);
+LLMK_DOT(llmk_vec_dot_f16_f32_ref);
+LLMK_DOT(llmk_vec_dot_bf16_f32_ref);
+LLMK_DOT(llmk_vec_dot_q4_0_q8_0_ref);
+LLMK_DOT(llmk_vec_dot_q4_1_q8_1_ref);
+LLMK_DOT(llmk_vec_dot_q5_0_q8_0_ref);
+LLMK_DOT(llmk_vec_dot_q5_1_q8_1_ref);
+LLMK_DOT(llmk_vec_dot_q8_0_q8_0_ref);
+LLMK_DOT(llmk_vec_dot_q2_K_q8_K_ref);
+LLMK_DOT(llmk_vec_dot_q3_K_q8_K_ref);
+LLMK_DOT(llmk_vec_dot_q4_K_q8_K_ref);
+LLMK_DOT(llmk_vec_dot_q5_K_q8_K_ref);
+LLMK_DOT(llmk_vec_dot_q6_K_q8_K_ref);
+LLMK_QUANT(llmk_quantize_row_q8_0_ref);
+LLMK_QUANT(llmk_quantize_row_q8_1_ref);
+LLMK_QUANT(llmk_quantize_row_q8_K_ref);
+
+#if defined(__x86_64__) || defined(_M_X64)
+/* SIMD variants of the types the engine's speed depends on; other types use _ref at every level. */
+LLMK_DOT(llmk_vec_dot_f32_f32_avx2);
+LLMK_DOT(llmk_vec_dot_f16_f32_avx2);
+LLMK_DOT(llmk_vec_dot_q4_0_q8_0_avx2);
+LLMK_DOT(llmk_vec_dot_q8_0_q8_0_avx2);
+LLMK_DOT(llmk_vec_dot_q4_K_q8_K_avx2);
+LLMK_DOT(llmk_vec_dot_q6_K_q8_K_avx2);
+LLMK_QUANT(llmk_quantize_row_q8_0_avx2);
+
+LLMK_DOT(llmk_vec_dot_f32_f32_avx512);
+LLMK_DOT(llmk_vec_dot_f16_f32_avx512);
+LLMK_DOT(llmk_vec_dot_q4_0_q8_0_avx512);
+LLMK_DOT(llmk_vec_dot_q8_0_q8_0_avx512);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LLMK_H */

@@ -1,0 +1,276 @@
+/* AVX2 + FMA + F16C kernels (compiled with -mavx2 -mfma -mf16c; only called when CPUID reports them).
+ * Multi-token dots load and unpack each weight block once, then multiply it with up to LLMK_MAX_TILE tokens'
+ * activation blocks; the per-token loops are specialised for each tile size so accumulators stay in registers. */
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define LLMK_SFX(name) name##_avx2
+#define LLMK_KV_H2F(h) _cvtsh_ss(h)
+#include "llmk_elementwise.inc"
+
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* signed x signed bytes, 32 pairs -> 8 x i32 partial sums (ggml's sign trick: |x| * (y with x's sign)). */
+INLINE __m256i dot_i8(__m256i ax, __m256i sx, __m256i y) {
+    __m256i p = _mm256_maddubs_epi16(ax, _mm256_sign_epi8(y, sx));
+    return _mm256_madd_epi16(p, _mm256_set1_epi16(1));
+}
+
+/* Dispatches a kernel body specialised on the compile-time tile size NT. */
+#define TILE_SWITCH(fn, ...)                       \
+    switch (nt) {                                  \
+    case 1: fn(1, __VA_ARGS__); break;             \
+    case 2: fn(2, __VA_ARGS__); break;             \
+    case 3: fn(3, __VA_ARGS__); break;             \
+    case 4: fn(4, __VA_ARGS__); break;             \
+    case 5: fn(5, __VA_ARGS__); break;             \
+    case 6: fn(6, __VA_ARGS__); break;             \
+    case 7: fn(7, __VA_ARGS__); break;             \
+    default: fn(8, __VA_ARGS__); break;            \
+    }
+
+/* ---------------- f32 / f16 weights x f32 activations ---------------- */
+
+INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 wv = _mm256_loadu_ps(a + i);
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm256_fmadd_ps(wv, _mm256_loadu_ps((const float *)((const char *)x + t * bx) + i), acc[t]);
+    }
+    for (int t = 0; t < NT; t++) {
+        float sum = hsum8(acc[t]);
+        const float *b = (const float *)((const char *)x + t * bx);
+        for (int64_t j = i; j < n; j++) sum += a[j] * b[j];
+        s[t] = sum;
+    }
+}
+
+INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 wv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i)));
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm256_fmadd_ps(wv, _mm256_loadu_ps((const float *)((const char *)x + t * bx) + i), acc[t]);
+    }
+    for (int t = 0; t < NT; t++) {
+        float sum = hsum8(acc[t]);
+        const float *b = (const float *)((const char *)x + t * bx);
+        for (int64_t j = i; j < n; j++) sum += _cvtsh_ss(a[j]) * b[j];
+        s[t] = sum;
+    }
+}
+
+#define F32_CASE(NT, n, a, x, bx, s) dot_f32_tile(NT, n, a, x, bx, s)
+#define F16_CASE(NT, n, a, x, bx, s) dot_f16_tile(NT, n, a, x, bx, s)
+
+void llmk_vec_dot_f32_f32_avx2(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(F32_CASE, n, (const float *)w, x, bx, s)
+}
+
+void llmk_vec_dot_f16_f32_avx2(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(F16_CASE, n, (const uint16_t *)w, x, bx, s)
+}
+
+/* ---------------- Q4_0 / Q8_0 weights x Q8_0 ---------------- */
+
+INLINE __m256i unpack_q4(const uint8_t *qs) { /* 16 bytes -> 32 values 0..15 in element order */
+    __m128i t = _mm_loadu_si128((const __m128i *)qs);
+    return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), _mm256_set1_epi8(0x0F));
+}
+
+INLINE void dot_q4_0_tile(int NT, int64_t nb, const block_q4_0 *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i wq = _mm256_sub_epi8(unpack_q4(a[i].qs), _mm256_set1_epi8(8));
+        __m256i aw = _mm256_sign_epi8(wq, wq);
+        __m256 dw = _mm256_set1_ps(_cvtsh_ss(a[i].d));
+        for (int t = 0; t < NT; t++) {
+            const block_q8_0 *b = (const block_q8_0 *)((const char *)x + t * bx) + i;
+            __m256i p = dot_i8(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
+            __m256 d = _mm256_mul_ps(dw, _mm256_set1_ps(_cvtsh_ss(b->d)));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
+}
+
+INLINE void dot_q8_0_tile(int NT, int64_t nb, const block_q8_0 *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
+        __m256i aw = _mm256_sign_epi8(wq, wq);
+        __m256 dw = _mm256_set1_ps(_cvtsh_ss(a[i].d));
+        for (int t = 0; t < NT; t++) {
+            const block_q8_0 *b = (const block_q8_0 *)((const char *)x + t * bx) + i;
+            __m256i p = dot_i8(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
+            __m256 d = _mm256_mul_ps(dw, _mm256_set1_ps(_cvtsh_ss(b->d)));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
+}
+
+#define Q4_0_CASE(NT, nb, a, x, bx, s) dot_q4_0_tile(NT, nb, a, x, bx, s)
+#define Q8_0_CASE(NT, nb, a, x, bx, s) dot_q8_0_tile(NT, nb, a, x, bx, s)
+
+void llmk_vec_dot_q4_0_q8_0_avx2(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(Q4_0_CASE, n / QK8_0, (const block_q4_0 *)w, x, bx, s)
+}
+
+void llmk_vec_dot_q8_0_q8_0_avx2(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(Q8_0_CASE, n / QK8_0, (const block_q8_0 *)w, x, bx, s)
+}
+
+/* ---------------- K-quants x Q8_K ---------------- */
+
+/* Q4_K: values 0..15 (unsigned) times q8 with one 6-bit scale per 32 and a 6-bit min per 32 (applied via bsums). */
+INLINE void dot_q4_K_tile(int NT, int64_t nb, const block_q4_K *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    for (int64_t i = 0; i < nb; i++) {
+        uint8_t sc[8], mn[8];
+        const uint8_t *q = a[i].scales;
+        for (int j = 0; j < 4; j++) {
+            sc[j] = q[j] & 63;
+            mn[j] = q[j + 4] & 63;
+            sc[j + 4] = (q[j + 8] & 0xF) | ((q[j] >> 6) << 4);
+            mn[j + 4] = (q[j + 8] >> 4) | ((q[j + 4] >> 6) << 4);
+        }
+        __m256i wq[8], scv[8];
+        for (int j = 0; j < 4; j++) {
+            __m256i v = _mm256_loadu_si256((const __m256i *)(a[i].qs + 32 * j));
+            wq[2 * j] = _mm256_and_si256(v, m4);
+            wq[2 * j + 1] = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+        }
+        for (int j = 0; j < 8; j++) scv[j] = _mm256_set1_epi16(sc[j]);
+        /* mins per 16 elements (each min covers two bsums) */
+        __m256i mins16 = _mm256_cvtepu8_epi16(_mm_set_epi8(mn[7], mn[7], mn[6], mn[6], mn[5], mn[5], mn[4], mn[4],
+                                                           mn[3], mn[3], mn[2], mn[2], mn[1], mn[1], mn[0], mn[0]));
+        float dw = _cvtsh_ss(a[i].d), dminw = _cvtsh_ss(a[i].dmin);
+        for (int t = 0; t < NT; t++) {
+            const block_q8_K *b = (const block_q8_K *)((const char *)x + t * bx) + i;
+            __m256i sumi = _mm256_setzero_si256();
+            for (int j = 0; j < 8; j++) {
+                __m256i p = _mm256_maddubs_epi16(wq[j], _mm256_loadu_si256((const __m256i *)(b->qs + 32 * j)));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, scv[j]));
+            }
+            __m256i msum = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)b->bsums), mins16);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * b->d), _mm256_cvtepi32_ps(sumi), acc[t]);
+            acc[t] = _mm256_fnmadd_ps(_mm256_set1_ps(dminw * b->d), _mm256_cvtepi32_ps(msum), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
+}
+
+/* Q6_K: values 0..63 kept unsigned; the -32 offset is applied as -32 * sum(scale * bsum). */
+INLINE void dot_q6_K_tile(int NT, int64_t nb, const block_q6_K *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m2 = _mm256_set1_epi8(0x03);
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i wq[8], scv[8];
+        for (int j = 0; j < 2; j++) {
+            __m256i l0 = _mm256_loadu_si256((const __m256i *)(a[i].ql + 64 * j));
+            __m256i l1 = _mm256_loadu_si256((const __m256i *)(a[i].ql + 64 * j + 32));
+            __m256i h = _mm256_loadu_si256((const __m256i *)(a[i].qh + 32 * j));
+            wq[4 * j + 0] = _mm256_or_si256(_mm256_and_si256(l0, m4), _mm256_slli_epi16(_mm256_and_si256(h, m2), 4));
+            wq[4 * j + 1] = _mm256_or_si256(_mm256_and_si256(l1, m4),
+                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 2), m2), 4));
+            wq[4 * j + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), m4),
+                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 4), m2), 4));
+            wq[4 * j + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), m4),
+                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(h, 6), m2), 4));
+        }
+        const int8_t *sc = a[i].scales;
+        for (int j = 0; j < 8; j++)
+            scv[j] = _mm256_set_m128i(_mm_set1_epi16(sc[2 * j + 1]), _mm_set1_epi16(sc[2 * j]));
+        __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        float dw = _cvtsh_ss(a[i].d);
+        for (int t = 0; t < NT; t++) {
+            const block_q8_K *b = (const block_q8_K *)((const char *)x + t * bx) + i;
+            __m256i sumi = _mm256_setzero_si256();
+            for (int j = 0; j < 8; j++) {
+                __m256i p = _mm256_maddubs_epi16(wq[j], _mm256_loadu_si256((const __m256i *)(b->qs + 32 * j)));
+                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, scv[j]));
+            }
+            __m256i off = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)b->bsums), sc16);
+            sumi = _mm256_sub_epi32(sumi, _mm256_slli_epi32(off, 5));
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * b->d), _mm256_cvtepi32_ps(sumi), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
+}
+
+#define Q4_K_CASE(NT, nb, a, x, bx, s) dot_q4_K_tile(NT, nb, a, x, bx, s)
+#define Q6_K_CASE(NT, nb, a, x, bx, s) dot_q6_K_tile(NT, nb, a, x, bx, s)
+
+void llmk_vec_dot_q4_K_q8_K_avx2(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(Q4_K_CASE, n / QK_K, (const block_q4_K *)w, x, bx, s)
+}
+
+void llmk_vec_dot_q6_K_q8_K_avx2(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(Q6_K_CASE, n / QK_K, (const block_q6_K *)w, x, bx, s)
+}
+
+/* ---------------- activation quantization ---------------- */
+
+/* Q8_0 with the reference's arithmetic (d = amax / 127, q = round-half-away(x * (1/d))), 8 lanes at a time. */
+void llmk_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
+    block_q8_0 *y = vy;
+    const __m256 signmask = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / QK8_0; i++, x += QK8_0) {
+        __m256 v[4], mx = _mm256_setzero_ps();
+        for (int j = 0; j < 4; j++) {
+            v[j] = _mm256_loadu_ps(x + 8 * j);
+            mx = _mm256_max_ps(mx, _mm256_andnot_ps(signmask, v[j]));
+        }
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        float d = _mm_cvtss_f32(m) / 127.0f;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        y[i].d = (uint16_t)_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT);
+        __m256 idv = _mm256_set1_ps(id);
+        __m256i q[4];
+        for (int j = 0; j < 4; j++) {
+            __m256 p = _mm256_mul_ps(v[j], idv);
+            /* roundf (halves away from zero): truncate, then step away from zero when the dropped part is >= 0.5 */
+            __m256 tr = _mm256_round_ps(p, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+            __m256 frac = _mm256_andnot_ps(signmask, _mm256_sub_ps(p, tr));
+            __m256 step = _mm256_or_ps(_mm256_and_ps(p, signmask), _mm256_set1_ps(1.0f));
+            __m256 r = _mm256_add_ps(tr, _mm256_and_ps(_mm256_cmp_ps(frac, _mm256_set1_ps(0.5f), _CMP_GE_OQ), step));
+            q[j] = _mm256_cvttps_epi32(r);
+        }
+        __m256i s01 = _mm256_packs_epi32(q[0], q[1]), s23 = _mm256_packs_epi32(q[2], q[3]);
+        __m256i b = _mm256_packs_epi16(s01, s23);
+        b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256((__m256i *)y[i].qs, b);
+    }
+}
+
+void llmk_fill_avx2(llmk_table *t) {
+    t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx2;
+    t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx2;
+    t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx2;
+    t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx2;
+    t->dot[LLMK_TYPE_Q4_K] = llmk_vec_dot_q4_K_q8_K_avx2;
+    t->dot[LLMK_TYPE_Q6_K] = llmk_vec_dot_q6_K_q8_K_avx2;
+    t->quantize[LLMK_TYPE_Q8_0] = llmk_quantize_row_q8_0_avx2;
+    fill_elementwise_avx2(t);
+}

@@ -1,0 +1,147 @@
+/* AVX-512 kernels (compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq; the int8 dots additionally use
+ * AVX512_VNNI through a target attribute and are installed only when CPUID reports VNNI). Kernels not defined
+ * here are inherited from the AVX2 table. NOTE: the development machine (Zen 3) has no AVX-512, so these run
+ * only where the CPU has it; the kernel tests cover them automatically there. */
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define LLMK_SFX(name) name##_avx512
+#define LLMK_KV_H2F(h) _cvtsh_ss(h)
+#include "llmk_elementwise.inc"
+
+#define INLINE static inline __attribute__((always_inline))
+
+#define TILE_SWITCH(fn, ...)                       \
+    switch (nt) {                                  \
+    case 1: fn(1, __VA_ARGS__); break;             \
+    case 2: fn(2, __VA_ARGS__); break;             \
+    case 3: fn(3, __VA_ARGS__); break;             \
+    case 4: fn(4, __VA_ARGS__); break;             \
+    case 5: fn(5, __VA_ARGS__); break;             \
+    case 6: fn(6, __VA_ARGS__); break;             \
+    case 7: fn(7, __VA_ARGS__); break;             \
+    default: fn(8, __VA_ARGS__); break;            \
+    }
+
+INLINE float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* ---------------- f32 / f16 weights x f32, 16 lanes ---------------- */
+
+INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_t bx, float *s) {
+    __m512 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 wv = _mm512_loadu_ps(a + i);
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm512_fmadd_ps(wv, _mm512_loadu_ps((const float *)((const char *)x + t * bx) + i), acc[t]);
+    }
+    for (int t = 0; t < NT; t++) {
+        float sum = _mm512_reduce_add_ps(acc[t]);
+        const float *b = (const float *)((const char *)x + t * bx);
+        for (int64_t j = i; j < n; j++) sum += a[j] * b[j];
+        s[t] = sum;
+    }
+}
+
+INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
+    __m512 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i)));
+        for (int t = 0; t < NT; t++)
+            acc[t] = _mm512_fmadd_ps(wv, _mm512_loadu_ps((const float *)((const char *)x + t * bx) + i), acc[t]);
+    }
+    for (int t = 0; t < NT; t++) {
+        float sum = _mm512_reduce_add_ps(acc[t]);
+        const float *b = (const float *)((const char *)x + t * bx);
+        for (int64_t j = i; j < n; j++) sum += _cvtsh_ss(a[j]) * b[j];
+        s[t] = sum;
+    }
+}
+
+#define F32_CASE(NT, n, a, x, bx, s) dot_f32_tile(NT, n, a, x, bx, s)
+#define F16_CASE(NT, n, a, x, bx, s) dot_f16_tile(NT, n, a, x, bx, s)
+
+void llmk_vec_dot_f32_f32_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(F32_CASE, n, (const float *)w, x, bx, s)
+}
+
+void llmk_vec_dot_f16_f32_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(F16_CASE, n, (const uint16_t *)w, x, bx, s)
+}
+
+/* ---------------- Q4_0 / Q8_0 x Q8_0 with VNNI (vpdpbusd: u8 x s8 summed in 4s into i32) ---------------- */
+
+#define VNNI __attribute__((target("avx512vnni,avx512vl")))
+
+VNNI INLINE __m256i dot_i8_vnni(__m256i ax, __m256i sx, __m256i y) {
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, _mm256_sign_epi8(y, sx));
+}
+
+VNNI INLINE __m256i unpack_q4(const uint8_t *qs) {
+    __m128i t = _mm_loadu_si128((const __m128i *)qs);
+    return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), _mm256_set1_epi8(0x0F));
+}
+
+VNNI INLINE void dot_q4_0_tile(int NT, int64_t nb, const block_q4_0 *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i wq = _mm256_sub_epi8(unpack_q4(a[i].qs), _mm256_set1_epi8(8));
+        __m256i aw = _mm256_sign_epi8(wq, wq);
+        __m256 dw = _mm256_set1_ps(_cvtsh_ss(a[i].d));
+        for (int t = 0; t < NT; t++) {
+            const block_q8_0 *b = (const block_q8_0 *)((const char *)x + t * bx) + i;
+            __m256i p = dot_i8_vnni(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
+            __m256 d = _mm256_mul_ps(dw, _mm256_set1_ps(_cvtsh_ss(b->d)));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
+}
+
+VNNI INLINE void dot_q8_0_tile(int NT, int64_t nb, const block_q8_0 *a, const void *x, size_t bx, float *s) {
+    __m256 acc[LLMK_MAX_TILE];
+    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
+        __m256i aw = _mm256_sign_epi8(wq, wq);
+        __m256 dw = _mm256_set1_ps(_cvtsh_ss(a[i].d));
+        for (int t = 0; t < NT; t++) {
+            const block_q8_0 *b = (const block_q8_0 *)((const char *)x + t * bx) + i;
+            __m256i p = dot_i8_vnni(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
+            __m256 d = _mm256_mul_ps(dw, _mm256_set1_ps(_cvtsh_ss(b->d)));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
+        }
+    }
+    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
+}
+
+#define Q4_0_CASE(NT, nb, a, x, bx, s) dot_q4_0_tile(NT, nb, a, x, bx, s)
+#define Q8_0_CASE(NT, nb, a, x, bx, s) dot_q8_0_tile(NT, nb, a, x, bx, s)
+
+VNNI void llmk_vec_dot_q4_0_q8_0_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(Q4_0_CASE, n / QK8_0, (const block_q4_0 *)w, x, bx, s)
+}
+
+VNNI void llmk_vec_dot_q8_0_q8_0_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    TILE_SWITCH(Q8_0_CASE, n / QK8_0, (const block_q8_0 *)w, x, bx, s)
+}
+
+void llmk_fill_avx512(llmk_table *t) {
+    t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx512;
+    t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx512;
+    if (llmk_cpu_features() & LLMK_CPU_AVX512VNNI) {
+        t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx512;
+        t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
+    }
+    fill_elementwise_avx512(t);
+}

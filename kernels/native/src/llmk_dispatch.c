@@ -1,0 +1,184 @@
+/* Load-time CPU detection, per-ISA tables and the driver entry points declared in llmk.h. */
+#include <stdlib.h>
+#include <strings.h>
+
+#include "llmk_internal.h"
+
+static llmk_table g_tables[3];
+static int g_cpu_features;
+static int g_cpu_isa;
+static int g_default_isa;
+
+static int detect_features(void) {
+    int f = 0;
+#if defined(__x86_64__) || defined(_M_X64)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"))
+        f |= LLMK_CPU_AVX2;
+    if ((f & LLMK_CPU_AVX2) && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+        f |= LLMK_CPU_AVX512;
+    if ((f & LLMK_CPU_AVX512) && __builtin_cpu_supports("avx512vnni")) f |= LLMK_CPU_AVX512VNNI;
+#endif
+    return f;
+}
+
+__attribute__((constructor)) static void llmk_init(void) {
+    g_cpu_features = detect_features();
+    g_cpu_isa = (g_cpu_features & LLMK_CPU_AVX512) ? LLMK_ISA_AVX512
+              : (g_cpu_features & LLMK_CPU_AVX2)   ? LLMK_ISA_AVX2
+                                                   : LLMK_ISA_SCALAR;
+    llmk_fill_ref(&g_tables[0]);
+    g_tables[1] = g_tables[0];
+    g_tables[2] = g_tables[0];
+#if defined(__x86_64__) || defined(_M_X64)
+    if (g_cpu_isa >= LLMK_ISA_AVX2) {
+        llmk_fill_avx2(&g_tables[1]);
+        g_tables[2] = g_tables[1];
+    }
+    if (g_cpu_isa >= LLMK_ISA_AVX512) llmk_fill_avx512(&g_tables[2]);
+#endif
+    int cap = LLMK_ISA_AVX512;
+    const char *env = getenv("QUANTA_KERNELS_ISA");
+    if (env && *env) {
+        if (!strcasecmp(env, "scalar")) cap = LLMK_ISA_SCALAR;
+        else if (!strcasecmp(env, "avx2")) cap = LLMK_ISA_AVX2;
+        else if (!strcasecmp(env, "avx512")) cap = LLMK_ISA_AVX512;
+    }
+    g_default_isa = g_cpu_isa < cap ? g_cpu_isa : cap;
+}
+
+static const llmk_table *table(int isa) {
+    if (isa > g_cpu_isa) isa = g_cpu_isa;
+    if (isa < 0) isa = 0;
+    return &g_tables[isa];
+}
+
+int llmk_version(void) { return LLMK_VERSION; }
+int llmk_cpu_features(void) { return g_cpu_features; }
+int llmk_cpu_isa(void) { return g_cpu_isa; }
+int llmk_default_isa(void) { return g_default_isa; }
+
+static int block_size(int type) {
+    switch (type) {
+    case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return 1;
+    case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q4_1: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q5_1:
+    case LLMK_TYPE_Q8_0: case LLMK_TYPE_Q8_1: return 32;
+    case LLMK_TYPE_Q2_K: case LLMK_TYPE_Q3_K: case LLMK_TYPE_Q4_K: case LLMK_TYPE_Q5_K:
+    case LLMK_TYPE_Q6_K: case LLMK_TYPE_Q8_K: return 256;
+    default: return 0;
+    }
+}
+
+static int type_size(int type) {
+    switch (type) {
+    case LLMK_TYPE_F32: return 4;
+    case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return 2;
+    case LLMK_TYPE_Q4_0: return sizeof(block_q4_0);
+    case LLMK_TYPE_Q4_1: return sizeof(block_q4_1);
+    case LLMK_TYPE_Q5_0: return sizeof(block_q5_0);
+    case LLMK_TYPE_Q5_1: return sizeof(block_q5_1);
+    case LLMK_TYPE_Q8_0: return sizeof(block_q8_0);
+    case LLMK_TYPE_Q8_1: return sizeof(block_q8_1);
+    case LLMK_TYPE_Q2_K: return sizeof(block_q2_K);
+    case LLMK_TYPE_Q3_K: return sizeof(block_q3_K);
+    case LLMK_TYPE_Q4_K: return sizeof(block_q4_K);
+    case LLMK_TYPE_Q5_K: return sizeof(block_q5_K);
+    case LLMK_TYPE_Q6_K: return sizeof(block_q6_K);
+    case LLMK_TYPE_Q8_K: return sizeof(block_q8_K);
+    default: return 0;
+    }
+}
+
+int64_t llmk_row_bytes(int type, int64_t n) {
+    int bs = block_size(type);
+    if (bs == 0 || n < 0 || n % bs != 0) return -1;
+    return n / bs * type_size(type);
+}
+
+int llmk_activation_type(int wtype) {
+    switch (wtype) {
+    case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return LLMK_TYPE_F32;
+    case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q8_0: return LLMK_TYPE_Q8_0;
+    case LLMK_TYPE_Q4_1: case LLMK_TYPE_Q5_1: return LLMK_TYPE_Q8_1;
+    case LLMK_TYPE_Q2_K: case LLMK_TYPE_Q3_K: case LLMK_TYPE_Q4_K: case LLMK_TYPE_Q5_K:
+    case LLMK_TYPE_Q6_K: return LLMK_TYPE_Q8_K;
+    default: return -1;
+    }
+}
+
+int llmk_quantize_rows(int isa, int act_type, const float *x, void *y, int64_t n, int64_t nrows) {
+    int64_t rb = llmk_row_bytes(act_type, n);
+    if (rb < 0) return -1;
+    if (act_type == LLMK_TYPE_F32) {
+        memmove(y, x, (size_t)(n * nrows * 4));
+        return 0;
+    }
+    if (act_type >= LLMK_TYPE_COUNT) return -1;
+    llmk_quantize_fn q = table(isa)->quantize[act_type];
+    if (!q) return -1;
+    for (int64_t r = 0; r < nrows; r++) q(x + r * n, (char *)y + r * rb, n);
+    return 0;
+}
+
+int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    if (wtype < 0 || wtype >= LLMK_TYPE_COUNT || nt < 1 || nt > LLMK_MAX_TILE) return -1;
+    llmk_vec_dot_fn f = table(isa)->dot[wtype];
+    if (!f || llmk_row_bytes(wtype, n) < 0) return -1;
+    f(n, w, x, bx, nt, s);
+    return 0;
+}
+
+int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                int64_t r0, int64_t r1) {
+    if (wtype < 0 || wtype >= LLMK_TYPE_COUNT) return -1;
+    llmk_vec_dot_fn f = table(isa)->dot[wtype];
+    int64_t wrow = llmk_row_bytes(wtype, cols);
+    int64_t arow = llmk_row_bytes(llmk_activation_type(wtype), cols);
+    if (!f || wrow < 0 || arow < 0) return -1;
+    float s[LLMK_MAX_TILE];
+    for (int64_t r = r0; r < r1; r++) {
+        const char *wr = (const char *)w + r * wrow;
+        for (int t0 = 0; t0 < ntok; t0 += LLMK_MAX_TILE) {
+            int nt = ntok - t0 < LLMK_MAX_TILE ? ntok - t0 : LLMK_MAX_TILE;
+            f(cols, wr, (const char *)xa + (int64_t)t0 * arow, (size_t)arow, nt, s);
+            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * rows + r] = s[t];
+        }
+    }
+    return 0;
+}
+
+void llmk_rms_norm(int isa, float *out, const float *x, const float *w, int dim, int ntok, float eps) {
+    const llmk_table *k = table(isa);
+    for (int t = 0; t < ntok; t++) k->rms_norm(out + (int64_t)t * dim, x + (int64_t)t * dim, w, dim, eps);
+}
+
+void llmk_rope(int isa, float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
+               const float *inv_freq, int neox) {
+    if (rope_dim > 1024 || rope_dim > head_dim || rope_dim % 2) return;
+    table(isa)->rope(x, pos, ntok, nheads, head_dim, rope_dim, inv_freq, neox);
+}
+
+void llmk_silu_mul(int isa, float *gate, const float *up, int64_t n) { table(isa)->silu_mul(gate, up, n); }
+
+void llmk_softmax(int isa, float *x, int n) { table(isa)->softmax(x, n); }
+
+int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int nkv, int head_dim, const void *k,
+                   const void *v, int kv_type, int block_size, const int32_t *block_tables, int max_blocks,
+                   const int32_t *seq_lens, float scale, int64_t item0, int64_t item1) {
+    if ((kv_type != LLMK_TYPE_F16 && kv_type != LLMK_TYPE_F32) || head_dim > 1024 || nkv <= 0 ||
+        nheads % nkv != 0)
+        return -1;
+    const llmk_table *kt = table(isa);
+    size_t es = kv_type == LLMK_TYPE_F16 ? 2 : 4;
+    size_t slot_bytes = (size_t)nkv * head_dim * es;
+    int group = nheads / nkv;
+    if (item1 > (int64_t)nq * nheads) item1 = (int64_t)nq * nheads;
+    for (int64_t it = item0; it < item1; it++) {
+        int t = (int)(it / nheads), h = (int)(it % nheads);
+        int64_t qo = it * head_dim;
+        kt->attention_item(out + qo, q + qo, head_dim, k, v, kv_type, slot_bytes, (size_t)(h / group) * head_dim * es,
+                           block_size, block_tables + (int64_t)t * max_blocks, seq_lens[t], scale);
+    }
+    return 0;
+}

@@ -1,0 +1,103 @@
+/* Internal: ggml block layouts (ggml-common.h), scalar f16/bf16 conversions, per-ISA kernel tables. */
+#ifndef LLMK_INTERNAL_H
+#define LLMK_INTERNAL_H
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "llmk.h"
+
+#define QK4_0 32
+#define QK8_0 32
+#define QK_K 256
+
+typedef struct { uint16_t d; uint8_t qs[16]; } block_q4_0;                                /* 32 el */
+typedef struct { uint16_t d, m; uint8_t qs[16]; } block_q4_1;                             /* 32 el */
+typedef struct { uint16_t d; uint8_t qh[4]; uint8_t qs[16]; } block_q5_0;                 /* 32 el */
+typedef struct { uint16_t d, m; uint8_t qh[4]; uint8_t qs[16]; } block_q5_1;              /* 32 el */
+typedef struct { uint16_t d; int8_t qs[32]; } block_q8_0;                                 /* 32 el */
+typedef struct { uint16_t d, s; int8_t qs[32]; } block_q8_1;                              /* s = d * sum(qs) */
+typedef struct { uint8_t scales[16]; uint8_t qs[64]; uint16_t d, dmin; } block_q2_K;      /* 256 el */
+typedef struct { uint8_t hmask[32]; uint8_t qs[64]; uint8_t scales[12]; uint16_t d; } block_q3_K;
+typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qs[128]; } block_q4_K;
+typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } block_q5_K;
+typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } block_q6_K;
+typedef struct { float d; int8_t qs[256]; int16_t bsums[16]; } block_q8_K;               /* bsums: per 16 qs */
+
+_Static_assert(sizeof(block_q4_0) == 18, "q4_0");
+_Static_assert(sizeof(block_q4_1) == 20, "q4_1");
+_Static_assert(sizeof(block_q5_0) == 22, "q5_0");
+_Static_assert(sizeof(block_q5_1) == 24, "q5_1");
+_Static_assert(sizeof(block_q8_0) == 34, "q8_0");
+_Static_assert(sizeof(block_q8_1) == 36, "q8_1");
+_Static_assert(sizeof(block_q2_K) == 84, "q2_K");
+_Static_assert(sizeof(block_q3_K) == 110, "q3_K");
+_Static_assert(sizeof(block_q4_K) == 144, "q4_K");
+_Static_assert(sizeof(block_q5_K) == 176, "q5_K");
+_Static_assert(sizeof(block_q6_K) == 210, "q6_K");
+_Static_assert(sizeof(block_q8_K) == 292, "q8_K");
+
+static inline uint32_t llmk_f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+static inline float llmk_u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+
+/* IEEE half -> float, exact. */
+static inline float llmk_h2f(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+    uint32_t exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu;
+    if (exp == 0) {
+        float f = (float)mant * 5.9604644775390625e-8f; /* mant * 2^-24, exact */
+        return sign ? -f : f;
+    }
+    if (exp == 31) return llmk_u2f(sign | 0x7f800000u | (mant << 13));
+    return llmk_u2f(sign | ((exp + 112u) << 23) | (mant << 13));
+}
+
+/* float -> IEEE half, round to nearest even (the FP16 library's branch-free method, as ggml's generic path). */
+static inline uint16_t llmk_f2h(float f) {
+    float base = (fabsf(f) * 0x1.0p+112f) * 0x1.0p-110f;
+    uint32_t w = llmk_f2u(f);
+    uint32_t shl1_w = w + w;
+    uint32_t sign = w & 0x80000000u;
+    uint32_t bias = shl1_w & 0xff000000u;
+    if (bias < 0x71000000u) bias = 0x71000000u;
+    base = llmk_u2f((bias >> 1) + 0x07800000u) + base;
+    uint32_t bits = llmk_f2u(base);
+    uint32_t exp_bits = (bits >> 13) & 0x00007c00u;
+    uint32_t mantissa_bits = bits & 0x00000fffu;
+    uint32_t nonsign = exp_bits + mantissa_bits;
+    return (uint16_t)((sign >> 16) | (shl1_w > 0xff000000u ? 0x7e00u : nonsign));
+}
+
+static inline float llmk_bf2f(uint16_t b) { return llmk_u2f((uint32_t)b << 16); }
+
+/* Round to nearest, ties to even, for |f| < 2^22 (ggml's nearest_int). */
+static inline int llmk_nearest_int(float f) {
+    float v = f + 12582912.f;
+    int32_t i;
+    memcpy(&i, &v, 4);
+    return (i & 0x007fffff) - 0x00400000;
+}
+
+/* One ISA's kernels. Entries left 0 by a SIMD level are filled from the scalar table. */
+typedef struct {
+    llmk_vec_dot_fn dot[LLMK_TYPE_COUNT];      /* by weight type */
+    llmk_quantize_fn quantize[LLMK_TYPE_COUNT]; /* by activation type */
+    void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
+    void (*silu_mul)(float *gate, const float *up, int64_t n);
+    void (*softmax)(float *x, int n);
+    void (*rope)(float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
+                 const float *inv_freq, int neox);
+    void (*attention_item)(float *out, const float *q, int head_dim, const void *k, const void *v, int kv_type,
+                           size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
+                           int seq_len, float scale);
+} llmk_table;
+
+#define LLMK_HIDDEN __attribute__((visibility("hidden")))
+LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
+#if defined(__x86_64__) || defined(_M_X64)
+LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
+LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
+#endif
+
+#endif

@@ -1,0 +1,244 @@
+package dev.quanta.kernels;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.quant.FloatBits;
+import dev.quanta.kernels.quant.Quantize;
+import dev.quanta.kernels.quant.VecDot;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The reference {@link KernelOps}: plain scalar Java on the caller thread, obviously correct rather than fast.
+ * Quantized matmuls go through {@code dev.quanta.kernels.quant} (bit-exact with ggml): each token's activations are
+ * quantized with {@link Quantize#row} to {@link VecDot#activationType} and dotted with {@link VecDot#dot}; float
+ * weights are dotted with the f32 activations in double precision. Also the fallback when the C library cannot
+ * load.
+ */
+public final class JavaKernelOps implements KernelOps {
+
+    private byte[] actScratch = new byte[0]; // one token's quantized activations
+    private float[] rowScratch = new float[0]; // one token's f32 activations
+
+    @Override
+    public String description() {
+        return "java reference, 1 thread";
+    }
+
+    @Override
+    public int threads() {
+        return 1;
+    }
+
+    @Override
+    public void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
+            int numTokens) {
+        Shapes.matmulWeights(wType, cols);
+        Shapes.positive("rows", rows);
+        Shapes.positive("numTokens", numTokens);
+        long rowBytes = wType.byteSize(cols);
+        Shapes.fits("w", w, rowBytes * rows);
+        Shapes.fitsF32("x", x, (long) numTokens * cols);
+        Shapes.fitsF32("out", out, (long) numTokens * rows);
+        if (rowScratch.length < cols) {
+            rowScratch = new float[cols];
+        }
+        for (int t = 0; t < numTokens; t++) {
+            MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, (long) t * cols * 4, rowScratch, 0, cols);
+            switch (wType) {
+                case F32, F16, BF16 -> {
+                    for (int r = 0; r < rows; r++) {
+                        out.setAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r,
+                                floatDot(wType, w, r * rowBytes, rowScratch, cols));
+                    }
+                }
+                default -> {
+                    GgmlType act = VecDot.activationType(wType);
+                    int actBytes = (int) act.byteSize(cols);
+                    if (actScratch.length < actBytes) {
+                        actScratch = new byte[actBytes];
+                    }
+                    MemorySegment a = MemorySegment.ofArray(actScratch);
+                    Quantize.row(act, rowScratch, 0, a, 0, cols);
+                    for (int r = 0; r < rows; r++) {
+                        out.setAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r,
+                                VecDot.dot(wType, w, r * rowBytes, a, 0, cols));
+                    }
+                }
+            }
+        }
+    }
+
+    /** One row of a float-typed weight matrix (starting at byte {@code off}) dotted with {@code x[0..n)}. */
+    static float floatDot(GgmlType type, MemorySegment w, long off, float[] x, int n) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += (double) weight(type, w, off, i) * x[i];
+        }
+        return (float) sum;
+    }
+
+    private static float weight(GgmlType type, MemorySegment w, long off, int i) {
+        return switch (type) {
+            case F32 -> w.get(JAVA_FLOAT_UNALIGNED, off + 4L * i);
+            case F16 -> FloatBits.halfToFloat(w.get(JAVA_SHORT_UNALIGNED, off + 2L * i));
+            case BF16 -> FloatBits.bf16ToFloat(w.get(JAVA_SHORT_UNALIGNED, off + 2L * i));
+            default -> throw new IllegalArgumentException("not a float type: " + type);
+        };
+    }
+
+    @Override
+    public void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps) {
+        Shapes.positive("dim", dim);
+        Shapes.positive("numTokens", numTokens);
+        Shapes.fitsF32("x", x, (long) numTokens * dim);
+        Shapes.fitsF32("out", out, (long) numTokens * dim);
+        Shapes.fitsF32("weight", weight, dim);
+        for (int t = 0; t < numTokens; t++) {
+            long base = (long) t * dim;
+            double ss = 0;
+            for (int i = 0; i < dim; i++) {
+                float v = x.getAtIndex(JAVA_FLOAT_UNALIGNED, base + i);
+                ss += (double) v * v;
+            }
+            float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
+            for (int i = 0; i < dim; i++) {
+                float v = x.getAtIndex(JAVA_FLOAT_UNALIGNED, base + i);
+                out.setAtIndex(JAVA_FLOAT_UNALIGNED, base + i, v * inv * weight.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
+            }
+        }
+    }
+
+    @Override
+    public void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
+            MemorySegment invFreq, boolean neox) {
+        Shapes.rope(numTokens, numHeads, headDim, ropeDim);
+        Shapes.fitsF32("x", x, (long) numTokens * numHeads * headDim);
+        Shapes.fits("positions", positions, 4L * numTokens);
+        Shapes.fitsF32("invFreq", invFreq, ropeDim / 2);
+        int half = ropeDim / 2;
+        for (int t = 0; t < numTokens; t++) {
+            int pos = positions.getAtIndex(JAVA_INT_UNALIGNED, t);
+            for (int h = 0; h < numHeads; h++) {
+                long base = ((long) t * numHeads + h) * headDim;
+                for (int i = 0; i < half; i++) {
+                    float theta = pos * invFreq.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
+                    float c = (float) Math.cos(theta);
+                    float s = (float) Math.sin(theta);
+                    long i0 = base + (neox ? i : 2L * i);
+                    long i1 = base + (neox ? i + half : 2L * i + 1);
+                    float a = x.getAtIndex(JAVA_FLOAT_UNALIGNED, i0);
+                    float b = x.getAtIndex(JAVA_FLOAT_UNALIGNED, i1);
+                    x.setAtIndex(JAVA_FLOAT_UNALIGNED, i0, a * c - b * s);
+                    x.setAtIndex(JAVA_FLOAT_UNALIGNED, i1, a * s + b * c);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void siluMul(MemorySegment gate, MemorySegment up, long n) {
+        Shapes.positive("n", n);
+        Shapes.fitsF32("gate", gate, n);
+        Shapes.fitsF32("up", up, n);
+        for (long i = 0; i < n; i++) {
+            float g = gate.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
+            float silu = (float) (g / (1.0 + Math.exp(-g)));
+            gate.setAtIndex(JAVA_FLOAT_UNALIGNED, i, silu * up.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
+        }
+    }
+
+    @Override
+    public void softmax(MemorySegment x, int n) {
+        Shapes.positive("n", n);
+        Shapes.fitsF32("x", x, n);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x.getAtIndex(JAVA_FLOAT_UNALIGNED, i) - max);
+            x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, e);
+            sum += e;
+        }
+        float inv = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) {
+            x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, x.getAtIndex(JAVA_FLOAT_UNALIGNED, i) * inv);
+        }
+    }
+
+    @Override
+    public void attention(MemorySegment out, MemorySegment q, int numQueries, int numHeads, int numKvHeads,
+            int headDim, MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
+            MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale) {
+        Shapes.attention(numQueries, numHeads, numKvHeads, headDim, blockSize, maxBlocksPerSeq);
+        Shapes.kvType(kvType);
+        long qElems = (long) numQueries * numHeads * headDim;
+        Shapes.fitsF32("q", q, qElems);
+        Shapes.fitsF32("out", out, qElems);
+        Shapes.fits("blockTables", blockTables, 4L * numQueries * maxBlocksPerSeq);
+        Shapes.fits("seqLens", seqLens, 4L * numQueries);
+        int esize = kvType == GgmlType.F16 ? 2 : 4;
+        long slotBytes = (long) numKvHeads * headDim * esize; // one position, all kv heads
+        long blockBytes = slotBytes * blockSize;
+        int group = numHeads / numKvHeads;
+        for (int t = 0; t < numQueries; t++) {
+            int len = seqLens.getAtIndex(JAVA_INT_UNALIGNED, t);
+            if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
+                throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
+                        + (long) maxBlocksPerSeq * blockSize);
+            }
+            long[] posOffset = new long[len]; // byte offset of position p, head 0, in the cache
+            for (int p = 0; p < len; p++) {
+                int block = blockTables.getAtIndex(JAVA_INT_UNALIGNED, (long) t * maxBlocksPerSeq + p / blockSize);
+                long off = block * blockBytes + (p % blockSize) * slotBytes;
+                if (block < 0 || off + slotBytes > Math.min(keyCache.byteSize(), valueCache.byteSize())) {
+                    throw new IllegalArgumentException("blockTables[" + t + "] names block " + block
+                            + " outside the KV cache");
+                }
+                posOffset[p] = off;
+            }
+            for (int h = 0; h < numHeads; h++) {
+                long qBase = ((long) t * numHeads + h) * headDim;
+                long headOff = (long) (h / group) * headDim * esize;
+                double[] scores = new double[len];
+                double max = Double.NEGATIVE_INFINITY;
+                for (int p = 0; p < len; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < headDim; i++) {
+                        dot += (double) q.getAtIndex(JAVA_FLOAT_UNALIGNED, qBase + i)
+                                * kv(keyCache, kvType, posOffset[p] + headOff, i);
+                    }
+                    scores[p] = dot * scale;
+                    max = Math.max(max, scores[p]);
+                }
+                double sum = 0;
+                for (int p = 0; p < len; p++) {
+                    scores[p] = Math.exp(scores[p] - max);
+                    sum += scores[p];
+                }
+                for (int i = 0; i < headDim; i++) {
+                    double acc = 0;
+                    for (int p = 0; p < len; p++) {
+                        acc += scores[p] * kv(valueCache, kvType, posOffset[p] + headOff, i);
+                    }
+                    out.setAtIndex(JAVA_FLOAT_UNALIGNED, qBase + i, (float) (acc / sum));
+                }
+            }
+        }
+    }
+
+    private static float kv(MemorySegment cache, GgmlType type, long off, int i) {
+        return type == GgmlType.F16
+                ? FloatBits.halfToFloat(cache.get(JAVA_SHORT_UNALIGNED, off + 2L * i))
+                : cache.get(JAVA_FLOAT_UNALIGNED, off + 4L * i);
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}

@@ -1,0 +1,404 @@
+package dev.quanta.kernels;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+import dev.quanta.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@link KernelOps} on the C library ({@code kernels/native}) through FFM downcalls.
+ *
+ * <p>A matmul quantizes the activations on the caller thread into scratch owned by this instance, then every
+ * thread of the {@link WorkerPool} claims chunks of rows from a shared counter and calls {@code llmk_matmul} on its
+ * range. Attention is split the same way over (query, head) items. The elementwise kernels are memory-bound and
+ * cheap next to a matmul; they run on the caller thread. All segments must be native (off-heap).
+ *
+ * <p>Not thread-safe: one caller at a time (see {@link KernelOps}).
+ */
+public final class NativeKernelOps implements KernelOps {
+
+    /** Below this many weight bytes × tokens a matmul runs on the caller alone (dispatch would cost more). */
+    private static final long PARALLEL_MIN_WORK = 64 * 1024;
+
+    private final Isa isa;
+    private final int level;
+    private final WorkerPool pool;
+    private Arena scratchArena = Arena.ofShared();
+    private MemorySegment scratch = MemorySegment.NULL; // quantized activations [numTokens][actRowBytes]
+    private boolean closed;
+
+    // The current matmul (written by the caller before pool.run, read by workers after the volatile dispatch).
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    private int mmType;
+    private MemorySegment mmW;
+    private MemorySegment mmX;
+    private MemorySegment mmOut;
+    private long mmRows;
+    private long mmCols;
+    private int mmTokens;
+    private int mmChunkRows;
+    private final ParallelTask matmulTask = this::matmulShare;
+
+    // The current attention call.
+    private MemorySegment atOut;
+    private MemorySegment atQ;
+    private MemorySegment atK;
+    private MemorySegment atV;
+    private MemorySegment atTables;
+    private MemorySegment atLens;
+    private int atQueries;
+    private int atHeads;
+    private int atKvHeads;
+    private int atHeadDim;
+    private int atKvType;
+    private int atBlockSize;
+    private int atMaxBlocks;
+    private float atScale;
+    private int atChunk;
+    private final ParallelTask attentionTask = this::attentionShare;
+
+    private NativeKernelOps(int threads, Isa isa) {
+        this.isa = isa;
+        this.level = isa.level();
+        this.pool = new WorkerPool(threads, "quanta-kernel");
+    }
+
+    /**
+     * Native kernels at the best ISA allowed by {@code config} and {@code QUANTA_KERNELS_ISA}.
+     *
+     * @throws IllegalStateException when the library did not load
+     */
+    public static NativeKernelOps create(KernelConfig config) {
+        NativeLibrary.requireAvailable();
+        Isa def = NativeLibrary.defaultIsa();
+        Isa chosen = config.isaCap().level() < def.level() ? config.isaCap() : def;
+        return new NativeKernelOps(config.threads(), chosen);
+    }
+
+    /**
+     * Native kernels at exactly {@code isa} (ignoring {@code QUANTA_KERNELS_ISA}); tests use this to run every
+     * path the CPU has.
+     *
+     * @throws IllegalArgumentException when the CPU lacks {@code isa}
+     */
+    public static NativeKernelOps withIsa(int threads, Isa isa) {
+        NativeLibrary.requireAvailable();
+        if (isa.level() > NativeLibrary.cpuIsa().level()) {
+            throw new IllegalArgumentException("this CPU does not support " + isa.label());
+        }
+        return new NativeKernelOps(threads, isa);
+    }
+
+    /** Whether the native library loaded in this JVM. */
+    public static boolean isAvailable() {
+        return NativeLibrary.isAvailable();
+    }
+
+    /** The best ISA this CPU runs (empty when the library is unavailable). */
+    public static java.util.Optional<Isa> cpuIsa() {
+        return isAvailable() ? java.util.Optional.of(NativeLibrary.cpuIsa()) : java.util.Optional.empty();
+    }
+
+    /** The instruction set this instance's kernels use. */
+    public Isa isa() {
+        return isa;
+    }
+
+    @Override
+    public String description() {
+        String vnni = isa == Isa.AVX512 && (NativeLibrary.cpuFeatures() & 4) != 0 ? "+vnni" : "";
+        return "native " + isa.label() + vnni + ", " + pool.size() + (pool.size() == 1 ? " thread" : " threads");
+    }
+
+    @Override
+    public int threads() {
+        return pool.size();
+    }
+
+    // ---------------------------------------------------------------- matmul
+
+    @Override
+    public void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
+            int numTokens) {
+        checkOpen();
+        Shapes.matmulWeights(wType, cols);
+        Shapes.positive("rows", rows);
+        Shapes.positive("numTokens", numTokens);
+        long rowBytes = wType.byteSize(cols);
+        Shapes.fits("w", w, rowBytes * rows);
+        Shapes.fitsF32("x", x, (long) numTokens * cols);
+        Shapes.fitsF32("out", out, (long) numTokens * rows);
+        requireNative("w", w);
+        requireNative("x", x);
+        requireNative("out", out);
+        MemorySegment act = quantizeActivations(wType, x, cols, numTokens);
+        mmType = wType.id();
+        mmW = w;
+        mmX = act;
+        mmOut = out;
+        mmRows = rows;
+        mmCols = cols;
+        mmTokens = numTokens;
+        long work = rowBytes * rows * Math.min(numTokens, 8);
+        if (pool.size() == 1 || work < PARALLEL_MIN_WORK) {
+            matmulRange(0, rows);
+        } else {
+            // chunks of 16-row multiples, about 8 per thread so a slow thread does not hold up the rest
+            int chunk = Math.max(16, (rows / (pool.size() * 8) + 15) & ~15);
+            mmChunkRows = chunk;
+            nextChunk.set(0);
+            pool.run(matmulTask);
+        }
+        mmW = mmX = mmOut = null;
+    }
+
+    private void matmulShare(int worker, int numWorkers) {
+        long rows = mmRows;
+        int chunk = mmChunkRows;
+        while (true) {
+            long r0 = (long) nextChunk.getAndIncrement() * chunk;
+            if (r0 >= rows) {
+                return;
+            }
+            matmulRange(r0, Math.min(rows, r0 + chunk));
+        }
+    }
+
+    private void matmulRange(long r0, long r1) {
+        int rc;
+        try {
+            rc = (int) NativeLibrary.MATMUL.invokeExact(level, mmType, mmW, mmRows, mmCols, mmX, mmTokens, mmOut, r0,
+                    r1);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_matmul failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("llmk_matmul rejected type " + GgmlType.fromId(mmType).orElse(null));
+        }
+    }
+
+    /** Quantizes x into scratch (or returns x itself for float weights). */
+    private MemorySegment quantizeActivations(GgmlType wType, MemorySegment x, int cols, int numTokens) {
+        GgmlType actType = activationType(wType);
+        if (actType == GgmlType.F32) {
+            return x;
+        }
+        long bytes = actType.byteSize(cols) * numTokens;
+        if (scratch.byteSize() < bytes) {
+            Arena fresh = Arena.ofShared();
+            MemorySegment grown = fresh.allocate(Math.max(bytes, scratch.byteSize() * 2), 64);
+            scratchArena.close();
+            scratchArena = fresh;
+            scratch = grown;
+        }
+        int rc;
+        try {
+            rc = (int) NativeLibrary.QUANTIZE_ROWS.invokeExact(level, actType.id(), x, scratch, (long) cols,
+                    (long) numTokens);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_quantize_rows failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("llmk_quantize_rows rejected " + actType);
+        }
+        return scratch;
+    }
+
+    /** The activation format the C kernels pair with {@code wType} (F32 for float weights). */
+    static GgmlType activationType(GgmlType wType) {
+        return switch (wType) {
+            case F32, F16, BF16 -> GgmlType.F32;
+            case Q4_0, Q5_0, Q8_0 -> GgmlType.Q8_0;
+            case Q4_1, Q5_1 -> GgmlType.Q8_1;
+            case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> GgmlType.Q8_K;
+            default -> throw new IllegalArgumentException("matmul does not support weight type " + wType);
+        };
+    }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override
+    public void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps) {
+        checkOpen();
+        Shapes.positive("dim", dim);
+        Shapes.positive("numTokens", numTokens);
+        Shapes.fitsF32("x", x, (long) numTokens * dim);
+        Shapes.fitsF32("out", out, (long) numTokens * dim);
+        Shapes.fitsF32("weight", weight, dim);
+        requireNative("out", out);
+        requireNative("x", x);
+        requireNative("weight", weight);
+        try {
+            NativeLibrary.RMS_NORM.invokeExact(level, out, x, weight, dim, numTokens, eps);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_rms_norm failed", e);
+        }
+    }
+
+    @Override
+    public void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
+            MemorySegment invFreq, boolean neox) {
+        checkOpen();
+        Shapes.rope(numTokens, numHeads, headDim, ropeDim);
+        if (ropeDim > 1024) {
+            throw new IllegalArgumentException("ropeDim " + ropeDim + " exceeds the native limit of 1024");
+        }
+        Shapes.fitsF32("x", x, (long) numTokens * numHeads * headDim);
+        Shapes.fits("positions", positions, 4L * numTokens);
+        Shapes.fitsF32("invFreq", invFreq, ropeDim / 2);
+        requireNative("x", x);
+        requireNative("positions", positions);
+        requireNative("invFreq", invFreq);
+        try {
+            NativeLibrary.ROPE.invokeExact(level, x, positions, numTokens, numHeads, headDim, ropeDim, invFreq,
+                    neox ? 1 : 0);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_rope failed", e);
+        }
+    }
+
+    @Override
+    public void siluMul(MemorySegment gate, MemorySegment up, long n) {
+        checkOpen();
+        Shapes.positive("n", n);
+        Shapes.fitsF32("gate", gate, n);
+        Shapes.fitsF32("up", up, n);
+        requireNative("gate", gate);
+        requireNative("up", up);
+        try {
+            NativeLibrary.SILU_MUL.invokeExact(level, gate, up, n);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_silu_mul failed", e);
+        }
+    }
+
+    @Override
+    public void softmax(MemorySegment x, int n) {
+        checkOpen();
+        Shapes.positive("n", n);
+        Shapes.fitsF32("x", x, n);
+        requireNative("x", x);
+        try {
+            NativeLibrary.SOFTMAX.invokeExact(level, x, n);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_softmax failed", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    @Override
+    public void attention(MemorySegment out, MemorySegment q, int numQueries, int numHeads, int numKvHeads,
+            int headDim, MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
+            MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale) {
+        checkOpen();
+        Shapes.attention(numQueries, numHeads, numKvHeads, headDim, blockSize, maxBlocksPerSeq);
+        Shapes.kvType(kvType);
+        if (headDim > 1024) {
+            throw new IllegalArgumentException("headDim " + headDim + " exceeds the native limit of 1024");
+        }
+        long qElems = (long) numQueries * numHeads * headDim;
+        Shapes.fitsF32("q", q, qElems);
+        Shapes.fitsF32("out", out, qElems);
+        Shapes.fits("blockTables", blockTables, 4L * numQueries * maxBlocksPerSeq);
+        Shapes.fits("seqLens", seqLens, 4L * numQueries);
+        requireNative("out", out);
+        requireNative("q", q);
+        requireNative("keyCache", keyCache);
+        requireNative("valueCache", valueCache);
+        requireNative("blockTables", blockTables);
+        requireNative("seqLens", seqLens);
+        long blockBytes = (long) blockSize * numKvHeads * headDim * (kvType == GgmlType.F16 ? 2 : 4);
+        long cacheBlocks = Math.min(keyCache.byteSize(), valueCache.byteSize()) / blockBytes;
+        // NOTE: the C kernel trusts block ids, so every id it will follow is checked here first.
+        for (int t = 0; t < numQueries; t++) {
+            int len = seqLens.getAtIndex(JAVA_INT_UNALIGNED, t);
+            if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
+                throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
+                        + (long) maxBlocksPerSeq * blockSize);
+            }
+            int used = (len + blockSize - 1) / blockSize;
+            for (int b = 0; b < used; b++) {
+                int id = blockTables.getAtIndex(JAVA_INT_UNALIGNED, (long) t * maxBlocksPerSeq + b);
+                if (id < 0 || id >= cacheBlocks) {
+                    throw new IllegalArgumentException("blockTables[" + t + "][" + b + "] = " + id
+                            + " is outside the KV cache's " + cacheBlocks + " blocks");
+                }
+            }
+        }
+        atOut = out;
+        atQ = q;
+        atK = keyCache;
+        atV = valueCache;
+        atTables = blockTables;
+        atLens = seqLens;
+        atQueries = numQueries;
+        atHeads = numHeads;
+        atKvHeads = numKvHeads;
+        atHeadDim = headDim;
+        atKvType = kvType.id();
+        atBlockSize = blockSize;
+        atMaxBlocks = maxBlocksPerSeq;
+        atScale = scale;
+        int items = numQueries * numHeads;
+        if (pool.size() == 1 || items < 2) {
+            attentionRange(0, items);
+        } else {
+            atChunk = Math.max(1, items / (pool.size() * 4));
+            nextChunk.set(0);
+            pool.run(attentionTask);
+        }
+        atOut = atQ = atK = atV = atTables = atLens = null;
+    }
+
+    private void attentionShare(int worker, int numWorkers) {
+        long items = (long) atQueries * atHeads;
+        while (true) {
+            long i0 = (long) nextChunk.getAndIncrement() * atChunk;
+            if (i0 >= items) {
+                return;
+            }
+            attentionRange(i0, Math.min(items, i0 + atChunk));
+        }
+    }
+
+    private void attentionRange(long i0, long i1) {
+        int rc;
+        try {
+            rc = (int) NativeLibrary.ATTENTION.invokeExact(level, atOut, atQ, atQueries, atHeads, atKvHeads,
+                    atHeadDim, atK, atV, atKvType, atBlockSize, atTables, atMaxBlocks, atLens, atScale, i0, i1);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_attention failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("llmk_attention rejected its arguments");
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private static void requireNative(String name, MemorySegment s) {
+        if (!s.isNative()) {
+            throw new IllegalArgumentException(name + " must be a native (off-heap) segment for the native kernels");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("kernel ops are closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.close();
+        scratchArena.close();
+        scratch = MemorySegment.NULL;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.quanta.kernels;
+
+import dev.quanta.gguf.GgmlType;
+import java.lang.foreign.MemorySegment;
+
+/** Argument checks shared by the {@link KernelOps} implementations; each failure names the offending argument. */
+final class Shapes {
+
+    private Shapes() {}
+
+    static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + value);
+        }
+    }
+
+    /** Checks that {@code segment} holds at least {@code bytes} bytes. */
+    static void fits(String name, MemorySegment segment, long bytes) {
+        if (segment == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+        if (segment.byteSize() < bytes) {
+            throw new IllegalArgumentException(
+                    name + " holds " + segment.byteSize() + " bytes, needs " + bytes);
+        }
+    }
+
+    /** f32 element count → bytes, checking {@code segment} holds them. */
+    static void fitsF32(String name, MemorySegment segment, long elements) {
+        fits(name, segment, Math.multiplyExact(elements, 4L));
+    }
+
+    static void matmulWeights(GgmlType wType, int cols) {
+        if (!isMatmulType(wType)) {
+            throw new IllegalArgumentException("matmul does not support weight type " + wType);
+        }
+        if (cols <= 0 || cols % wType.blockSize() != 0) {
+            throw new IllegalArgumentException(
+                    "cols " + cols + " must be a positive multiple of " + wType + "'s block size " + wType.blockSize());
+        }
+    }
+
+    static boolean isMatmulType(GgmlType t) {
+        return t != null && t.isComputeSupported();
+    }
+
+    static void kvType(GgmlType kvType) {
+        if (kvType != GgmlType.F16 && kvType != GgmlType.F32) {
+            throw new IllegalArgumentException("KV cache type must be F16 or F32, got " + kvType);
+        }
+    }
+
+    static void attention(int numQueries, int numHeads, int numKvHeads, int headDim, int blockSize,
+            int maxBlocksPerSeq) {
+        positive("numQueries", numQueries);
+        positive("numHeads", numHeads);
+        positive("numKvHeads", numKvHeads);
+        positive("headDim", headDim);
+        positive("blockSize", blockSize);
+        positive("maxBlocksPerSeq", maxBlocksPerSeq);
+        if (numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException(
+                    "numHeads " + numHeads + " is not a multiple of numKvHeads " + numKvHeads);
+        }
+    }
+
+    static void rope(int numTokens, int numHeads, int headDim, int ropeDim) {
+        positive("numTokens", numTokens);
+        positive("numHeads", numHeads);
+        positive("headDim", headDim);
+        if (ropeDim <= 0 || ropeDim > headDim || ropeDim % 2 != 0) {
+            throw new IllegalArgumentException("ropeDim " + ropeDim + " must be even and in 2.." + headDim);
+        }
+    }
+}
