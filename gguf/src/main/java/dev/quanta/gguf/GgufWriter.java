@@ -223,10 +223,10 @@ public final class GgufWriter {
 
     /** Writes the file (replacing {@code path} atomically where the file system allows). */
     public void write(Path path) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, path.getFileName().toString(), ".partial");
+        // NOTE: not Files.createTempFile, which would leave the model readable by its owner only
+        Path tmp = path.resolveSibling(path.getFileName() + ".partial-" + Long.toHexString(System.nanoTime()));
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
                     LeOutput out = new LeOutput(ch)) {
                 writeTo(out);
             }

@@ -1,0 +1,68 @@
+package dev.quanta.gguf;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+
+/**
+ * Coverage-guided fuzzing of the GGUF reader: any byte string must either parse into a header whose
+ * every tensor slice and metadata value can be used, or be rejected with {@link GgufFormatException}.
+ * Any other exception (index out of bounds, overflow, out of memory, stack overflow) is a finding.
+ *
+ * <p>Without {@code JAZZER_FUZZ} it replays the seeds in {@code GgufReaderFuzzTestInputs/} (milliseconds);
+ * with {@code JAZZER_FUZZ=1} it fuzzes for 60 s. The {@code fuzz} Maven profile of this module does that
+ * (active on CI, where {@code CI} is set, or with {@code -Pfuzz}).
+ */
+class GgufReaderFuzzTest {
+
+    @FuzzTest(maxDuration = "60s")
+    void parsesOrRejectsCleanly(byte[] data) {
+        MemorySegment file = MemorySegment.ofArray(data);
+        GgufHeader header;
+        try {
+            header = GgufReader.parse(file);
+        } catch (GgufFormatException expected) {
+            if (expected.getMessage() == null || expected.getMessage().isBlank()) {
+                throw new AssertionError("format exception without a message", expected);
+            }
+            return;
+        }
+        exercise(header, file);
+    }
+
+    private static void exercise(GgufHeader header, MemorySegment file) {
+        for (GgufTensorInfo t : header.tensors()) {
+            MemorySegment slice = file.asSlice(header.dataOffset() + t.offset(), t.sizeBytes());
+            if (slice.byteSize() > 0) {
+                slice.get(ValueLayout.JAVA_BYTE, slice.byteSize() - 1);
+            }
+            t.numRows();
+            t.rowSizeBytes();
+        }
+        GgufMetadata m = header.metadata();
+        for (Map.Entry<String, GgufValue> e : m.asMap().entrySet()) {
+            e.getValue().display(4);
+            try {
+                switch (e.getValue().type()) {
+                    case ARRAY -> {
+                        m.getIntArray(e.getKey());
+                        m.getFloatArray(e.getKey());
+                        m.getStringArray(e.getKey());
+                    }
+                    case STRING -> m.getString(e.getKey());
+                    case FLOAT32, FLOAT64 -> m.getFloat(e.getKey());
+                    case BOOL -> m.getBoolean(e.getKey());
+                    default -> m.getInt(e.getKey());
+                }
+            } catch (GgufFormatException typeMismatch) {
+                // a value that does not fit the asked type is reported, not thrown as anything else
+            }
+        }
+        try {
+            GgufSummary.of(header);
+        } catch (GgufFormatException typeMismatch) {
+            // e.g. a string block count
+        }
+    }
+}
