@@ -1,0 +1,105 @@
+package dev.quanta.worker.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Chat templates rendered by jinjava: a file-style template and the three built-ins. */
+class ChatTemplateTest {
+
+    private static final List<Message> CONVERSATION = List.of(
+            Message.system("You are terse."), Message.user(" Hi! "), Message.assistant("Hello."), Message.user("Bye"));
+
+    /** In the style of Mistral/Llama 2 templates from tokenizer.chat_template. */
+    private static final String FILE_TEMPLATE = """
+            {{ bos_token }}
+            {% for message in messages %}
+                {% if message['role'] == 'system' %}
+                    {% continue %}
+                {% endif %}
+                {% if (message['role'] == 'user') != (loop.index0 % 2 == 1) %}
+                    {{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}
+                {% endif %}
+                {% if message['role'] == 'user' %}
+                    {{- '[INST] ' + message['content'] | trim + ' [/INST]' -}}
+                {% else %}
+                    {{- message['content'] + eos_token -}}
+                {% endif %}
+                {% if loop.index0 == 5 %}{% break %}{% endif %}
+            {% endfor %}
+            """;
+
+    private final JinjaChatTemplate file = new JinjaChatTemplate("gguf", FILE_TEMPLATE, "<s>", "</s>");
+
+    @Test
+    void fileTemplateUsesBosEosLoopControlsAndTrimmedBlocks() {
+        String out = file.render(CONVERSATION, false);
+        assertThat(out).isEqualTo("<s>\n[INST] Hi! [/INST]Hello.</s>[INST] Bye [/INST]");
+    }
+
+    @Test
+    void raiseExceptionAbortsRenderingWithTheTemplatesMessage() {
+        assertThatThrownBy(() -> file.render(List.of(Message.system("S"), Message.assistant("first")), false))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("Conversation roles must alternate");
+    }
+
+    @Test
+    void syntaxErrorsBecomeChatTemplateExceptions() {
+        JinjaChatTemplate broken = new JinjaChatTemplate("broken", "{% for m in %}", "", "");
+        assertThatThrownBy(() -> broken.render(CONVERSATION, true)).isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("broken");
+    }
+
+    @Test
+    void chatmlBuiltIn() {
+        ChatTemplate chatml = ChatTemplates.builtin(ChatTemplates.Builtin.CHATML, ToyVocab.spm());
+        assertThat(chatml.render(List.of(Message.system("S"), Message.user("U")), true)).isEqualTo(
+                "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n");
+        assertThat(chatml.render(List.of(Message.user("U")), false)).isEqualTo("<|im_start|>user\nU<|im_end|>\n");
+    }
+
+    @Test
+    void llama3BuiltInTrimsContentAndEndsWithTheAssistantHeader() {
+        ChatTemplate llama3 = ChatTemplates.builtin(ChatTemplates.Builtin.LLAMA3, ToyVocab.spm());
+        assertThat(llama3.render(List.of(Message.system("S"), Message.user(" U \n")), true)).isEqualTo(
+                "<|start_header_id|>system<|end_header_id|>\n\nS<|eot_id|>"
+                        + "<|start_header_id|>user<|end_header_id|>\n\nU<|eot_id|>"
+                        + "<|start_header_id|>assistant<|end_header_id|>\n\n");
+    }
+
+    @Test
+    void llama2BuiltInFoldsTheSystemPromptIntoTheFirstTurn() {
+        ChatTemplate llama2 = ChatTemplates.builtin(ChatTemplates.Builtin.LLAMA2, ToyVocab.spm());
+        assertThat(llama2.render(CONVERSATION, true)).isEqualTo(
+                "[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi! [/INST] Hello. </s><s>[INST] Bye [/INST]");
+        assertThat(llama2.render(List.of(Message.user("U")), true)).isEqualTo("[INST] U [/INST]");
+        assertThatThrownBy(() -> llama2.render(List.of(Message.user("a"), Message.user("b")), true))
+                .isInstanceOf(ChatTemplateException.class).hasMessageContaining("alternate");
+    }
+
+    @Test
+    void builtInGuessFollowsTheVocabulary() {
+        assertThat(ChatTemplates.guess(ToyVocab.spm())).isEqualTo(ChatTemplates.Builtin.LLAMA2);
+        assertThat(ChatTemplates.guess(SharedVocab.vocab("llama-bpe"))).isEqualTo(ChatTemplates.Builtin.LLAMA3);
+    }
+
+    @Test
+    void encodePromptAddsBosOnlyWhenTheRenderedTextLacksIt() {
+        Tokenizer llama3 = SharedVocab.vocab("llama-bpe");
+        int[] once = ChatTemplates.encodePrompt(llama3, "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi");
+        assertThat(once[0]).isEqualTo(llama3.bos());
+        assertThat(once[1]).isNotEqualTo(llama3.bos());
+        int[] added = ChatTemplates.encodePrompt(llama3, "<|start_header_id|>user<|end_header_id|>\n\nHi");
+        assertThat(added).containsExactly(once);
+    }
+
+    @Test
+    void unknownBuiltInNameIsAClearError() {
+        assertThatThrownBy(() -> ChatTemplates.Builtin.named("vicuna"))
+                .hasMessageContaining("vicuna").hasMessageContaining("chatml");
+        assertThat(ChatTemplates.Builtin.named("Llama3")).isEqualTo(ChatTemplates.Builtin.LLAMA3);
+    }
+}
