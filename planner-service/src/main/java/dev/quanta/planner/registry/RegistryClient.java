@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
@@ -44,6 +45,7 @@ public class RegistryClient {
     private final Map<String, Cached<ModelShape>> cache = new ConcurrentHashMap<>();
     private volatile Cached<List<String>> keys;
 
+    @Autowired
     public RegistryClient(RestClient.Builder builder, RegistryProperties properties) {
         this(builder, properties, Clock.systemUTC());
     }
