@@ -49,11 +49,14 @@ public class ArtifactService {
      * Must run inside the caller's transaction, after the profile exists.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public ArtifactResponse upsert(String modelKey, String location, String format, String quantType,
+    public Upserted upsert(String modelKey, String location, String format, String quantType,
             long sizeBytes, String sha256) {
-        Artifact artifact = artifacts.findByModelKeyAndLocation(modelKey, location)
-                .orElseGet(() -> new Artifact(modelKey, location));
+        var existing = artifacts.findByModelKeyAndLocation(modelKey, location);
+        Artifact artifact = existing.orElseGet(() -> new Artifact(modelKey, location));
         artifact.describeFile(format, quantType, sizeBytes, sha256);
-        return ArtifactResponse.of(artifacts.saveAndFlush(artifact));
+        return new Upserted(ArtifactResponse.of(artifacts.saveAndFlush(artifact)), existing.isEmpty());
     }
+
+    /** An artifact as stored by {@link #upsert}, and whether it was created. */
+    public record Upserted(ArtifactResponse artifact, boolean created) {}
 }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /** Model profile use cases; each public method is one transaction. */
@@ -58,6 +59,23 @@ public class ModelService {
         // NOTE: the flush runs UPDATE ... WHERE version = ?; a concurrent writer between our read and this
         // flush makes it fail with an optimistic-lock exception, answered as 409 as well.
         return ModelProfileResponse.of(models.saveAndFlush(profile));
+    }
+
+    /** A profile as stored by {@link #upsertImported}, and whether it was created. */
+    public record Upserted(ModelProfileResponse profile, boolean created) {}
+
+    /**
+     * Creates the profile {@code key} from an imported file's fields, or updates an existing one's architecture,
+     * shape and size from them; an existing profile keeps its name and family (those are curated by people).
+     * Runs in the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Upserted upsertImported(String key, ModelFields fields) {
+        ModelShape shape = shape(fields);
+        var existing = models.findById(key);
+        ModelProfile profile = existing.orElseGet(() -> new ModelProfile(key));
+        profile.apply(existing.isPresent() ? shape.withIdentity(profile.getName(), profile.getFamily()) : shape);
+        return new Upserted(ModelProfileResponse.of(models.saveAndFlush(profile)), existing.isEmpty());
     }
 
     @Transactional

@@ -37,6 +37,12 @@ public record ModelShape(
         }
     }
 
+    /** This shape with another name and family. */
+    public ModelShape withIdentity(String name, String family) {
+        return new ModelShape(name, family, architecture, parametersBillions, fp16MemoryGb, layers, hiddenSize,
+                attentionHeads, kvHeads, headDim, contextLength, vocabSize);
+    }
+
     /**
      * Completes and cross-checks the fields of a request (each already checked on its own by bean validation).
      *
