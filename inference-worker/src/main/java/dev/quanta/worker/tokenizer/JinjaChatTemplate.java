@@ -12,12 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import jinjava.javax.el.CompositeELResolver;
 
 /**
  * A chat template in Jinja (as in {@code tokenizer.chat_template}), rendered by jinjava the way Hugging Face
  * renders them: {@code trim_blocks} and {@code lstrip_blocks} on, loop controls ({@code break}/{@code continue})
  * available, and these names defined: {@code messages} (maps with {@code role}, {@code content}),
  * {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, {@code raise_exception(message)}.
+ * Python string methods common in templates ({@code startswith}, {@code strip}, {@code split}, ...) work
+ * ({@link PythonStringMethods}).
  * Thread-safe.
  */
 public final class JinjaChatTemplate implements ChatTemplate {
@@ -42,7 +45,11 @@ public final class JinjaChatTemplate implements ChatTemplate {
         this.source = Objects.requireNonNull(source, "source");
         this.bosToken = Objects.requireNonNullElse(bosToken, "");
         this.eosToken = Objects.requireNonNullElse(eosToken, "");
+        CompositeELResolver resolvers = new CompositeELResolver();
+        resolvers.add(new PythonStringMethods());
+        resolvers.add(JinjavaConfig.newBuilder().build().getElResolver());
         JinjavaConfig config = JinjavaConfig.newBuilder()
+                .withElResolver(resolvers)
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)

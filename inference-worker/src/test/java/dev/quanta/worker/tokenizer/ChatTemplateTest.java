@@ -102,4 +102,36 @@ class ChatTemplateTest {
                 .hasMessageContaining("vicuna").hasMessageContaining("chatml");
         assertThat(ChatTemplates.Builtin.named("Llama3")).isEqualTo(ChatTemplates.Builtin.LLAMA3);
     }
+
+    /** TinyLlama-1.1B-Chat / Zephyr's published template, newlines and all. */
+    private static final String ZEPHYR = "{% for message in messages %}\n{% if message['role'] == 'user' %}\n"
+            + "{{ '<|user|>\\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'system' %}\n"
+            + "{{ '<|system|>\\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'assistant' %}\n"
+            + "{{ '<|assistant|>\\n'  + message['content'] + eos_token }}\n{% endif %}\n"
+            + "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}";
+
+    @Test
+    void publishedZephyrTemplateRendersAsHuggingFaceDoes() {
+        ChatTemplate zephyr = new JinjaChatTemplate("gguf", ZEPHYR, "<s>", "</s>");
+        assertThat(zephyr.render(List.of(Message.system("S"), Message.user("U")), true))
+                .isEqualTo("<|system|>\nS</s>\n<|user|>\nU</s>\n<|assistant|>\n");
+    }
+
+    @Test
+    void pythonStringMethodsWorkInTemplates() {
+        String source = "{% if messages[0]['content'].strip().startswith('Sy') %}{{ messages[0]['content'].strip().upper() }}"
+                + "{% endif %}|{{ 'a  b '.split() | length }}|{{ 'x,y'.split(',')[1] }}|{{ '\\n\\nz\\n'.strip('\\n') }}"
+                + "|{{ 'ab'.endswith('b') }}|{{ 'hello world'.title() }}|{{ ' q '.lstrip() }}.|{{ ' q '.rstrip() }}.";
+        assertThat(new JinjaChatTemplate("py", source, "", "").render(List.of(Message.system(" Sys ")), false))
+                .isEqualTo("SYS|2|y|z|true|Hello World|q .| q.");
+    }
+
+    @Test
+    void namespacesSlicesAndFiltersWork() {
+        String source = "{%- set ns = namespace(users=0) -%}{%- for m in messages[1:] -%}{%- if m.role == 'user' -%}"
+                + "{%- set ns.users = ns.users + 1 -%}{%- endif -%}{%- endfor -%}{{ ns.users }}|{{ messages | length }}"
+                + "|{{ messages[-1]['content'] }}|{{ messages[0] | tojson }}";
+        assertThat(new JinjaChatTemplate("ns", source, "", "").render(CONVERSATION, false))
+                .isEqualTo("2|4|Bye|{\"role\":\"system\",\"content\":\"You are terse.\"}");
+    }
 }
