@@ -46,6 +46,7 @@ final class GgufReader {
     /** Java arrays hold at most about 2^31 elements; larger metadata arrays are refused. */
     static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     static final int MAX_DIMS = 4;
+    private static final int INITIAL_CAPACITY = 1 << 16;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -287,16 +288,24 @@ final class GgufReader {
                 }
                 yield b;
             }
+            // NOTE: variable-size elements are collected in a growing array, so memory follows the bytes
+            // actually parsed rather than a count that a corrupt file could set to (file size / 8).
             case STRING -> {
-                String[] s = new String[n];
+                String[] s = new String[Math.min(n, INITIAL_CAPACITY)];
                 for (int i = 0; i < n; i++) {
+                    if (i == s.length) {
+                        s = Arrays.copyOf(s, (int) Math.min(n, 2L * s.length));
+                    }
                     s[i] = string(what + " element " + i);
                 }
                 yield s;
             }
             case ARRAY -> {
-                GgufArray[] a = new GgufArray[n];
+                GgufArray[] a = new GgufArray[Math.min(n, INITIAL_CAPACITY)];
                 for (int i = 0; i < n; i++) {
+                    if (i == a.length) {
+                        a = Arrays.copyOf(a, (int) Math.min(n, 2L * a.length));
+                    }
                     a[i] = array(what + " element " + i, depth + 1);
                 }
                 yield a;

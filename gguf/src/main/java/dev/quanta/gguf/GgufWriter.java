@@ -43,6 +43,9 @@ public final class GgufWriter {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** llama.cpp keeps tensor names in {@code char[GGML_MAX_NAME = 64]} including the NUL. */
+    static final int MAX_TENSOR_NAME_BYTES = 63;
+
     private record PendingTensor(String name, GgmlType type, long[] shape, long sizeBytes, TensorSource source) {}
 
     private final LinkedHashMap<String, GgufValue> metadata = new LinkedHashMap<>();
@@ -190,6 +193,10 @@ public final class GgufWriter {
     private static long checkedSize(String name, GgmlType type, long[] shape) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        if (name.getBytes(StandardCharsets.UTF_8).length > MAX_TENSOR_NAME_BYTES) {
+            throw new IllegalArgumentException("tensor name '" + name + "' is longer than " + MAX_TENSOR_NAME_BYTES
+                    + " bytes, which llama.cpp refuses");
+        }
         if (shape.length < 1 || shape.length > GgufReader.MAX_DIMS) {
             throw new IllegalArgumentException("tensor '" + name + "': " + shape.length + " dims, expected 1 to 4");
         }

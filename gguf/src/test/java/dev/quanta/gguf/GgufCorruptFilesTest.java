@@ -206,6 +206,9 @@ class GgufCorruptFilesTest {
         assertThatThrownBy(() -> GgufFile.open(file)).isInstanceOf(GgufFormatException.class)
                 .hasMessage("bad.gguf: unsupported GGUF version 9, this reader supports 2 and 3 (at byte 4)");
         assertThatThrownBy(() -> GgufFile.readHeader(file)).isInstanceOf(GgufFormatException.class);
+        Path empty = Files.write(dir.resolve("empty.gguf"), new byte[0]);
+        assertThatThrownBy(() -> GgufFile.open(empty)).isInstanceOf(GgufFormatException.class)
+                .hasMessage("empty.gguf: not a GGUF file: only 0 bytes, too short for the magic (at byte 0)");
         assertThatThrownBy(() -> GgufFile.open(dir.resolve("absent.gguf"))).isInstanceOf(IOException.class)
                 .isNotInstanceOf(GgufFormatException.class);
     }

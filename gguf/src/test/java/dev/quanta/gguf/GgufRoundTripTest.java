@@ -167,6 +167,8 @@ class GgufRoundTripTest {
         assertThatThrownBy(() -> w.addTensor("t", GgmlType.Q4_0, new long[] {16}, new byte[9]))
                 .hasMessageContaining("not a multiple of the Q4_0 block size 32");
         assertThatThrownBy(() -> w.alignment(48)).hasMessageContaining("power of two");
+        assertThatThrownBy(() -> w.addTensor("x".repeat(64), GgmlType.F32, new long[] {1}, new byte[4]))
+                .hasMessageContaining("longer than 63 bytes");
         w.addTensor("t", GgmlType.F32, new long[] {1}, new byte[4]);
         assertThatThrownBy(() -> w.addTensor("t", GgmlType.F32, new long[] {1}, new byte[4]))
                 .hasMessageContaining("duplicate tensor name 't'");
