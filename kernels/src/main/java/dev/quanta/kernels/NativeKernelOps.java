@@ -32,9 +32,9 @@ public final class NativeKernelOps implements KernelOps {
     // The current matmul (written by the caller before pool.run, read by workers after the volatile dispatch).
     private final AtomicInteger nextChunk = new AtomicInteger();
     private int mmType;
-    private MemorySegment mmW;
-    private MemorySegment mmX;
-    private MemorySegment mmOut;
+    private long mmW; // address
+    private long mmX; // address
+    private long mmOut; // address
     private long mmRows;
     private long mmCols;
     private int mmTokens;
@@ -42,12 +42,12 @@ public final class NativeKernelOps implements KernelOps {
     private final ParallelTask matmulTask = this::matmulShare;
 
     // The current attention call.
-    private MemorySegment atOut;
-    private MemorySegment atQ;
-    private MemorySegment atK;
-    private MemorySegment atV;
-    private MemorySegment atTables;
-    private MemorySegment atLens;
+    private long atOut; // address
+    private long atQ; // address
+    private long atK; // address
+    private long atV; // address
+    private long atTables; // address
+    private long atLens; // address
     private int atQueries;
     private int atHeads;
     private int atKvHeads;
@@ -135,9 +135,9 @@ public final class NativeKernelOps implements KernelOps {
         requireNative("out", out);
         MemorySegment act = quantizeActivations(wType, x, cols, numTokens);
         mmType = wType.id();
-        mmW = w;
-        mmX = act;
-        mmOut = out;
+        mmW = w.address();
+        mmX = act.address();
+        mmOut = out.address();
         mmRows = rows;
         mmCols = cols;
         mmTokens = numTokens;
@@ -151,7 +151,6 @@ public final class NativeKernelOps implements KernelOps {
             nextChunk.set(0);
             pool.run(matmulTask);
         }
-        mmW = mmX = mmOut = null;
     }
 
     private void matmulShare(int worker, int numWorkers) {
@@ -328,12 +327,12 @@ public final class NativeKernelOps implements KernelOps {
                 }
             }
         }
-        atOut = out;
-        atQ = q;
-        atK = keyCache;
-        atV = valueCache;
-        atTables = blockTables;
-        atLens = seqLens;
+        atOut = out.address();
+        atQ = q.address();
+        atK = keyCache.address();
+        atV = valueCache.address();
+        atTables = blockTables.address();
+        atLens = seqLens.address();
         atQueries = numQueries;
         atHeads = numHeads;
         atKvHeads = numKvHeads;
@@ -350,7 +349,6 @@ public final class NativeKernelOps implements KernelOps {
             nextChunk.set(0);
             pool.run(attentionTask);
         }
-        atOut = atQ = atK = atV = atTables = atLens = null;
     }
 
     private void attentionShare(int worker, int numWorkers) {
@@ -382,6 +380,9 @@ public final class NativeKernelOps implements KernelOps {
     private static void requireNative(String name, MemorySegment s) {
         if (!s.isNative()) {
             throw new IllegalArgumentException(name + " must be a native (off-heap) segment for the native kernels");
+        }
+        if (!s.scope().isAlive()) {
+            throw new IllegalArgumentException(name + " belongs to a closed arena");
         }
     }
 

@@ -42,7 +42,8 @@ final class NativeLibrary {
     static final MethodHandle QUANTIZE_ROWS;
     /** int llmk_vec_dot(int isa, int wtype, int64 n, const void *w, const void *x, size_t bx, int nt, float *s) */
     static final MethodHandle VEC_DOT;
-    /** int llmk_matmul(isa, wtype, w, int64 rows, int64 cols, xa, int ntok, float *out, int64 r0, int64 r1) */
+    /** int llmk_matmul(isa, wtype, w, int64 rows, int64 cols, xa, int ntok, float *out, int64 r0, int64 r1);
+     *  pointers as raw addresses (long) */
     static final MethodHandle MATMUL;
     /** void llmk_rms_norm(isa, float *out, const float *x, const float *w, int dim, int ntok, float eps) */
     static final MethodHandle RMS_NORM;
@@ -53,7 +54,7 @@ final class NativeLibrary {
     /** void llmk_softmax(isa, x, int n) */
     static final MethodHandle SOFTMAX;
     /** int llmk_attention(isa, out, q, nq, nheads, nkv, head_dim, k, v, kv_type, block_size, block_tables,
-     *  max_blocks, seq_lens, scale, int64 item0, int64 item1) */
+     *  max_blocks, seq_lens, scale, int64 item0, int64 item1); pointers as raw addresses (long) */
     static final MethodHandle ATTENTION;
 
     private static final String FAILURE;
@@ -76,8 +77,12 @@ final class NativeLibrary {
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG));
             h[5] = handle(linker, lookup, "llmk_vec_dot", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT,
                     JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
-            h[6] = handle(linker, lookup, "llmk_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS,
-                    JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+            // NOTE: matmul and attention run on pool threads, so their pointers travel as raw 64-bit addresses
+            // (same register class as a pointer on x86-64 and aarch64): a segment of a confined arena may not be
+            // passed from another thread, and wrapping addresses per call would allocate. The caller keeps the
+            // segments alive because it blocks until every worker is done.
+            h[6] = handle(linker, lookup, "llmk_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG,
+                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
             h[7] = handle(linker, lookup, "llmk_rms_norm", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS,
                     ADDRESS, JAVA_INT, JAVA_INT, JAVA_FLOAT));
             h[8] = handle(linker, lookup, "llmk_rope", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
@@ -85,9 +90,9 @@ final class NativeLibrary {
             h[9] = handle(linker, lookup, "llmk_silu_mul",
                     FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
             h[10] = handle(linker, lookup, "llmk_softmax", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT));
-            h[11] = handle(linker, lookup, "llmk_attention", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS,
-                    ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS,
-                    JAVA_INT, ADDRESS, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
+            h[11] = handle(linker, lookup, "llmk_attention", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
+                    JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT,
+                    JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
             int version = (int) h[0].invokeExact();
             if (version != 1) {
                 throw new IllegalStateException("library version " + version + ", expected 1");

@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * A fixed pool of platform threads that run one {@link ParallelTask} at a time together with the caller.
  *
  * <p>Dispatch is a volatile generation counter: workers spin on it for a short while after each task (a forward
- * pass issues hundreds of matmuls per token back to back, so they find the next one while still spinning) and
- * then park; the caller unparks only workers that announced they parked. Completion is a countdown the caller
+ * pass issues hundreds of matmuls per token back to back, so they find the next one while still spinning), then
+ * yield a few times, then park; the caller unparks only workers that announced they parked. Completion is a countdown the caller
  * spins on, then parks on. Nothing is allocated per task.
  *
  * <p>NOTE: Java threads each calling a native row-range kernel were chosen over a pthread pool inside C: one pool
@@ -19,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WorkerPool implements AutoCloseable {
 
-    /** onSpinWait iterations before a waiting thread parks (roughly 50-100 µs). */
-    private static final int SPINS = 20_000;
+    /** onSpinWait iterations before a waiting thread starts yielding (some tens of µs). */
+    private static final int SPINS = 4_000;
+    /** Thread.yield calls after spinning and before parking (lets other work run on an oversubscribed CPU). */
+    private static final int YIELDS = 50;
 
     private final int size;
     private final Thread[] workers; // size - 1 helpers; the caller is worker 0
@@ -94,6 +96,8 @@ final class WorkerPool implements AutoCloseable {
         for (int spin = 0; pending.get() != 0; spin++) {
             if (spin < SPINS) {
                 Thread.onSpinWait();
+            } else if (spin < SPINS + YIELDS) {
+                Thread.yield();
             } else {
                 callerParked = true;
                 if (pending.get() != 0) {
@@ -111,8 +115,12 @@ final class WorkerPool implements AutoCloseable {
             int g;
             int spin = 0;
             while ((g = generation) == seen && !closed) {
-                if (spin++ < SPINS) {
+                if (spin < SPINS) {
                     Thread.onSpinWait();
+                    spin++;
+                } else if (spin < SPINS + YIELDS) {
+                    Thread.yield();
+                    spin++;
                 } else {
                     myParked.set(1);
                     if (generation == seen && !closed) {

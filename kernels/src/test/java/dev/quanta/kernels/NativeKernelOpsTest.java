@@ -1,0 +1,221 @@
+package dev.quanta.kernels;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quanta.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every {@link NativeKernelOps} operation against {@link JavaKernelOps} on seeded data, on every ISA here. */
+class NativeKernelOpsTest {
+
+    private static final JavaKernelOps REF = new JavaKernelOps();
+
+    static List<Isa> isas() {
+        return NativeSupport.isas();
+    }
+
+    static List<Arguments> isaAndType() {
+        List<Arguments> args = new ArrayList<>();
+        for (Isa isa : NativeSupport.isas()) {
+            for (GgmlType type : TestData.WEIGHT_TYPES) {
+                args.add(Arguments.of(isa, type));
+            }
+        }
+        return args;
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("isaAndType")
+    void matmulMatchesReferenceForSeveralTokenCounts(Isa isa, GgmlType type) {
+        Random rnd = new Random(1000 + type.id());
+        int cols = type.blockSize() == 256 ? 512 : 96;
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (int rows : new int[] {1, 37, 130}) {
+                MemorySegment w = TestData.weights(arena, rnd, type, rows, cols);
+                float[][] wd = new float[rows][];
+                for (int r = 0; r < rows; r++) {
+                    wd[r] = dev.quanta.kernels.quant.Dequantize.row(type, w, r * type.byteSize(cols), cols);
+                }
+                for (int tokens : new int[] {1, 3, 8, 9, 17}) {
+                    MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
+                    MemorySegment got = arena.allocate(4L * tokens * rows);
+                    MemorySegment want = arena.allocate(4L * tokens * rows);
+                    ops.matmul(type, w, rows, cols, x, got, tokens);
+                    REF.matmul(type, w, rows, cols, x, want, tokens);
+                    float[] xf = new float[cols];
+                    for (int t = 0; t < tokens; t++) {
+                        MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
+                        for (int r = 0; r < rows; r++) {
+                            double magnitude = 0;
+                            for (int c = 0; c < cols; c++) {
+                                magnitude += Math.abs((double) wd[r][c] * xf[c]);
+                            }
+                            // activations quantized identically on both sides; sums in another order
+                            double bound = 4e-6 * magnitude + 1e-6;
+                            long i = (long) t * rows + r;
+                            assertThat((double) got.getAtIndex(JAVA_FLOAT_UNALIGNED, i))
+                                    .as("%s %s rows=%d tokens=%d out[%d][%d]", type, isa, rows, tokens, t, r)
+                                    .isCloseTo(want.getAtIndex(JAVA_FLOAT_UNALIGNED, i), Offset.offset(bound));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void matmulOnALargeMatrixSplitsRowsOverThreadsCorrectly(Isa isa) {
+        Random rnd = new Random(5);
+        int rows = 1000;
+        int cols = 1024;
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa);
+                NativeKernelOps single = NativeKernelOps.withIsa(1, isa)) {
+            MemorySegment w = TestData.weights(arena, rnd, GgmlType.Q4_0, rows, cols);
+            MemorySegment x = TestData.floats(arena, rnd, 2L * cols, 1f);
+            MemorySegment a = arena.allocate(8L * rows);
+            MemorySegment b = arena.allocate(8L * rows);
+            for (int repeat = 0; repeat < 50; repeat++) {
+                ops.matmul(GgmlType.Q4_0, w, rows, cols, x, a, 2);
+                single.matmul(GgmlType.Q4_0, w, rows, cols, x, b, 2);
+                // same kernel on the same rows: the split must not change a single bit
+                assertThat(a.asByteBuffer()).isEqualTo(b.asByteBuffer());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void rmsNormMatchesReference(Isa isa) {
+        Random rnd = new Random(11);
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (int dim : TestData.ELEMENT_LENGTHS) {
+                int tokens = 3;
+                MemorySegment x = TestData.floats(arena, rnd, (long) tokens * dim, 4f);
+                MemorySegment weight = TestData.floats(arena, rnd, dim, 2f);
+                MemorySegment got = arena.allocate(4L * tokens * dim);
+                MemorySegment want = arena.allocate(4L * tokens * dim);
+                ops.rmsNorm(got, x, weight, dim, tokens, 1e-5f);
+                REF.rmsNorm(want, x, weight, dim, tokens, 1e-5f);
+                assertClose(got, want, (long) tokens * dim, 1e-5, "rmsNorm " + isa + " dim=" + dim);
+                ops.rmsNorm(x, x, weight, dim, tokens, 1e-5f); // in place
+                assertClose(x, want, (long) tokens * dim, 1e-5, "rmsNorm in place " + isa + " dim=" + dim);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void ropeMatchesReferenceInBothOrders(Isa isa) {
+        Random rnd = new Random(12);
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (boolean neox : new boolean[] {false, true}) {
+                for (int[] shape : new int[][] {{64, 64}, {128, 128}, {80, 32}, {2, 2}}) {
+                    int headDim = shape[0];
+                    int ropeDim = shape[1];
+                    int tokens = 5;
+                    int heads = 3;
+                    long n = (long) tokens * heads * headDim;
+                    MemorySegment x = TestData.floats(arena, rnd, n, 1f);
+                    MemorySegment y = arena.allocate(4 * n);
+                    MemorySegment.copy(x, 0, y, 0, 4 * n);
+                    MemorySegment pos = TestData.ints(arena, 0, 1, 17, 511, 4095);
+                    MemorySegment invFreq = arena.allocate(4L * ropeDim / 2);
+                    for (int i = 0; i < ropeDim / 2; i++) {
+                        invFreq.setAtIndex(JAVA_FLOAT_UNALIGNED, i, (float) Math.pow(10000, -2.0 * i / ropeDim));
+                    }
+                    ops.rope(x, pos, tokens, heads, headDim, ropeDim, invFreq, neox);
+                    REF.rope(y, pos, tokens, heads, headDim, ropeDim, invFreq, neox);
+                    assertClose(x, y, n, 2e-6, "rope " + isa + " neox=" + neox + " " + headDim + "/" + ropeDim);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void siluMulAndSoftmaxMatchReference(Isa isa) {
+        Random rnd = new Random(13);
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (int n : TestData.ELEMENT_LENGTHS) {
+                MemorySegment g = TestData.floats(arena, rnd, n, 8f);
+                MemorySegment u = TestData.floats(arena, rnd, n, 3f);
+                MemorySegment g2 = arena.allocate(4L * n);
+                MemorySegment.copy(g, 0, g2, 0, 4L * n);
+                ops.siluMul(g, u, n);
+                REF.siluMul(g2, u, n);
+                assertClose(g, g2, n, 2e-6, "siluMul " + isa + " n=" + n);
+
+                MemorySegment s = TestData.floats(arena, rnd, n, 20f);
+                MemorySegment s2 = arena.allocate(4L * n);
+                MemorySegment.copy(s, 0, s2, 0, 4L * n);
+                ops.softmax(s, n);
+                REF.softmax(s2, n);
+                assertClose(s, s2, n, 2e-6, "softmax " + isa + " n=" + n);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void pagedAttentionMatchesReferenceWithGqaAndScatteredBlocks(Isa isa) {
+        Random rnd = new Random(14);
+        for (GgmlType kvType : new GgmlType[] {GgmlType.F16, GgmlType.F32}) {
+            try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+                int heads = 8;
+                int kvHeads = 2;
+                int headDim = 64;
+                int blockSize = 16;
+                int numBlocks = 12;
+                int maxBlocks = 5;
+                long cacheElems = (long) numBlocks * blockSize * kvHeads * headDim;
+                MemorySegment k = cache(arena, rnd, kvType, cacheElems);
+                MemorySegment v = cache(arena, rnd, kvType, cacheElems);
+                // three sequences: 1 position, a full block plus one, and 70 positions over scattered blocks
+                int[] lens = {1, 17, 70};
+                int[] tables = {7, 0, 0, 0, 0, 3, 9, 0, 0, 0, 11, 2, 5, 8, 1};
+                int queries = lens.length;
+                MemorySegment q = TestData.floats(arena, rnd, (long) queries * heads * headDim, 1f);
+                MemorySegment got = arena.allocate(4L * queries * heads * headDim);
+                MemorySegment want = arena.allocate(4L * queries * heads * headDim);
+                float scale = (float) (1 / Math.sqrt(headDim));
+                ops.attention(got, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
+                        TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
+                REF.attention(want, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
+                        TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
+                assertClose(got, want, (long) queries * heads * headDim, 1e-5, "attention " + isa + " " + kvType);
+            }
+        }
+    }
+
+    private static MemorySegment cache(Arena arena, Random rnd, GgmlType type, long elems) {
+        if (type == GgmlType.F32) {
+            return TestData.floats(arena, rnd, elems, 2f);
+        }
+        MemorySegment s = arena.allocate(2 * elems, 64);
+        for (long i = 0; i < elems; i++) {
+            s.setAtIndex(JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16(rnd.nextFloat() * 4 - 2));
+        }
+        return s;
+    }
+
+    /** |got - want| <= tol * max(1, |want|) element-wise. */
+    static void assertClose(MemorySegment got, MemorySegment want, long n, double tol, String what) {
+        for (long i = 0; i < n; i++) {
+            float w = want.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
+            assertThat((double) got.getAtIndex(JAVA_FLOAT_UNALIGNED, i))
+                    .as("%s at %d", what, i)
+                    .isCloseTo(w, Offset.offset(tol * Math.max(1, Math.abs(w))));
+        }
+    }
+}
