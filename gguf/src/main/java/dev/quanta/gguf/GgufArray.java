@@ -9,7 +9,8 @@ import java.util.Objects;
  * A metadata array: an element type and its values, held in one primitive Java array so that big arrays
  * (128k token strings, float scores, int token types) cost no boxing. Storage by element type:
  * UINT8/INT8 → byte[], UINT16/INT16 → short[], UINT32/INT32 → int[], UINT64/INT64 → long[],
- * FLOAT32 → float[], FLOAT64 → double[], BOOL → boolean[], STRING → String[], ARRAY → GgufArray[].
+ * FLOAT32 → float[], FLOAT64 → double[], BOOL → boolean[], STRING → String[] (or, when read from a file,
+ * {@link PackedStrings}: the encoded bytes, decoded on first use), ARRAY → GgufArray[].
  * Unsigned values keep their bits; accessors widen them as unsigned. Instances are immutable.
  */
 public final class GgufArray {
@@ -121,7 +122,7 @@ public final class GgufArray {
             case FLOAT32 -> GgufValue.float32(((float[]) values)[i]);
             case FLOAT64 -> GgufValue.float64(((double[]) values)[i]);
             case BOOL -> GgufValue.bool(((boolean[]) values)[i]);
-            case STRING -> GgufValue.string(((String[]) values)[i]);
+            case STRING -> GgufValue.string(values instanceof PackedStrings p ? p.get(i) : ((String[]) values)[i]);
             case ARRAY -> GgufValue.array(((GgufArray[]) values)[i]);
             default -> new GgufValue(elementType, longAt(i));
         };
@@ -130,7 +131,12 @@ public final class GgufArray {
     /** Strings of a STRING array, as an unmodifiable list over the stored array (no copy). */
     public List<String> asStrings() throws GgufFormatException {
         requireType(GgufValueType.STRING);
-        return Collections.unmodifiableList(Arrays.asList((String[]) values));
+        return Collections.unmodifiableList(Arrays.asList(strings()));
+    }
+
+    /** The STRING elements as an array (shared: never modified nor exposed). */
+    private String[] strings() {
+        return values instanceof PackedStrings p ? p.all() : (String[]) values;
     }
 
     /** Nested arrays of an ARRAY array. */
@@ -248,15 +254,19 @@ public final class GgufArray {
         return sb.append('\'').toString();
     }
 
+    private Object comparable() {
+        return values instanceof PackedStrings p ? p.all() : values;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof GgufArray a && a.elementType == elementType && Arrays.deepEquals(
-                new Object[] {values}, new Object[] {a.values});
+                new Object[] {a.comparable()}, new Object[] {comparable()});
     }
 
     @Override
     public int hashCode() {
-        return 31 * elementType.hashCode() + Arrays.deepHashCode(new Object[] {values});
+        return 31 * elementType.hashCode() + Arrays.deepHashCode(new Object[] {comparable()});
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.quanta.gguf;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ final class GgufReader {
     static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     static final int MAX_DIMS = 4;
     private static final int INITIAL_CAPACITY = 1 << 16;
+    private static final int WINDOW_BYTES = 1 << 20;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -57,10 +59,16 @@ final class GgufReader {
     private final MemorySegment seg;
     private final long size;
     private long pos;
+    private final byte[] window;              // copy of seg[windowStart, windowStart + windowLength)
+    private final ByteBuffer windowBuffer;    // little-endian view of window
+    private long windowStart;
+    private int windowLength;
 
     private GgufReader(MemorySegment seg) {
         this.seg = seg;
         this.size = seg.byteSize();
+        this.window = new byte[(int) Math.min(size, WINDOW_BYTES)];
+        this.windowBuffer = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Parses and validates the header of the GGUF bytes in {@code seg} (the whole file). */
@@ -241,15 +249,11 @@ final class GgufReader {
             case UINT64, INT64 -> new GgufValue(type, u64(what));
             case FLOAT32 -> {
                 need(4, what);
-                float f = seg.get(F32, pos);
-                pos += 4;
-                yield new GgufValue(type, f);
+                yield new GgufValue(type, Float.intBitsToFloat(u32(what)));
             }
             case FLOAT64 -> {
                 need(8, what);
-                double d = seg.get(F64, pos);
-                pos += 8;
-                yield new GgufValue(type, d);
+                yield new GgufValue(type, Double.longBitsToDouble(u64(what)));
             }
             case BOOL -> new GgufValue(type, bool(what));
             case STRING -> new GgufValue(type, string(what));
@@ -258,6 +262,12 @@ final class GgufReader {
     }
 
     private GgufArray array(String what, int depth) throws GgufFormatException {
+        return array(what, -1, depth);
+    }
+
+    /** An array; {@code index} ≥ 0 when it is element {@code index} of an enclosing array. */
+    private GgufArray array(String outer, long index, int depth) throws GgufFormatException {
+        String what = index < 0 ? outer : outer + " element " + index;
         long start = pos;
         if (depth > MAX_ARRAY_DEPTH) {
             throw new GgufFormatException(what + ": arrays nested deeper than " + MAX_ARRAY_DEPTH, start);
@@ -284,34 +294,61 @@ final class GgufReader {
             case BOOL -> {
                 boolean[] b = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    b[i] = bool(what + " element " + i);
+                    b[i] = bool(what, i);
                 }
                 yield b;
             }
-            // NOTE: variable-size elements are collected in a growing array, so memory follows the bytes
-            // actually parsed rather than a count that a corrupt file could set to (file size / 8).
-            case STRING -> {
-                String[] s = new String[Math.min(n, INITIAL_CAPACITY)];
-                for (int i = 0; i < n; i++) {
-                    if (i == s.length) {
-                        s = Arrays.copyOf(s, (int) Math.min(n, 2L * s.length));
-                    }
-                    s[i] = string(what + " element " + i);
-                }
-                yield s;
-            }
+            case STRING -> packedStrings(what, n);
+            // NOTE: nested arrays are collected in a growing array, so memory follows the bytes actually
+            // parsed rather than a count that a corrupt file could set to (file size / 12).
             case ARRAY -> {
                 GgufArray[] a = new GgufArray[Math.min(n, INITIAL_CAPACITY)];
                 for (int i = 0; i < n; i++) {
                     if (i == a.length) {
                         a = Arrays.copyOf(a, (int) Math.min(n, 2L * a.length));
                     }
-                    a[i] = array(what + " element " + i, depth + 1);
+                    a[i] = array(what, i, depth + 1);
                 }
                 yield a;
             }
         };
         return new GgufArray(elementType, values, n);
+    }
+
+    /**
+     * A STRING array: checks every element's length against the end of the file, then copies the whole
+     * encoded region once; decoding waits until the strings are used ({@link PackedStrings}).
+     */
+    private PackedStrings packedStrings(String what, int n) throws GgufFormatException {
+        long start = pos;
+        // NOTE: offsets grow as elements are found, so memory follows the bytes actually present.
+        int[] offsets = new int[Math.min(n, INITIAL_CAPACITY) + 1];
+        for (int i = 0; i < n; i++) {
+            if (i + 1 == offsets.length) {
+                offsets = Arrays.copyOf(offsets, (int) Math.min(n + 1L, 2L * offsets.length));
+            }
+            long at = pos;
+            if (remaining() < 8) {
+                throw new GgufFormatException("truncated file: " + what + " element " + i + " string length needs 8"
+                        + " bytes but only " + remaining() + " remain (file size " + size + ")", at);
+            }
+            long len = window(8).getLong(windowIndex());
+            pos += 8;
+            if (len < 0 || len > remaining()) {
+                throw new GgufFormatException(what + " element " + i + ": string length " + Long.toUnsignedString(len)
+                        + " runs past the end of the file (" + remaining() + " bytes left)", at);
+            }
+            if (pos + len - start > MAX_ARRAY_LENGTH) {
+                throw new GgufFormatException(what + ": string array of more than " + MAX_ARRAY_LENGTH
+                        + " bytes is too large", at);
+            }
+            offsets[i] = (int) (at - start);
+            pos += len;
+        }
+        offsets[n] = (int) (pos - start);
+        byte[] region = new byte[(int) (pos - start)];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, start, region, 0, region.length);
+        return new PackedStrings(region, offsets, n);
     }
 
     private Object copy(Object dst, ValueLayout layout, int n) {
@@ -341,37 +378,63 @@ final class GgufReader {
         }
     }
 
+    // NOTE: scalars are decoded from a heap copy of the next bytes (the window) rather than with
+    // MemorySegment.get: VarHandle access is slow until the JIT compiles it, and a header holds hundreds of
+    // thousands of small values (vocabulary lengths), so this keeps a cold open of a big model fast.
+
+    /** The window, refilled from the segment so that it holds at least {@code n} bytes at {@code pos}. */
+    private ByteBuffer window(int n) {
+        if (pos + n > windowStart + windowLength) {
+            windowStart = pos;
+            windowLength = (int) Math.min(window.length, size - pos);
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, window, 0, windowLength);
+        }
+        return windowBuffer;
+    }
+
+    private int windowIndex() {
+        return (int) (pos - windowStart);
+    }
+
     private byte u8(String what) throws GgufFormatException {
         need(1, what);
-        return seg.get(ValueLayout.JAVA_BYTE, pos++);
+        byte v = window(1).get(windowIndex());
+        pos += 1;
+        return v;
     }
 
     private short u16(String what) throws GgufFormatException {
         need(2, what);
-        short v = seg.get(U16, pos);
+        short v = window(2).getShort(windowIndex());
         pos += 2;
         return v;
     }
 
     private int u32(String what) throws GgufFormatException {
         need(4, what);
-        int v = seg.get(U32, pos);
+        int v = window(4).getInt(windowIndex());
         pos += 4;
         return v;
     }
 
     private long u64(String what) throws GgufFormatException {
         need(8, what);
-        long v = seg.get(U64, pos);
+        long v = window(8).getLong(windowIndex());
         pos += 8;
         return v;
     }
 
     private boolean bool(String what) throws GgufFormatException {
+        return bool(what, -1);
+    }
+
+    /** A bool; {@code index} ≥ 0 names the array element in messages (built only on failure). */
+    private boolean bool(String what, long index) throws GgufFormatException {
         long at = pos;
         byte b = u8(what);
         if (b != 0 && b != 1) {
-            throw new GgufFormatException(what + ": bool byte " + Byte.toUnsignedInt(b) + ", expected 0 or 1", at);
+            throw new GgufFormatException(what + (index < 0 ? "" : " element " + index) + ": bool byte "
+                    + Byte.toUnsignedInt(b) + ", expected 0 or 1", at);
         }
         return b == 1;
     }
@@ -386,10 +449,17 @@ final class GgufReader {
         if (len > MAX_ARRAY_LENGTH) {
             throw new GgufFormatException(what + ": string of " + len + " bytes is too large", at);
         }
-        byte[] bytes = new byte[(int) len];
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
+        String s;
+        if (len <= window.length) {
+            window((int) len);
+            s = new String(window, windowIndex(), (int) len, StandardCharsets.UTF_8);
+        } else {
+            byte[] bytes = new byte[(int) len];
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
+            s = new String(bytes, StandardCharsets.UTF_8);
+        }
         pos += len;
-        return new String(bytes, StandardCharsets.UTF_8);
+        return s;
     }
 
     private static long multiplyOrFail(long a, long b, String what, long at) throws GgufFormatException {

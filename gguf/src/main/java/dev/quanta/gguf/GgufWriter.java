@@ -341,8 +341,12 @@ public final class GgufWriter {
                 }
             }
             case STRING -> {
-                for (String s : (String[]) raw) {
-                    out.string(s);
+                if (raw instanceof PackedStrings packed) {
+                    out.write(packed.region()); // already encoded as u64 length + UTF-8 per element
+                } else {
+                    for (String s : (String[]) raw) {
+                        out.string(s);
+                    }
                 }
             }
             case ARRAY -> {
