@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -59,6 +60,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
     ProblemDetail concurrentUpdate(ObjectOptimisticLockingFailureException e) {
         return Problems.of(HttpStatus.CONFLICT, "concurrent-update", "Concurrent update",
                 "the GPU type was changed by another request; read it again and retry");
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ProblemDetail integrity(DataIntegrityViolationException e) {
+        return Problems.of(HttpStatus.CONFLICT, "conflict", "Conflict",
+                "the write clashes with a concurrent one (e.g. the same GPU type created twice); retry");
     }
 
     @ExceptionHandler(UpstreamException.class)
