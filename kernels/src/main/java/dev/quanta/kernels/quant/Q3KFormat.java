@@ -31,26 +31,31 @@ final class Q3KFormat {
         return (low | (high << 4)) - 32;
     }
 
-    /** The signed level (-4..3) of element e of the block in {@code b}. */
-    private static int level(byte[] b, int e) {
-        int c = e / 128;
-        int j = (e % 128) / 32;
-        int l = e % 32;
-        int q = ((b[QS + 32 * c + l] & 0xFF) >>> (2 * j)) & 3;
-        boolean high = (b[l] & (1 << (e / 32))) != 0;
-        return q - (high ? 0 : 4);
+    /** Decodes the signed levels (-4..3) of the 256 elements of the block in {@code b} into {@code q}. */
+    private static void levels(byte[] b, int[] q) {
+        for (int c = 0; c < 2; c++) {
+            for (int j = 0; j < 4; j++) {
+                int hbit = 4 * c + j; // element 128c + 32j + l has its high bit at bit 4c + j of hmask[l]
+                for (int l = 0; l < 32; l++) {
+                    int low = ((b[QS + 32 * c + l] & 0xFF) >>> (2 * j)) & 3;
+                    q[128 * c + 32 * j + l] = low - (((b[l] >>> hbit) & 1) != 0 ? 0 : 4);
+                }
+            }
+        }
     }
 
     static void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
         byte[] b = new byte[BYTES];
+        int[] q = new int[QK_K];
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(src, off + (long) blk * BYTES, b);
+            levels(b, q);
             float dAll = Le.half(b, D);
             int y = dstOff + blk * QK_K;
             for (int g = 0; g < 16; g++) {
                 float dl = dAll * scale(b, g);
                 for (int l = 0; l < 16; l++) {
-                    dst[y + 16 * g + l] = dl * level(b, 16 * g + l);
+                    dst[y + 16 * g + l] = dl * q[16 * g + l];
                 }
             }
         }
@@ -127,17 +132,20 @@ final class Q3KFormat {
     static float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         byte[] x = new byte[BYTES];
         byte[] y = new byte[Q8Formats.Q8_K_BYTES];
+        int[] q = new int[QK_K];
         float[] sums = new float[8];
         int[] aux32 = new int[8];
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(w, wOff + (long) blk * BYTES, x);
             Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
+            levels(x, q);
             java.util.Arrays.fill(aux32, 0);
             for (int g = 0; g < 16; g++) {
                 int scale = scale(x, g);
-                for (int l = 0; l < 16; l++) {
-                    int e = 16 * g + l;
-                    aux32[e & 7] += scale * (y[4 + e] * level(x, e));
+                for (int e = 16 * g; e < 16 * g + 16; e += 8) {
+                    for (int l = 0; l < 8; l++) {
+                        aux32[l] += scale * (y[4 + e + l] * q[e + l]);
+                    }
                 }
             }
             float d = Le.half(x, D) * Le.f32(y, 0);

@@ -25,16 +25,23 @@ final class Q45KFormats {
 
     private Q45KFormats() {}
 
-    /** Level (0..15 or 0..31) of element e; {@code qh} is -1 for Q4_K. */
-    private static int level(byte[] b, int qs, int qh, int e) {
-        int c = e / 64;
-        int l = e % 32;
-        int byteVal = b[qs + 32 * c + l] & 0xFF;
-        int q = (e % 64) < 32 ? byteVal & 0xF : byteVal >>> 4;
-        if (qh >= 0 && (b[qh + l] & (1 << (e / 32))) != 0) {
-            q += 16;
+    /** Decodes the levels (0..15, or 0..31 with {@code five}) of the block in {@code b} into {@code q}. */
+    private static void levels(boolean five, byte[] b, int[] q) {
+        int qs = five ? 48 : 16;
+        for (int c = 0; c < 4; c++) {
+            for (int l = 0; l < 32; l++) {
+                int v = b[qs + 32 * c + l] & 0xFF;
+                int lo = v & 0xF;
+                int hi = v >>> 4;
+                if (five) {
+                    int h = b[16 + l] & 0xFF; // fifth bit of element 32k + l is bit k of qh[l]
+                    lo |= ((h >>> (2 * c)) & 1) << 4;
+                    hi |= ((h >>> (2 * c + 1)) & 1) << 4;
+                }
+                q[64 * c + l] = lo;
+                q[64 * c + 32 + l] = hi;
+            }
         }
-        return q;
     }
 
     private static int[] scaleBytes(byte[] b, int[] into) {
@@ -46,12 +53,12 @@ final class Q45KFormats {
 
     static void dequantize(boolean five, MemorySegment src, long off, float[] dst, int dstOff, int n) {
         int bytes = five ? Q5_K_BYTES : Q4_K_BYTES;
-        int qs = five ? 48 : 16;
-        int qh = five ? 16 : -1;
         byte[] b = new byte[bytes];
         int[] s = new int[12];
+        int[] q = new int[QK_K];
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(src, off + (long) blk * bytes, b);
+            levels(five, b, q);
             float d = Le.half(b, 0);
             float min = Le.half(b, 2);
             scaleBytes(b, s);
@@ -61,7 +68,7 @@ final class Q45KFormats {
                 float dj = d * (sm & 0xFF);
                 float mj = min * (sm >>> 8);
                 for (int l = 0; l < 32; l++) {
-                    dst[y + 32 * j + l] = dj * level(b, qs, qh, 32 * j + l) - mj;
+                    dst[y + 32 * j + l] = dj * q[32 * j + l] - mj;
                 }
             }
         }
@@ -166,11 +173,10 @@ final class Q45KFormats {
      */
     static float dot(boolean five, MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         int bytes = five ? Q5_K_BYTES : Q4_K_BYTES;
-        int qs = five ? 48 : 16;
-        int qh = five ? 16 : -1;
         byte[] x = new byte[bytes];
         byte[] y = new byte[Q8Formats.Q8_K_BYTES];
         int[] s = new int[12];
+        int[] q = new int[QK_K];
         float[] sums = new float[8];
         int[] aux32 = new int[8];
         float sumf = 0f;
@@ -178,6 +184,7 @@ final class Q45KFormats {
             Le.load(w, wOff + (long) blk * bytes, x);
             Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
             scaleBytes(x, s);
+            levels(five, x, q);
             int sumi = 0;
             for (int j = 0; j < QK_K / 16; j++) {
                 sumi += Le.i16(y, 260 + 2 * j) * (KQuantSearch.scaleMinK4(j / 2, s) >>> 8);
@@ -185,9 +192,10 @@ final class Q45KFormats {
             java.util.Arrays.fill(aux32, 0);
             for (int j = 0; j < QK_K / 32; j++) {
                 int scale = KQuantSearch.scaleMinK4(j, s) & 0xFF;
-                for (int l = 0; l < 32; l++) {
-                    int e = 32 * j + l;
-                    aux32[e & 7] += scale * (y[4 + e] * level(x, qs, qh, e));
+                for (int e = 32 * j; e < 32 * j + 32; e += 8) {
+                    for (int l = 0; l < 8; l++) {
+                        aux32[l] += scale * (y[4 + e + l] * q[e + l]);
+                    }
                 }
             }
             float yd = Le.f32(y, 0);

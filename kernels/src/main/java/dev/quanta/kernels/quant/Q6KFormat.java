@@ -24,25 +24,32 @@ final class Q6KFormat {
 
     private Q6KFormat() {}
 
-    /** The signed level (-32..31) of element e of the block in {@code b}. */
-    private static int level(byte[] b, int e) {
-        int c = e / 128;
-        int k = (e % 128) / 32;
-        int l = e % 32;
-        int lowByte = b[64 * c + 32 * (k & 1) + l] & 0xFF;
-        int low = k < 2 ? lowByte & 0xF : lowByte >>> 4;
-        int high = ((b[QH + 32 * c + l] & 0xFF) >>> (2 * k)) & 3;
-        return (low | (high << 4)) - 32;
+    /** Decodes the signed levels (-32..31) of the 256 elements of the block in {@code b} into {@code q}. */
+    private static void levels(byte[] b, int[] q) {
+        for (int c = 0; c < 2; c++) {
+            for (int l = 0; l < 32; l++) {
+                int ql0 = b[64 * c + l] & 0xFF;
+                int ql1 = b[64 * c + 32 + l] & 0xFF;
+                int h = b[QH + 32 * c + l] & 0xFF;
+                int e = 128 * c + l;
+                q[e] = ((ql0 & 0xF) | ((h & 3) << 4)) - 32;
+                q[e + 32] = ((ql1 & 0xF) | (((h >>> 2) & 3) << 4)) - 32;
+                q[e + 64] = ((ql0 >>> 4) | (((h >>> 4) & 3) << 4)) - 32;
+                q[e + 96] = ((ql1 >>> 4) | (((h >>> 6) & 3) << 4)) - 32;
+            }
+        }
     }
 
     static void dequantize(MemorySegment src, long off, float[] dst, int dstOff, int n) {
         byte[] b = new byte[BYTES];
+        int[] q = new int[QK_K];
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(src, off + (long) blk * BYTES, b);
+            levels(b, q);
             float d = Le.half(b, D);
             int y = dstOff + blk * QK_K;
             for (int e = 0; e < QK_K; e++) {
-                dst[y + e] = d * b[SCALES + e / 16] * level(b, e);
+                dst[y + e] = d * b[SCALES + e / 16] * q[e];
             }
         }
     }
@@ -111,14 +118,21 @@ final class Q6KFormat {
     static float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         byte[] x = new byte[BYTES];
         byte[] y = new byte[Q8Formats.Q8_K_BYTES];
+        int[] q = new int[QK_K];
         float[] sums = new float[8];
         int[] aux32 = new int[8];
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(w, wOff + (long) blk * BYTES, x);
             Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
+            levels(x, q);
             java.util.Arrays.fill(aux32, 0);
-            for (int e = 0; e < QK_K; e++) {
-                aux32[e & 7] += x[SCALES + e / 16] * (y[4 + e] * level(x, e));
+            for (int g = 0; g < 16; g++) {
+                int scale = x[SCALES + g];
+                for (int e = 16 * g; e < 16 * g + 16; e += 8) {
+                    for (int l = 0; l < 8; l++) {
+                        aux32[l] += scale * (y[4 + e + l] * q[e + l]);
+                    }
+                }
             }
             float d = Le.half(x, D) * Le.f32(y, 0);
             for (int l = 0; l < 8; l++) {
