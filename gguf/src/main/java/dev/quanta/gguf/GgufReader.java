@@ -2,9 +2,7 @@ package dev.quanta.gguf;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -33,7 +31,7 @@ import java.util.Set;
  *          8 string, 9 array = { u32 element_type; u64 count; count × value }, 10 u64, 11 i64, 12 f64
  * </pre>
  *
- * <p>Every read is checked against the end of the segment first, and every count is capped by what the
+ * <p>Every read is checked against the end of the segment first ({@link GgufCursor}), and every count is capped by what the
  * remaining bytes could hold before anything is allocated, so a corrupt file fails fast with a
  * {@link GgufFormatException} naming the problem and its byte offset. Tensor data ranges must lie inside
  * the file and must not overlap.
@@ -47,8 +45,6 @@ final class GgufReader {
     /** Java arrays hold at most about 2^31 elements; larger metadata arrays are refused. */
     static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
     static final int MAX_DIMS = 4;
-    private static final int INITIAL_CAPACITY = 1 << 16;
-    private static final int WINDOW_BYTES = 1 << 20;
 
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -56,19 +52,12 @@ final class GgufReader {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final MemorySegment seg;
+    private final GgufCursor in;
     private final long size;
-    private long pos;
-    private final byte[] window;              // copy of seg[windowStart, windowStart + windowLength)
-    private final ByteBuffer windowBuffer;    // little-endian view of window
-    private long windowStart;
-    private int windowLength;
 
     private GgufReader(MemorySegment seg) {
-        this.seg = seg;
+        this.in = new GgufCursor(seg);
         this.size = seg.byteSize();
-        this.window = new byte[(int) Math.min(size, WINDOW_BYTES)];
-        this.windowBuffer = ByteBuffer.wrap(window).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Parses and validates the header of the GGUF bytes in {@code seg} (the whole file). */
@@ -80,13 +69,13 @@ final class GgufReader {
         if (size < 4) {
             throw new GgufFormatException("not a GGUF file: only " + size + " bytes, too short for the magic", 0);
         }
-        int magic = u32("magic");
+        int magic = in.u32("magic");
         if (magic != MAGIC) {
             throw new GgufFormatException(String.format("not a GGUF file: bad magic 0x%08x, expected 0x%08x ('GGUF')",
                     magic, MAGIC), 0);
         }
-        long versionAt = pos;
-        int version = u32("version");
+        long versionAt = in.pos();
+        int version = in.u32("version");
         if (version != 2 && version != 3) {
             String hint = switch (Integer.reverseBytes(version)) {
                 case 2, 3 -> " (looks like a big-endian GGUF, which is not supported)";
@@ -95,27 +84,27 @@ final class GgufReader {
             throw new GgufFormatException("unsupported GGUF version " + Integer.toUnsignedString(version)
                     + ", this reader supports 2 and 3" + hint, versionAt);
         }
-        long tensorCountAt = pos;
-        long tensorCount = u64("tensor count");
-        long kvCountAt = pos;
-        long kvCount = u64("metadata count");
+        long tensorCountAt = in.pos();
+        long tensorCount = in.u64("tensor count");
+        long kvCountAt = in.pos();
+        long kvCount = in.u64("metadata count");
         // Cheapest possible encodings: a key/value is an empty key (8) + type (4) + a 1-byte value;
         // a tensor info is an empty name (8) + n_dims (4) + one dim (8) + type (4) + offset (8).
-        requireCount(tensorCount, 32, "tensor count", tensorCountAt);
-        requireCount(kvCount, 13, "metadata count", kvCountAt);
-        if (tensorCount * 32 + kvCount * 13 > remaining()) { // no overflow: each term is <= remaining()
+        in.requireCount(tensorCount, 32, "tensor count", tensorCountAt);
+        in.requireCount(kvCount, 13, "metadata count", kvCountAt);
+        if (tensorCount * 32 + kvCount * 13 > in.remaining()) { // no overflow: each term is <= in.remaining()
             throw new GgufFormatException("tensor count " + tensorCount + " and metadata count " + kvCount
-                    + " need more than the " + remaining() + " bytes left in the file", tensorCountAt);
+                    + " need more than the " + in.remaining() + " bytes left in the file", tensorCountAt);
         }
 
         LinkedHashMap<String, GgufValue> kv = LinkedHashMap.newLinkedHashMap((int) Math.min(kvCount, 1024));
         for (long i = 0; i < kvCount; i++) {
-            long keyAt = pos;
-            String key = string("metadata key #" + i);
+            long keyAt = in.pos();
+            String key = in.string("metadata key #" + i);
             if (kv.containsKey(key)) {
                 throw new GgufFormatException("duplicate metadata key '" + key + "'", keyAt);
             }
-            long typeAt = pos;
+            long typeAt = in.pos();
             GgufValueType type = valueType("metadata '" + key + "'", typeAt);
             kv.put(key, value(type, "metadata '" + key + "'", 0));
         }
@@ -127,11 +116,11 @@ final class GgufReader {
         for (long i = 0; i < tensorCount; i++) {
             GgufTensorInfo t = tensorInfo(i, alignment);
             if (!names.add(t.name())) {
-                throw new GgufFormatException("duplicate tensor name '" + t.name() + "'", pos);
+                throw new GgufFormatException("duplicate tensor name '" + t.name() + "'", in.pos());
             }
             tensors.add(t);
         }
-        long dataOffset = alignUp(pos, alignment);
+        long dataOffset = alignUp(in.pos(), alignment);
         checkTensorData(tensors, dataOffset);
         return new GgufHeader(version, metadata, tensors, alignment, dataOffset, size);
     }
@@ -153,11 +142,11 @@ final class GgufReader {
     }
 
     private GgufTensorInfo tensorInfo(long index, long alignment) throws GgufFormatException {
-        long start = pos;
-        String name = string("name of tensor #" + index);
+        long start = in.pos();
+        String name = in.string("name of tensor #" + index);
         String what = "tensor '" + name + "'";
-        long dimsAt = pos;
-        int nDims = u32(what + " n_dims");
+        long dimsAt = in.pos();
+        int nDims = in.u32(what + " n_dims");
         if (nDims < 1 || nDims > MAX_DIMS) {
             throw new GgufFormatException(what + ": n_dims " + Integer.toUnsignedString(nDims)
                     + ", expected 1 to " + MAX_DIMS, dimsAt);
@@ -165,16 +154,16 @@ final class GgufReader {
         long[] shape = new long[nDims];
         long elements = 1;
         for (int d = 0; d < nDims; d++) {
-            long dimAt = pos;
-            shape[d] = u64(what + " ne[" + d + "]");
+            long dimAt = in.pos();
+            shape[d] = in.u64(what + " ne[" + d + "]");
             if (shape[d] <= 0) {
                 throw new GgufFormatException(what + ": ne[" + d + "] = " + Long.toUnsignedString(shape[d])
                         + ", dims must be positive and below 2^63", dimAt);
             }
             elements = multiplyOrFail(elements, shape[d], what, dimAt);
         }
-        long typeAt = pos;
-        int typeId = u32(what + " type");
+        long typeAt = in.pos();
+        int typeId = in.u32(what + " type");
         GgmlType type = GgmlType.fromId(typeId).orElseThrow(() -> new GgufFormatException(
                 what + ": unknown ggml type id " + Integer.toUnsignedString(typeId), typeAt));
         if (shape[0] % type.blockSize() != 0) {
@@ -188,8 +177,8 @@ final class GgufReader {
             throw new GgufFormatException(what + ": " + Arrays.toString(shape) + " " + type
                     + " data size overflows 64 bits", start);
         }
-        long offsetAt = pos;
-        long offset = u64(what + " data offset");
+        long offsetAt = in.pos();
+        long offset = in.u64(what + " data offset");
         if (offset < 0) {
             throw new GgufFormatException(what + ": data offset " + Long.toUnsignedString(offset)
                     + " is past any possible end of file", offsetAt);
@@ -233,30 +222,30 @@ final class GgufReader {
     // --- values
 
     private GgufValueType valueType(String what, long at) throws GgufFormatException {
-        int id = u32(what + " value type");
+        int id = in.u32(what + " value type");
         return GgufValueType.fromId(Integer.toUnsignedLong(id)).orElseThrow(() -> new GgufFormatException(
                 what + ": unknown value type id " + Integer.toUnsignedString(id), at));
     }
 
     private GgufValue value(GgufValueType type, String what, int depth) throws GgufFormatException {
         return switch (type) {
-            case UINT8 -> new GgufValue(type, (long) Byte.toUnsignedInt(u8(what)));
-            case INT8 -> new GgufValue(type, (long) u8(what));
-            case UINT16 -> new GgufValue(type, (long) Short.toUnsignedInt(u16(what)));
-            case INT16 -> new GgufValue(type, (long) u16(what));
-            case UINT32 -> new GgufValue(type, Integer.toUnsignedLong(u32(what)));
-            case INT32 -> new GgufValue(type, (long) u32(what));
-            case UINT64, INT64 -> new GgufValue(type, u64(what));
+            case UINT8 -> new GgufValue(type, (long) Byte.toUnsignedInt(in.u8(what)));
+            case INT8 -> new GgufValue(type, (long) in.u8(what));
+            case UINT16 -> new GgufValue(type, (long) Short.toUnsignedInt(in.u16(what)));
+            case INT16 -> new GgufValue(type, (long) in.u16(what));
+            case UINT32 -> new GgufValue(type, Integer.toUnsignedLong(in.u32(what)));
+            case INT32 -> new GgufValue(type, (long) in.u32(what));
+            case UINT64, INT64 -> new GgufValue(type, in.u64(what));
             case FLOAT32 -> {
-                need(4, what);
-                yield new GgufValue(type, Float.intBitsToFloat(u32(what)));
+                in.need(4, what);
+                yield new GgufValue(type, Float.intBitsToFloat(in.u32(what)));
             }
             case FLOAT64 -> {
-                need(8, what);
-                yield new GgufValue(type, Double.longBitsToDouble(u64(what)));
+                in.need(8, what);
+                yield new GgufValue(type, Double.longBitsToDouble(in.u64(what)));
             }
-            case BOOL -> new GgufValue(type, bool(what));
-            case STRING -> new GgufValue(type, string(what));
+            case BOOL -> new GgufValue(type, in.bool(what));
+            case STRING -> new GgufValue(type, in.string(what));
             case ARRAY -> new GgufValue(type, array(what, depth + 1));
         };
     }
@@ -268,41 +257,41 @@ final class GgufReader {
     /** An array; {@code index} ≥ 0 when it is element {@code index} of an enclosing array. */
     private GgufArray array(String outer, long index, int depth) throws GgufFormatException {
         String what = index < 0 ? outer : outer + " element " + index;
-        long start = pos;
+        long start = in.pos();
         if (depth > MAX_ARRAY_DEPTH) {
             throw new GgufFormatException(what + ": arrays nested deeper than " + MAX_ARRAY_DEPTH, start);
         }
         GgufValueType elementType = valueType(what + " array element", start);
-        long countAt = pos;
-        long count = u64(what + " array count");
-        requireCount(count, elementType.minEncodedSize(), what + " array count", countAt);
+        long countAt = in.pos();
+        long count = in.u64(what + " array count");
+        in.requireCount(count, elementType.minEncodedSize(), what + " array count", countAt);
         if (count > MAX_ARRAY_LENGTH) {
             throw new GgufFormatException(what + ": array of " + count + " elements is too large", countAt);
         }
         int n = (int) count;
         int width = elementType.fixedSize();
         if (width > 0) {
-            need((long) n * width, what + " array of " + n + " " + elementType);
+            in.need((long) n * width, what + " array of " + n + " " + elementType);
         }
         Object values = switch (elementType) {
-            case UINT8, INT8 -> copy(new byte[n], ValueLayout.JAVA_BYTE, n);
-            case UINT16, INT16 -> copy(new short[n], U16, n);
-            case UINT32, INT32 -> copy(new int[n], U32, n);
-            case UINT64, INT64 -> copy(new long[n], U64, n);
-            case FLOAT32 -> copy(new float[n], F32, n);
-            case FLOAT64 -> copy(new double[n], F64, n);
+            case UINT8, INT8 -> in.copy(new byte[n], ValueLayout.JAVA_BYTE, n);
+            case UINT16, INT16 -> in.copy(new short[n], U16, n);
+            case UINT32, INT32 -> in.copy(new int[n], U32, n);
+            case UINT64, INT64 -> in.copy(new long[n], U64, n);
+            case FLOAT32 -> in.copy(new float[n], F32, n);
+            case FLOAT64 -> in.copy(new double[n], F64, n);
             case BOOL -> {
                 boolean[] b = new boolean[n];
                 for (int i = 0; i < n; i++) {
-                    b[i] = bool(what, i);
+                    b[i] = in.bool(what, i);
                 }
                 yield b;
             }
-            case STRING -> packedStrings(what, n);
+            case STRING -> in.packedStrings(what, n);
             // NOTE: nested arrays are collected in a growing array, so memory follows the bytes actually
             // parsed rather than a count that a corrupt file could set to (file size / 12).
             case ARRAY -> {
-                GgufArray[] a = new GgufArray[Math.min(n, INITIAL_CAPACITY)];
+                GgufArray[] a = new GgufArray[Math.min(n, GgufCursor.INITIAL_CAPACITY)];
                 for (int i = 0; i < n; i++) {
                     if (i == a.length) {
                         a = Arrays.copyOf(a, (int) Math.min(n, 2L * a.length));
@@ -313,153 +302,6 @@ final class GgufReader {
             }
         };
         return new GgufArray(elementType, values, n);
-    }
-
-    /**
-     * A STRING array: checks every element's length against the end of the file, then copies the whole
-     * encoded region once; decoding waits until the strings are used ({@link PackedStrings}).
-     */
-    private PackedStrings packedStrings(String what, int n) throws GgufFormatException {
-        long start = pos;
-        // NOTE: offsets grow as elements are found, so memory follows the bytes actually present.
-        int[] offsets = new int[Math.min(n, INITIAL_CAPACITY) + 1];
-        for (int i = 0; i < n; i++) {
-            if (i + 1 == offsets.length) {
-                offsets = Arrays.copyOf(offsets, (int) Math.min(n + 1L, 2L * offsets.length));
-            }
-            long at = pos;
-            if (remaining() < 8) {
-                throw new GgufFormatException("truncated file: " + what + " element " + i + " string length needs 8"
-                        + " bytes but only " + remaining() + " remain (file size " + size + ")", at);
-            }
-            long len = window(8).getLong(windowIndex());
-            pos += 8;
-            if (len < 0 || len > remaining()) {
-                throw new GgufFormatException(what + " element " + i + ": string length " + Long.toUnsignedString(len)
-                        + " runs past the end of the file (" + remaining() + " bytes left)", at);
-            }
-            if (pos + len - start > MAX_ARRAY_LENGTH) {
-                throw new GgufFormatException(what + ": string array of more than " + MAX_ARRAY_LENGTH
-                        + " bytes is too large", at);
-            }
-            offsets[i] = (int) (at - start);
-            pos += len;
-        }
-        offsets[n] = (int) (pos - start);
-        byte[] region = new byte[(int) (pos - start)];
-        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, start, region, 0, region.length);
-        return new PackedStrings(region, offsets, n);
-    }
-
-    private Object copy(Object dst, ValueLayout layout, int n) {
-        MemorySegment.copy(seg, layout, pos, dst, 0, n);
-        pos += n * layout.byteSize();
-        return dst;
-    }
-
-    // --- primitives, each checked against the end of the segment
-
-    private long remaining() {
-        return size - pos;
-    }
-
-    private void need(long bytes, String what) throws GgufFormatException {
-        if (bytes > remaining()) {
-            throw new GgufFormatException("truncated file: " + what + " needs " + bytes + " bytes but only "
-                    + remaining() + " remain (file size " + size + ")", pos);
-        }
-    }
-
-    /** Fails unless {@code count} items of at least {@code minBytes} each could fit in the remaining bytes. */
-    private void requireCount(long count, int minBytes, String what, long at) throws GgufFormatException {
-        if (count < 0 || count > remaining() / minBytes) {
-            throw new GgufFormatException(what + " " + Long.toUnsignedString(count) + " is impossible: even at "
-                    + minBytes + " bytes each it needs more than the " + remaining() + " bytes left in the file", at);
-        }
-    }
-
-    // NOTE: scalars are decoded from a heap copy of the next bytes (the window) rather than with
-    // MemorySegment.get: VarHandle access is slow until the JIT compiles it, and a header holds hundreds of
-    // thousands of small values (vocabulary lengths), so this keeps a cold open of a big model fast.
-
-    /** The window, refilled from the segment so that it holds at least {@code n} bytes at {@code pos}. */
-    private ByteBuffer window(int n) {
-        if (pos + n > windowStart + windowLength) {
-            windowStart = pos;
-            windowLength = (int) Math.min(window.length, size - pos);
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, window, 0, windowLength);
-        }
-        return windowBuffer;
-    }
-
-    private int windowIndex() {
-        return (int) (pos - windowStart);
-    }
-
-    private byte u8(String what) throws GgufFormatException {
-        need(1, what);
-        byte v = window(1).get(windowIndex());
-        pos += 1;
-        return v;
-    }
-
-    private short u16(String what) throws GgufFormatException {
-        need(2, what);
-        short v = window(2).getShort(windowIndex());
-        pos += 2;
-        return v;
-    }
-
-    private int u32(String what) throws GgufFormatException {
-        need(4, what);
-        int v = window(4).getInt(windowIndex());
-        pos += 4;
-        return v;
-    }
-
-    private long u64(String what) throws GgufFormatException {
-        need(8, what);
-        long v = window(8).getLong(windowIndex());
-        pos += 8;
-        return v;
-    }
-
-    private boolean bool(String what) throws GgufFormatException {
-        return bool(what, -1);
-    }
-
-    /** A bool; {@code index} ≥ 0 names the array element in messages (built only on failure). */
-    private boolean bool(String what, long index) throws GgufFormatException {
-        long at = pos;
-        byte b = u8(what);
-        if (b != 0 && b != 1) {
-            throw new GgufFormatException(what + (index < 0 ? "" : " element " + index) + ": bool byte "
-                    + Byte.toUnsignedInt(b) + ", expected 0 or 1", at);
-        }
-        return b == 1;
-    }
-
-    private String string(String what) throws GgufFormatException {
-        long at = pos;
-        long len = u64(what + " string length");
-        if (len < 0 || len > remaining()) {
-            throw new GgufFormatException(what + ": string length " + Long.toUnsignedString(len) + " runs past the end"
-                    + " of the file (" + remaining() + " bytes left)", at);
-        }
-        if (len > MAX_ARRAY_LENGTH) {
-            throw new GgufFormatException(what + ": string of " + len + " bytes is too large", at);
-        }
-        String s;
-        if (len <= window.length) {
-            window((int) len);
-            s = new String(window, windowIndex(), (int) len, StandardCharsets.UTF_8);
-        } else {
-            byte[] bytes = new byte[(int) len];
-            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, bytes.length);
-            s = new String(bytes, StandardCharsets.UTF_8);
-        }
-        pos += len;
-        return s;
     }
 
     private static long multiplyOrFail(long a, long b, String what, long at) throws GgufFormatException {
