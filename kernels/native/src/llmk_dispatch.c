@@ -132,10 +132,15 @@ int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, si
 int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                 int64_t r0, int64_t r1) {
     if (wtype < 0 || wtype >= LLMK_TYPE_COUNT) return -1;
-    llmk_vec_dot_fn f = table(isa)->dot[wtype];
+    const llmk_table *k = table(isa);
+    llmk_vec_dot_fn f = k->dot[wtype];
     int64_t wrow = llmk_row_bytes(wtype, cols);
     int64_t arow = llmk_row_bytes(llmk_activation_type(wtype), cols);
     if (!f || wrow < 0 || arow < 0) return -1;
+    if (k->matmul[wtype]) {
+        k->matmul[wtype](wtype, w, rows, cols, xa, ntok, out, r0, r1);
+        return 0;
+    }
     float s[LLMK_MAX_TILE];
     for (int64_t r = r0; r < r1; r++) {
         const char *wr = (const char *)w + r * wrow;

@@ -75,6 +75,46 @@ class NativeKernelOpsTest {
 
     @ParameterizedTest
     @MethodSource("isas")
+    void prefillSizedMatmulMatchesReference(Isa isa) {
+        // 40 tokens x 128 blocks: more tokens than one tile and more per-call activation data than the C fast
+        // path keeps on its stack
+        Random rnd = new Random(77);
+        int rows = 12;
+        int cols = 4096;
+        int tokens = 40;
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q8_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+                MemorySegment w = TestData.weights(arena, rnd, type, rows, cols);
+                MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 1f);
+                MemorySegment got = arena.allocate(4L * tokens * rows);
+                MemorySegment want = arena.allocate(4L * tokens * rows);
+                ops.matmul(type, w, rows, cols, x, got, tokens);
+                REF.matmul(type, w, rows, cols, x, want, tokens);
+                float[][] wd = new float[rows][];
+                for (int r = 0; r < rows; r++) {
+                    wd[r] = dev.quanta.kernels.quant.Dequantize.row(type, w, r * type.byteSize(cols), cols);
+                }
+                float[] xf = new float[cols];
+                for (int t = 0; t < tokens; t++) {
+                    MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
+                    for (int r = 0; r < rows; r++) {
+                        double magnitude = 0;
+                        for (int c = 0; c < cols; c++) {
+                            magnitude += Math.abs((double) wd[r][c] * xf[c]);
+                        }
+                        long i = (long) t * rows + r;
+                        assertThat((double) got.getAtIndex(JAVA_FLOAT_UNALIGNED, i))
+                                .as("%s %s out[%d][%d]", type, isa, t, r)
+                                .isCloseTo(want.getAtIndex(JAVA_FLOAT_UNALIGNED, i),
+                                        Offset.offset(4e-6 * magnitude + 1e-6));
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
     void matmulOnALargeMatrixSplitsRowsOverThreadsCorrectly(Isa isa) {
         Random rnd = new Random(5);
         int rows = 1000;
