@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -234,7 +232,7 @@ public final class GgufWriter {
         Path tmp = path.resolveSibling(path.getFileName() + ".partial-" + Long.toHexString(System.nanoTime()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-                    LeOutput out = new LeOutput(ch)) {
+                    GgufOutput out = new GgufOutput(ch)) {
                 writeTo(out);
             }
             try {
@@ -247,7 +245,7 @@ public final class GgufWriter {
         }
     }
 
-    private void writeTo(LeOutput out) throws IOException {
+    private void writeTo(GgufOutput out) throws IOException {
         long alignment = alignment();
         out.u32(GgufReader.MAGIC);
         out.u32(3);
@@ -256,7 +254,7 @@ public final class GgufWriter {
         for (Map.Entry<String, GgufValue> e : metadata.entrySet()) {
             out.string(e.getKey());
             out.u32(e.getValue().type().id());
-            writeValue(out, e.getValue());
+            out.value(e.getValue());
         }
         long offset = 0;
         long[] offsets = new long[tensors.size()];
@@ -290,155 +288,4 @@ public final class GgufWriter {
         }
     }
 
-    private static void writeValue(LeOutput out, GgufValue v) throws IOException {
-        switch (v.type()) {
-            case UINT8, INT8 -> out.u8((int) (long) (Long) v.value());
-            case UINT16, INT16 -> out.u16((int) (long) (Long) v.value());
-            case UINT32, INT32 -> out.u32((int) (long) (Long) v.value());
-            case UINT64, INT64 -> out.u64((Long) v.value());
-            case FLOAT32 -> out.u32(Float.floatToRawIntBits((Float) v.value()));
-            case FLOAT64 -> out.u64(Double.doubleToRawLongBits((Double) v.value()));
-            case BOOL -> out.u8((Boolean) v.value() ? 1 : 0);
-            case STRING -> out.string((String) v.value());
-            case ARRAY -> writeArray(out, (GgufArray) v.value());
-        }
-    }
-
-    private static void writeArray(LeOutput out, GgufArray a) throws IOException {
-        out.u32(a.elementType().id());
-        out.u64(a.size());
-        Object raw = a.raw();
-        switch (a.elementType()) {
-            case UINT8, INT8 -> out.write((byte[]) raw);
-            case UINT16, INT16 -> {
-                for (short s : (short[]) raw) {
-                    out.u16(s);
-                }
-            }
-            case UINT32, INT32 -> {
-                for (int x : (int[]) raw) {
-                    out.u32(x);
-                }
-            }
-            case UINT64, INT64 -> {
-                for (long x : (long[]) raw) {
-                    out.u64(x);
-                }
-            }
-            case FLOAT32 -> {
-                for (float f : (float[]) raw) {
-                    out.u32(Float.floatToRawIntBits(f));
-                }
-            }
-            case FLOAT64 -> {
-                for (double d : (double[]) raw) {
-                    out.u64(Double.doubleToRawLongBits(d));
-                }
-            }
-            case BOOL -> {
-                for (boolean b : (boolean[]) raw) {
-                    out.u8(b ? 1 : 0);
-                }
-            }
-            case STRING -> {
-                if (raw instanceof PackedStrings packed) {
-                    out.write(packed.region()); // already encoded as u64 length + UTF-8 per element
-                } else {
-                    for (String s : (String[]) raw) {
-                        out.string(s);
-                    }
-                }
-            }
-            case ARRAY -> {
-                for (GgufArray nested : (GgufArray[]) raw) {
-                    writeArray(out, nested);
-                }
-            }
-        }
-    }
-
-    /** Little-endian buffered output over a file channel that counts what it wrote. */
-    private static final class LeOutput extends OutputStream {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
-        private long flushed;
-
-        LeOutput(FileChannel ch) {
-            this.ch = ch;
-        }
-
-        long written() {
-            return flushed + buf.position();
-        }
-
-        private void room(int n) throws IOException {
-            if (buf.remaining() < n) {
-                flush();
-            }
-        }
-
-        void u8(int v) throws IOException {
-            room(1);
-            buf.put((byte) v);
-        }
-
-        void u16(int v) throws IOException {
-            room(2);
-            buf.putShort((short) v);
-        }
-
-        void u32(int v) throws IOException {
-            room(4);
-            buf.putInt(v);
-        }
-
-        void u64(long v) throws IOException {
-            room(8);
-            buf.putLong(v);
-        }
-
-        void string(String s) throws IOException {
-            byte[] b = s.getBytes(StandardCharsets.UTF_8);
-            u64(b.length);
-            write(b);
-        }
-
-        void padTo(long alignment) throws IOException {
-            long pad = GgufReader.alignUp(written(), alignment) - written();
-            for (long i = 0; i < pad; i++) {
-                u8(0);
-            }
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            u8(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            while (len > 0) {
-                room(1);
-                int n = Math.min(len, buf.remaining());
-                buf.put(b, off, n);
-                off += n;
-                len -= n;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            buf.flip();
-            while (buf.hasRemaining()) {
-                flushed += ch.write(buf);
-            }
-            buf.clear();
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-    }
 }

@@ -79,6 +79,22 @@ class SharedModelsTest {
     }
 
     @Test
+    void rewritingALlamaCppFileReproducesItByteForByte(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        for (String name : new String[] {"stories260K.gguf", "stories260K-Q8_0.gguf", "stories260K-Q4_0.gguf"}) {
+            Path original = model(name);
+            Path copy = dir.resolve(name);
+            try (GgufFile gguf = GgufFile.open(original)) {
+                GgufWriter writer = new GgufWriter().putAll(gguf.metadata());
+                for (GgufTensorInfo t : gguf.tensors()) {
+                    writer.addTensor(t.name(), t.type(), t.shape(), gguf.tensorData(t));
+                }
+                writer.write(copy);
+            }
+            assertThat(Files.mismatch(original, copy)).as(name).isEqualTo(-1L);
+        }
+    }
+
+    @Test
     void inferenceWithoutFileTypePicksTheMostCommonWeightType() throws IOException {
         GgufHeader q8 = GgufFile.readHeader(model("stories260K-Q8_0.gguf"));
         assertThat(GgufSummary.inferQuantization(q8)).isEqualTo("Q8_0"); // ffn_down stays F16
