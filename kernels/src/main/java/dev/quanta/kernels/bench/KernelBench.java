@@ -160,8 +160,11 @@ public final class KernelBench {
         }
     }
 
-    /** Random bits with finite f16 scales (values do not affect speed; NaNs would only slow nothing down). */
-    private static MemorySegment randomWeights(Arena arena, Random rnd, GgmlType type, long bytes) {
+    /**
+     * {@code bytes} of random weights of {@code type} with small finite scales (so no NaN, infinity or subnormal
+     * arithmetic distorts the timing). Values do not otherwise matter for speed.
+     */
+    public static MemorySegment randomWeights(Arena arena, Random rnd, GgmlType type, long bytes) {
         MemorySegment s = arena.allocate(bytes, 64);
         byte[] chunk = new byte[1 << 16];
         for (long off = 0; off < bytes; off += chunk.length) {
