@@ -8,14 +8,16 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Model profile use cases; each public method is one transaction. */
+/** Model profile use cases; each write is one transaction. */
 @Service
 public class ModelService {
 
     private final ModelProfileRepository models;
+    private final ModelProfileQueries queries;
 
-    ModelService(ModelProfileRepository models) {
+    ModelService(ModelProfileRepository models, ModelProfileQueries queries) {
         this.models = models;
+        this.queries = queries;
     }
 
     @Transactional
@@ -28,9 +30,9 @@ public class ModelService {
         return ModelProfileResponse.of(models.saveAndFlush(profile));
     }
 
-    @Transactional(readOnly = true)
+    /** One profile; a single auto-committed SELECT (see {@link ModelProfileQueries}). */
     public ModelProfileResponse get(String key) {
-        return ModelProfileResponse.of(find(key));
+        return queries.find(key).orElseThrow(() -> ApiException.notFound("model", key));
     }
 
     @Transactional(readOnly = true)
