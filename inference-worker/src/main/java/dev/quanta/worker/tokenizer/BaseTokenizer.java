@@ -40,6 +40,8 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
     private final BitSet eog = new BitSet();
     /** Control, user-defined and unknown tokens, longest text first: matched in input before tokenizing. */
     private final int[] specialTokens;
+    /** First UTF-16 unit of every special token text: where a match can start. */
+    private final BitSet specialFirstChars = new BitSet(1 << 16);
     /** [vocabSize] bytes of each token when special tokens are not rendered. */
     private final byte[][] pieces;
 
@@ -103,6 +105,9 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
         // longest first so that e.g. "<|im_start|>" is matched before a shorter token inside it
         special.sort((a, b) -> Integer.compare(utf8Length(texts[b]), utf8Length(texts[a])));
         specialTokens = special.stream().mapToInt(Integer::intValue).toArray();
+        for (int id : specialTokens) {
+            specialFirstChars.set(texts[id].charAt(0));
+        }
 
         pieces = new byte[n][];
         for (int i = 0; i < n; i++) {
@@ -197,36 +202,82 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
     final List<Fragment> partition(String text, boolean parseSpecial) {
         List<Fragment> fragments = new ArrayList<>();
         fragments.add(Fragment.text(0, text.length()));
+        // positions where some special token could start, in increasing order (one pass over the text)
+        IntList starts = new IntList(16);
+        for (int i = 0; i < text.length(); i++) {
+            if (specialFirstChars.get(text.charAt(i))) {
+                starts.add(i);
+            }
+        }
+        if (starts.size() == 0) {
+            return fragments;
+        }
         for (int id : specialTokens) {
             if (!parseSpecial && types[id].isSpecial()) {
                 continue; // user-defined tokens are matched even without parse-special, as in llama.cpp
             }
             String special = texts[id];
-            if (text.indexOf(special) < 0) {
-                continue;
-            }
-            List<Fragment> next = new ArrayList<>(fragments.size() + 4);
-            for (Fragment f : fragments) {
-                if (f.token() >= 0) {
-                    next.add(f);
-                    continue;
+            List<Fragment> next = null;
+            for (int f = 0; f < fragments.size(); f++) {
+                Fragment fragment = fragments.get(f);
+                List<Fragment> pieces = fragment.token() >= 0 ? null : split(text, fragment, id, special, starts);
+                if (pieces != null && next == null) {
+                    next = new ArrayList<>(fragments.subList(0, f));
                 }
-                int pos = f.start();
-                int match;
-                while ((match = text.indexOf(special, pos)) >= 0 && match + special.length() <= f.end()) {
-                    if (match > pos) {
-                        next.add(Fragment.text(pos, match));
+                if (next != null) {
+                    if (pieces != null) {
+                        next.addAll(pieces);
+                    } else {
+                        next.add(fragment);
                     }
-                    next.add(new Fragment(id, match, match + special.length()));
-                    pos = match + special.length();
-                }
-                if (pos < f.end()) {
-                    next.add(Fragment.text(pos, f.end()));
                 }
             }
-            fragments = next;
+            if (next != null) {
+                fragments = next;
+            }
         }
         return fragments;
+    }
+
+    /** The pieces of raw {@code fragment} around occurrences of {@code special}, or null when it has none. */
+    private static List<Fragment> split(String text, Fragment fragment, int id, String special, IntList starts) {
+        List<Fragment> pieces = null;
+        int pos = fragment.start();
+        for (int k = firstAtOrAfter(starts, pos); k < starts.size(); k++) {
+            int match = starts.get(k);
+            if (match + special.length() > fragment.end()) {
+                break;
+            }
+            if (match < pos || !text.startsWith(special, match)) {
+                continue;
+            }
+            if (pieces == null) {
+                pieces = new ArrayList<>(3);
+            }
+            if (match > pos) {
+                pieces.add(Fragment.text(pos, match));
+            }
+            pieces.add(new Fragment(id, match, match + special.length()));
+            pos = match + special.length();
+        }
+        if (pieces != null && pos < fragment.end()) {
+            pieces.add(Fragment.text(pos, fragment.end()));
+        }
+        return pieces;
+    }
+
+    private static int firstAtOrAfter(IntList sorted, int value) {
+        int lo = 0;
+        int hi = sorted.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted.get(mid) < value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     // ---- decoding ---------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.quanta.worker.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.PriorityQueue;
 
 /**
  * SentencePiece-style tokenizer ({@code tokenizer.ggml.model = llama}), as llama.cpp's {@code llm_tokenizer_spm}:
@@ -44,7 +43,8 @@ final class SpmTokenizer extends BaseTokenizer {
         private final int[] bytes;
         private final int[] prev;
         private final int[] next;
-        private final PriorityQueue<Bigram> queue = new PriorityQueue<>();
+        /** Candidate merges: key (score desc, left), value (right, size in UTF-8 bytes). */
+        private final MergeQueue queue;
 
         Session(String text, IntList out) {
             this.text = text;
@@ -53,6 +53,7 @@ final class SpmTokenizer extends BaseTokenizer {
             start = new int[n];
             chars = new int[n];
             bytes = new int[n];
+            queue = new MergeQueue(n);
             prev = new int[n];
             next = new int[n];
             int pos = 0;
@@ -76,21 +77,24 @@ final class SpmTokenizer extends BaseTokenizer {
                 tryAddBigram(i - 1, i);
             }
             while (!queue.isEmpty()) {
-                Bigram b = queue.poll();
+                int left = MergeQueue.left(queue.topKey());
+                int right = MergeQueue.high(queue.topValue());
+                int size = MergeQueue.low(queue.topValue());
+                queue.pop();
                 // skip merges made stale by an earlier merge of either symbol
-                if (bytes[b.left] == 0 || bytes[b.right] == 0 || bytes[b.left] + bytes[b.right] != b.size) {
+                if (bytes[left] == 0 || bytes[right] == 0 || bytes[left] + bytes[right] != size) {
                     continue;
                 }
-                chars[b.left] += chars[b.right];
-                bytes[b.left] += bytes[b.right];
-                bytes[b.right] = 0;
-                chars[b.right] = 0;
-                next[b.left] = next[b.right];
-                if (next[b.right] >= 0) {
-                    prev[next[b.right]] = b.left;
+                chars[left] += chars[right];
+                bytes[left] += bytes[right];
+                bytes[right] = 0;
+                chars[right] = 0;
+                next[left] = next[right];
+                if (next[right] >= 0) {
+                    prev[next[right]] = left;
                 }
-                tryAddBigram(prev[b.left], b.left);
-                tryAddBigram(b.left, next[b.left]);
+                tryAddBigram(prev[left], left);
+                tryAddBigram(left, next[left]);
             }
             for (int i = 0; i != -1; i = next[i]) {
                 String symbol = text.substring(start[i], start[i] + chars[i]);
@@ -112,17 +116,9 @@ final class SpmTokenizer extends BaseTokenizer {
             }
             Integer id = idOf.get(text.substring(start[left], start[right] + chars[right]));
             if (id != null) {
-                queue.add(new Bigram(left, right, vocab.score(id), bytes[left] + bytes[right]));
+                queue.push(MergeQueue.byScoreDescending(vocab.score(id), left),
+                        MergeQueue.pack(right, bytes[left] + bytes[right]));
             }
-        }
-    }
-
-    /** A candidate merge; the queue yields the highest score first and, on ties, the leftmost. */
-    private record Bigram(int left, int right, float score, int size) implements Comparable<Bigram> {
-        @Override
-        public int compareTo(Bigram o) {
-            int c = Float.compare(o.score, score);
-            return c != 0 ? c : Integer.compare(left, o.left);
         }
     }
 
