@@ -226,6 +226,14 @@ public final class CapacityPlanner {
         if (best.maxConcurrentSequences() < options.concurrency()) {
             reasons.add(fmt("warning: only %d of %d requested concurrent sequences fit", best.maxConcurrentSequences(),
                     options.concurrency()));
+            candidates.stream().filter(p -> p.maxConcurrentSequences() >= options.concurrency()).findFirst()
+                    .ifPresentOrElse(
+                            alt -> reasons.add(fmt("to hold all %d sequences: %s on %d × %s (%d sequences, %s tok/s "
+                                    + "aggregate)", options.concurrency(), alt.label(), alt.tensorParallel(),
+                                    hw.name(), alt.maxConcurrentSequences(), alt.decodeTokensPerSecond())),
+                            () -> reasons.add(fmt("no method within the limits holds %d sequences of %d tokens at "
+                                    + "its minimum GPU count; lower context or concurrency, or add GPUs",
+                                    options.concurrency(), options.context())));
         }
         reasons.add("framework: " + advice.framework() + " (" + advice.reason() + ")");
         return new Recommendation(best.method(), best.tensorParallel(), best.qualityLossPercent(),

@@ -61,6 +61,8 @@ class CapacityPlannerTest {
         assertThat(r.method()).isEqualTo(PlanMethod.INT4_AWQ);
         assertThat(r.gpuCount()).isEqualTo(1);
         assertThat(r.reasons()).anyMatch(s -> s.contains("only 1 of 8 requested"));
+        // Q6_K on 2 × L40S: (43.2 − 29.53) GB / (8192 × 163,840 bytes) = 10 sequences
+        assertThat(r.reasons()).anyMatch(s -> s.contains("to hold all 8 sequences: GGUF Q6_K on 2"));
         assertThat(r.framework()).contains("tensor parallel");
     }
 
