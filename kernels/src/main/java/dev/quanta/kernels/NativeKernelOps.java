@@ -41,6 +41,15 @@ public final class NativeKernelOps implements KernelOps {
     private int mmChunkRows;
     private final ParallelTask matmulTask = this::matmulShare;
 
+    // The current parallel activation quantization (prefill-sized batches).
+    private int qType;
+    private long qX; // address of f32 [numTokens][cols]
+    private long qY; // address of [numTokens][actRowBytes]
+    private long qCols;
+    private long qRowBytes;
+    private int qTokens;
+    private final ParallelTask quantizeTask = this::quantizeShare;
+
     // The current attention call.
     private long atOut; // address
     private long atQ; // address
@@ -193,6 +202,18 @@ public final class NativeKernelOps implements KernelOps {
             scratch = grown;
         }
         int rc;
+        if (numTokens >= 2 * pool.size() && pool.size() > 1) {
+            // prefill: tokens split over the pool (Q8_K rounding is scalar and would otherwise take a few % of
+            // the matmul)
+            qType = actType.id();
+            qX = x.address();
+            qY = scratch.address();
+            qCols = cols;
+            qRowBytes = actType.byteSize(cols);
+            qTokens = numTokens;
+            pool.run(quantizeTask);
+            return scratch;
+        }
         try {
             rc = (int) NativeLibrary.QUANTIZE_ROWS.invokeExact(level, actType.id(), x, scratch, (long) cols,
                     (long) numTokens);
@@ -203,6 +224,24 @@ public final class NativeKernelOps implements KernelOps {
             throw new IllegalStateException("llmk_quantize_rows rejected " + actType);
         }
         return scratch;
+    }
+
+    private void quantizeShare(int worker, int numWorkers) {
+        int t0 = (int) ((long) qTokens * worker / numWorkers);
+        int t1 = (int) ((long) qTokens * (worker + 1) / numWorkers);
+        if (t1 <= t0) {
+            return;
+        }
+        int rc;
+        try {
+            rc = (int) NativeLibrary.QUANTIZE_ROWS_RAW.invokeExact(level, qType, qX + 4L * qCols * t0,
+                    qY + qRowBytes * t0, qCols, (long) (t1 - t0));
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_quantize_rows failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("llmk_quantize_rows rejected type " + qType);
+        }
     }
 
     /** The activation format the C kernels pair with {@code wType} (F32 for float weights). */

@@ -40,6 +40,8 @@ final class NativeLibrary {
     static final MethodHandle DEFAULT_ISA;
     /** int llmk_quantize_rows(int isa, int act_type, const float *x, void *y, int64 n, int64 nrows) */
     static final MethodHandle QUANTIZE_ROWS;
+    /** llmk_quantize_rows with raw addresses (long) for x and y, for pool threads */
+    static final MethodHandle QUANTIZE_ROWS_RAW;
     /** int llmk_vec_dot(int isa, int wtype, int64 n, const void *w, const void *x, size_t bx, int nt, float *s) */
     static final MethodHandle VEC_DOT;
     /** int llmk_matmul(isa, wtype, w, int64 rows, int64 cols, xa, int ntok, float *out, int64 r0, int64 r1);
@@ -61,7 +63,7 @@ final class NativeLibrary {
     private static final String LOCATION;
 
     static {
-        MethodHandle[] h = new MethodHandle[12];
+        MethodHandle[] h = new MethodHandle[13];
         String failure = null;
         String location = null;
         try {
@@ -93,6 +95,8 @@ final class NativeLibrary {
             h[11] = handle(linker, lookup, "llmk_attention", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
                     JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT,
                     JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
+            h[12] = handle(linker, lookup, "llmk_quantize_rows",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
             int version = (int) h[0].invokeExact();
             if (version != 1) {
                 throw new IllegalStateException("library version " + version + ", expected 1");
@@ -113,6 +117,7 @@ final class NativeLibrary {
         SILU_MUL = h[9];
         SOFTMAX = h[10];
         ATTENTION = h[11];
+        QUANTIZE_ROWS_RAW = h[12];
         FAILURE = failure;
         LOCATION = location;
     }
