@@ -5,7 +5,9 @@ import dev.quanta.worker.synth.SynthPlan;
 import dev.quanta.worker.synth.SynthShape;
 import dev.quanta.worker.synth.SynthVocab;
 import dev.quanta.worker.synth.Synthesizer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -90,6 +92,7 @@ public final class SynthCommand implements Callable<Integer> {
                 + SynthPlan.TYPES.stream().map(Enum::name).collect(Collectors.joining(", ")) + ")");
     }
 
+    /** Fails fast, before minutes of generation, when {@code file} cannot be created. */
     private void checkWritable(Path file) {
         Path parent = file.toAbsolutePath().getParent();
         if (Files.isDirectory(file)) {
@@ -98,8 +101,13 @@ public final class SynthCommand implements Callable<Integer> {
         if (parent == null || !Files.isDirectory(parent)) {
             throw usage("cannot write " + file + ": directory " + parent + " does not exist");
         }
-        if (!Files.isWritable(parent) || (Files.exists(file) && !Files.isWritable(file))) {
-            throw usage("cannot write " + file + ": permission denied");
+        // NOTE: a real probe file, because permission bits say nothing for root, /proc or read-only mounts
+        try {
+            Files.delete(Files.createTempFile(parent, ".synth-probe-", ".tmp"));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : e.getClass().getSimpleName();
+            throw usage("cannot write " + file + ": " + reason);
         }
     }
 

@@ -91,6 +91,17 @@ class SynthCommandTest {
     }
 
     @Test
+    void aDirectoryThatRefusesNewFilesIsCaughtBeforeGenerating() {
+        // permission bits mean nothing to root, so use a file system that never accepts new files
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")), "no /proc here");
+        int code = run("synth", "--shape", "tiny", "--type", "Q8_0", "--vocab", vocab.toString(), "--out",
+                "/proc/quanta-synth-test.gguf");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .contains("cannot write /proc/quanta-synth-test.gguf");
+    }
+
+    @Test
     void aVocabWithoutTokensIsAOneLineFailure() throws IOException {
         Path weightsOnly = dir.resolve("weights.gguf");
         new GgufWriter().putString(GgufKeys.GENERAL_ARCHITECTURE, "llama").write(weightsOnly);
