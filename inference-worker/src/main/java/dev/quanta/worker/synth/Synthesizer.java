@@ -25,6 +25,10 @@ import java.util.stream.IntStream;
  * generated and quantized in parallel on the common fork-join pool (all cores). Every row draws from its own
  * generator seeded by (seed, tensor index, row), so the bytes do not depend on thread scheduling: the same seed
  * gives a byte-identical file.
+ *
+ * <p>NOTE: normals come from {@link SplittableRandom#nextGaussian()} (the JDK's ziggurat over SplitMix64), so
+ * "same seed, same bytes" holds for a given JDK release; a future JDK changing that algorithm would change the
+ * weights, not their distribution.
  */
 public final class Synthesizer {
 
