@@ -54,11 +54,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(DataIntegrityViolationException.class)
     ResponseEntity<ProblemDetail> integrity(DataIntegrityViolationException e) {
-        // NOTE: services check for duplicates first; this is the race where two requests create the same key.
+        // NOTE: services check duplicates and field rules first; reaching this means a race (two requests
+        // creating the same key) or a rule only the schema knows. The transaction has been rolled back.
         log.info("write refused by a database constraint: {}", e.getMostSpecificCause().getMessage());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
-                "the write conflicts with a record stored concurrently; nothing was changed");
-        problem.setType(ProblemTypes.DUPLICATE);
+                "the write conflicts with data already stored (a database constraint refused it); nothing was changed");
+        problem.setType(ProblemTypes.CONFLICT);
         problem.setTitle("Conflict");
         return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
     }

@@ -15,6 +15,8 @@ public final class ProblemTypes {
     public static final URI NOT_FOUND = URI.create(BASE + "not-found");
     /** Creating something whose key already exists. */
     public static final URI DUPLICATE = URI.create(BASE + "duplicate");
+    /** A write the database refused (a constraint, e.g. two requests racing to create one key); rolled back. */
+    public static final URI CONFLICT = URI.create(BASE + "conflict");
     /** An update carried a version that is no longer current (optimistic lock). */
     public static final URI STALE_VERSION = URI.create(BASE + "stale-version");
     /** The request body exceeds {@code quanta.registry.max-body-bytes}. */
@@ -47,7 +49,7 @@ public final class ProblemTypes {
             case 404 -> NOT_FOUND;
             case 405 -> METHOD_NOT_ALLOWED;
             case 406 -> NOT_ACCEPTABLE;
-            case 409 -> DUPLICATE;
+            case 409 -> CONFLICT;
             case 413 -> PAYLOAD_TOO_LARGE;
             case 415 -> UNSUPPORTED_MEDIA_TYPE;
             case 422 -> VALIDATION;
