@@ -101,7 +101,8 @@ final class GgufCursor {
     void requireCount(long count, int minBytes, String what, long at) throws GgufFormatException {
         if (count < 0 || count > remaining() / minBytes) {
             throw new GgufFormatException(what + " " + Long.toUnsignedString(count) + " is impossible: even at "
-                    + minBytes + " bytes each it needs more than the " + remaining() + " bytes left in the file", at);
+                    + minBytes + " bytes each it needs more than the " + remaining() + " bytes left in the file"
+                    + " (truncated or corrupt file)", at);
         }
     }
 

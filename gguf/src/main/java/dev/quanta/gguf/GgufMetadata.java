@@ -19,18 +19,18 @@ public final class GgufMetadata {
 
     private final Map<String, GgufValue> values;
 
-    /** Copies {@code values}, keeping its iteration order. */
-    public GgufMetadata(Map<String, GgufValue> values) {
-        this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    private GgufMetadata(Map<String, GgufValue> ordered) {
+        this.values = Collections.unmodifiableMap(ordered);
     }
 
-    /** Takes ownership of an ordered map built by the parser. */
-    static GgufMetadata wrap(LinkedHashMap<String, GgufValue> values) {
-        return new GgufMetadata(values, true);
+    /** Metadata holding a copy of {@code values}, in its iteration order (e.g. for tests). */
+    public static GgufMetadata of(Map<String, GgufValue> values) {
+        return new GgufMetadata(new LinkedHashMap<>(values));
     }
 
-    private GgufMetadata(LinkedHashMap<String, GgufValue> values, boolean owned) {
-        this.values = Collections.unmodifiableMap(values);
+    /** Takes ownership of an ordered map built by the parser (no copy). */
+    static GgufMetadata wrap(LinkedHashMap<String, GgufValue> parsed) {
+        return new GgufMetadata(parsed);
     }
 
     public int size() {
