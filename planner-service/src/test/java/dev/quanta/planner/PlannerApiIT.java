@@ -275,6 +275,6 @@ class PlannerApiIT {
         assertThat(metrics.raw()).contains("jvm_");
         Http.Response docs = http.get("/v3/api-docs");
         assertThat(docs.status()).isEqualTo(200);
-        assertThat(docs.raw()).contains("/plan", "/gpus/{name}");
+        assertThat(docs.raw()).contains("/plan", "/gpus/{name}", "PlanResponse", "RankingResponse");
     }
 }

@@ -2,6 +2,9 @@ package dev.quanta.planner.plan;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +25,8 @@ class PlanController {
 
     @GetMapping("/plan")
     @Operation(summary = "Plan a registry model on one GPU type (gpu=) or rank every inventory type (no gpu)")
+    @ApiResponse(responseCode = "200", description = "PlanResponse with gpu=, RankingResponse without",
+            content = @Content(schema = @Schema(oneOf = {PlanResponse.class, RankingResponse.class})))
     Object plan(
             @Parameter(description = "registry model key, e.g. qwen-72b") @RequestParam String model,
             @Parameter(description = "GPU or CPU node type, name or alias (L40S, H100, 4090)")
@@ -38,6 +43,8 @@ class PlanController {
 
     @PostMapping("/plan")
     @Operation(summary = "Plan an ad-hoc model shape that is not in the registry")
+    @ApiResponse(responseCode = "200", description = "PlanResponse with gpu, RankingResponse without",
+            content = @Content(schema = @Schema(oneOf = {PlanResponse.class, RankingResponse.class})))
     Object planAdHoc(@Valid @RequestBody AdHocPlanRequest request) {
         return service.planAdHoc(request);
     }

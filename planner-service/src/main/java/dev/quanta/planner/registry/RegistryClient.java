@@ -75,7 +75,14 @@ public class RegistryClient {
                     .body(RegistryModel.class);
         } catch (HttpClientErrorException.NotFound e) {
             cache.remove(key);
-            throw new NotFoundException("model", "model", key, Names.closest(key, knownKeys(), 3));
+            List<String> known = knownKeys();
+            // NOTE: "Qwen-72B" or "qwen72b" name exactly one registry key once case and separators are
+            // ignored; follow it rather than refuse (never twice: the resolved key is a known one).
+            var spelledDifferently = Names.resolve(key, known).filter(k -> !k.equals(key));
+            if (spelledDifferently.isPresent()) {
+                return model(spelledDifferently.get());
+            }
+            throw new NotFoundException("model", "model", key, Names.closest(key, known, 3));
         } catch (HttpClientErrorException e) {
             throw new UpstreamException(HttpStatus.BAD_GATEWAY, "the registry refused GET /models/" + key + " with "
                     + e.getStatusCode().value(), e);

@@ -99,6 +99,12 @@ class RegistryClientTest {
     }
 
     @Test
+    void aKeySpelledWithOtherCaseOrSeparatorsFindsTheRegistryKey() {
+        assertThat(client.model("Qwen-72B").key()).isEqualTo("qwen-72b");
+        assertThat(client.model("llama_70b").key()).isEqualTo("llama-70b");
+    }
+
+    @Test
     void unknownKeyIsNotFoundWithSuggestionsFromABareArrayListing() {
         registry.pagedListing(false);
         assertThatThrownBy(() -> client.model("lama-13b"))
