@@ -114,9 +114,10 @@ final class GgufReader {
         List<GgufTensorInfo> tensors = new ArrayList<>((int) Math.min(tensorCount, 4096));
         Set<String> names = new HashSet<>();
         for (long i = 0; i < tensorCount; i++) {
+            long infoAt = in.pos();
             GgufTensorInfo t = tensorInfo(i, alignment);
             if (!names.add(t.name())) {
-                throw new GgufFormatException("duplicate tensor name '" + t.name() + "'", in.pos());
+                throw new GgufFormatException("duplicate tensor name '" + t.name() + "'", infoAt);
             }
             tensors.add(t);
         }
