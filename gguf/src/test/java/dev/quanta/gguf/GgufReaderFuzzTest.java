@@ -1,13 +1,20 @@
 package dev.quanta.gguf;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
  * Coverage-guided fuzzing of the GGUF reader: any byte string must either parse into a header whose
- * every tensor slice and metadata value can be used, or be rejected with {@link GgufFormatException}.
+ * every tensor slice and metadata value can be used (and that the writer writes back unchanged), or be
+ * rejected with {@link GgufFormatException}.
  * Any other exception (index out of bounds, overflow, out of memory, stack overflow) is a finding.
  *
  * <p>Without {@code JAZZER_FUZZ} it replays the seeds in {@code GgufReaderFuzzTestInputs/} (about 2 s);
@@ -30,6 +37,47 @@ class GgufReaderFuzzTest {
             return;
         }
         exercise(header, file);
+        rewriteAndCompare(header, file);
+    }
+
+    private static Path scratch;
+
+    /** What the reader accepted, the writer writes back, and the reader reads the same metadata and tensors. */
+    private static void rewriteAndCompare(GgufHeader header, MemorySegment file) {
+        for (GgufTensorInfo t : header.tensors()) {
+            if (t.name().getBytes(StandardCharsets.UTF_8).length > GgufWriter.MAX_TENSOR_NAME_BYTES) {
+                return; // readable, but the writer (like llama.cpp) refuses such names
+            }
+        }
+        try {
+            if (scratch == null) {
+                scratch = Files.createTempFile("gguf-fuzz", ".gguf");
+                scratch.toFile().deleteOnExit();
+            }
+            GgufWriter writer = new GgufWriter().putAll(header.metadata());
+            for (GgufTensorInfo t : header.tensors()) {
+                writer.addTensor(t.name(), t.type(), t.shape(),
+                        file.asSlice(header.dataOffset() + t.offset(), t.sizeBytes()));
+            }
+            writer.write(scratch);
+            GgufHeader again = GgufFile.readHeader(scratch);
+            if (!again.metadata().asMap().equals(header.metadata().asMap())) {
+                throw new AssertionError("metadata changed on rewrite: " + header.metadata().asMap() + " -> "
+                        + again.metadata().asMap());
+            }
+            if (again.tensors().size() != header.tensors().size()) {
+                throw new AssertionError("tensor count changed on rewrite");
+            }
+            for (int i = 0; i < again.tensors().size(); i++) {
+                GgufTensorInfo a = header.tensors().get(i);
+                GgufTensorInfo b = again.tensors().get(i);
+                if (!a.name().equals(b.name()) || a.type() != b.type() || !Arrays.equals(a.shape(), b.shape())) {
+                    throw new AssertionError("tensor changed on rewrite: " + a + " -> " + b);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void exercise(GgufHeader header, MemorySegment file) {
