@@ -122,12 +122,14 @@ enum PreTokenizer {
         static final String GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
         static final String CJK = "[\\x{4E00}-\\x{9FA5}\\x{800}-\\x{4E00}\\x{AC00}-\\x{D7FF}]+";
         /**
-         * Letters of cased scripts (DeepSeek LLM's expression, as llama.cpp spells it out). NOTE: the ASCII
-         * alternative and the {@code \p{L}&&} intersection (all ranges are letters) only save time: Java tests a
-         * class of ~100 ranges through as many nested calls, so most characters should be decided before it.
+         * Letters of cased scripts (DeepSeek LLM's expression, as llama.cpp spells it out). NOTE: ASCII letters
+         * first and the {@code \p{L}&&} intersection (all ranges are letters) only save time: Java tests a class of
+         * ~100 ranges through as many nested calls, so most characters should be decided before it. It stays one
+         * character class: a repeated group ({@code (?:a|b)+}) recurses per character and overflows the stack on
+         * long words.
          */
         static final String DEEPSEEK_LETTERS =
-                "\\s?(?:[A-Za-z]|[\\p{L}&&[\\x{B5}\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{1BA}\\x{1BC}-\\x{1BF}\\x{1C4}-"
+                "\\s?[A-Za-z[\\p{L}&&[\\x{B5}\\x{C0}-\\x{D6}\\x{D8}-\\x{F6}\\x{F8}-\\x{1BA}\\x{1BC}-\\x{1BF}\\x{1C4}-"
                 + "\\x{293}\\x{295}-\\x{2AF}\\x{370}-\\x{373}\\x{376}\\x{377}\\x{37B}-\\x{37D}\\x{37F}\\x{386}"
                 + "\\x{388}-\\x{38A}\\x{38C}\\x{38E}-\\x{3A1}\\x{3A3}-\\x{3F5}\\x{3F7}-\\x{481}\\x{48A}-\\x{52F}"
                 + "\\x{531}-\\x{556}\\x{10A0}-\\x{10C5}\\x{13A0}-\\x{13F5}\\x{13F8}-\\x{13FD}\\x{1C90}-\\x{1CBA}"
@@ -141,7 +143,7 @@ enum PreTokenizer {
                 + "\\x{2CF2}\\x{2CF3}\\x{A640}-\\x{A66D}\\x{A680}-\\x{A69B}\\x{A722}-\\x{A76F}\\x{A771}-\\x{A787}"
                 + "\\x{A78B}-\\x{A78E}\\x{AB70}-\\x{ABBF}\\x{FB00}-\\x{FB06}\\x{FB13}-\\x{FB17}\\x{FF21}-\\x{FF3A}"
                 + "\\x{FF41}-\\x{FF5A}\\x{10400}-\\x{1044F}\\x{104B0}-\\x{104D3}\\x{104D8}-\\x{104FB}\\x{10C80}-"
-                + "\\x{10CB2}\\x{10CC0}-\\x{10CF2}\\x{118A0}-\\x{118DF}\\x{1E900}-\\x{1E943}]])+";
+                + "\\x{10CB2}\\x{10CC0}-\\x{10CF2}\\x{118A0}-\\x{118DF}\\x{1E900}-\\x{1E943}]]]+";
 
         private Expressions() {}
     }
