@@ -11,6 +11,8 @@
 #
 # Tunables (environment): KEY=llama-7b CONNECTIONS=32 THREADS=2 DURATION=30s WARMUP=20s (unmeasured, lets the JIT
 #   compile the request path first)
+#   BOOST=1 runs the started service, its database sessions and wrk at nice -10, shielding the figures from
+#   other work on a shared machine (root only); report which mode the figures came from.
 #   Targets checked (the script exits 1 when one is missed): >= 2000 requests/s, 0 errors, p99 < 50 ms.
 # Needs wrk: installed with apt-get when missing (as root, or through sudo).
 # A benchmark, not a test: it prints figures; CI does not run it.
@@ -21,6 +23,8 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-20s}
+BOOST=${BOOST:-0}
+NICE=()
 MIN_RPS=2000
 MAX_P99_MS=50
 
@@ -84,7 +88,7 @@ start_service() {
   export SERVER_PORT=$port QUANTA_ADMIN_TOKEN="bench-$RANDOM$RANDOM" QUANTA_MODELS_DIR="$WORK/models"
   mkdir -p "$QUANTA_MODELS_DIR"
   echo "registry-load: starting $(basename "$jar") on port $port, database $DATABASE_URL" >&2
-  "$JAVA_HOME/bin/java" -jar "$jar" >"$WORK/service.log" 2>&1 &
+  "${NICE[@]}" "$JAVA_HOME/bin/java" -jar "$jar" >"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   URL="http://127.0.0.1:$port"
   for _ in $(seq 1 240); do
@@ -98,7 +102,17 @@ start_service() {
   die "the registry did not become ready within 120 s"
 }
 
+boost_database_sessions() {
+  [[ "$BOOST" == 1 && -n "$BENCH_DB" ]] || return 0
+  local pid
+  for pid in $(pgrep -f "postgres: .* $BENCH_DB " || true); do renice -n -10 -p "$pid" >/dev/null || true; done
+}
+
 ensure_wrk
+if [[ "$BOOST" == 1 ]]; then
+  [[ $(id -u) -eq 0 ]] || die "BOOST=1 needs root (negative nice)"
+  NICE=(nice -n -10)
+fi
 URL=${1:-}
 if [[ -z "$URL" ]]; then
   start_service
@@ -130,9 +144,10 @@ end
 LUA
 
 echo "registry-load: warm-up $WARMUP (JIT, connection pool), not measured" >&2
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$TARGET" >/dev/null
+"${NICE[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$TARGET" >/dev/null
+boost_database_sessions
 echo "registry-load: GET $TARGET with $CONNECTIONS connections, $THREADS threads, for $DURATION" >&2
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/report.lua" "$TARGET" | tee "$WORK/wrk.out"
+"${NICE[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$WORK/report.lua" "$TARGET" | tee "$WORK/wrk.out"
 
 line=$(grep '^RESULT ' "$WORK/wrk.out") || die "wrk printed no result"
 get() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$line"; }
@@ -142,5 +157,6 @@ awk -v r="$rps" -v min="$MIN_RPS" 'BEGIN { exit !(r >= min) }' || verdict=FAIL
 awk -v p="$p99" -v max="$MAX_P99_MS" 'BEGIN { exit !(p < max) }' || verdict=FAIL
 [[ "$errors" == 0 ]] || verdict=FAIL
 echo "registry-load: $verdict: $rps requests/s (target >= $MIN_RPS), $errors errors (target 0)," \
-  "p99 $p99 ms (target < $MAX_P99_MS) on $(nproc) cores"
+  "p99 $p99 ms (target < $MAX_P99_MS) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)," \
+  "boost $BOOST"
 [[ "$verdict" == PASS ]]
