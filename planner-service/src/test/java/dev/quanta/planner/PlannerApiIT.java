@@ -38,6 +38,7 @@ class PlannerApiIT {
         TestDatabase.register(registry);
         registry.add("quanta.registry.url", () -> REGISTRY.url().toString());
         registry.add("quanta.planner.admin-token", () -> TOKEN);
+        registry.add("quanta.registry.read-timeout", () -> "30s");
     }
 
     @AfterAll

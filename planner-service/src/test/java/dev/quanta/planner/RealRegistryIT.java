@@ -45,7 +45,7 @@ class RealRegistryIT {
                     + "(./mvnw -pl registry-service package) to run the planner against the real registry";
             return;
         }
-        registry = RegistryProcess.start(jar, Duration.ofMinutes(3));
+        registry = RegistryProcess.start(jar, Duration.ofMinutes(5));
     }
 
     @DynamicPropertySource
@@ -55,6 +55,8 @@ class RealRegistryIT {
         // the skip reason instead of the class vanishing from the report.
         properties.add("quanta.registry.url", () -> registry == null ? "http://127.0.0.1:9" : registry.url().toString());
         properties.add("quanta.planner.admin-token", () -> "unused");
+        // NOTE: CI machines run many builds on two cores; a loaded registry may take seconds to answer.
+        properties.add("quanta.registry.read-timeout", () -> "30s");
     }
 
     @AfterAll

@@ -52,7 +52,7 @@ class RegistryClientTest {
     void start() throws Exception {
         registry = new ContractRegistryStub();
         clock = new ManualClock();
-        client = client(registry.url(), Duration.ofSeconds(3));
+        client = client(registry.url(), Duration.ofSeconds(15));
     }
 
     private RegistryClient client(URI url, Duration readTimeout) {
