@@ -23,9 +23,16 @@ enum PreTokenizer {
     GPT2(Expressions.GPT2),
     STARCODER("\\p{N}", Expressions.GPT2),
     FALCON("[\\p{P}\\$\\+<=>\\^~\\|`]+", Expressions.GPT2, "[0-9][0-9][0-9]"),
-    DEEPSEEK_LLM("[\\r\\n]", Expressions.DEEPSEEK_LETTERS, "\\s?[!-/:-~\\x{FF01}-\\x{FF0F}\\x{FF1A}-\\x{FF5E}\\x{2018}-\\x{201F}\\x{3000}-\\x{3002}]+", "\\s+\\z",
+    DEEPSEEK_LLM("[\\r\\n]", Expressions.DEEPSEEK_LETTERS,
+            "\\s?[!-/:-~\\x{FF01}-\\x{FF0F}\\x{FF1A}-\\x{FF5E}\\x{2018}-\\x{201F}\\x{3000}-\\x{3002}]+", "\\s+\\z",
             Expressions.CJK, "\\p{N}+"),
     DEEPSEEK_CODER("[\\r\\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", Expressions.CJK, "\\p{N}"),
+    DEEPSEEK3("\\p{N}{1,3}", "[\\x{4E00}-\\x{9FA5}\\x{3040}-\\x{309F}\\x{30A0}-\\x{30FF}]+",
+            "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\\r\\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+"
+                    + "| ?[\\p{P}\\p{S}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
+    /** BLOOM, Poro, GPT-3 Finnish: words up to white space or sentence punctuation. */
+    BLOOM(Expressions.BLOOM_WORDS),
+    VIKING(Expressions.BLOOM_WORDS, "\\p{N}"),
     /** llama.cpp's default when a BPE file names no pre-tokenizer. */
     DEFAULT("[\\p{P}\\$\\+<=>\\^~\\|]+", Expressions.GPT2, "\\p{N}+", "[0-9][0-9][0-9]");
 
@@ -44,7 +51,13 @@ enum PreTokenizer {
             Map.entry("minerva-7b", STARCODER),
             Map.entry("falcon", FALCON),
             Map.entry("deepseek-llm", DEEPSEEK_LLM),
-            Map.entry("deepseek-coder", DEEPSEEK_CODER));
+            Map.entry("deepseek-coder", DEEPSEEK_CODER),
+            Map.entry("deepseek-v3", DEEPSEEK3),
+            Map.entry("bloom", BLOOM), Map.entry("poro-chat", BLOOM), Map.entry("gpt3-finnish", BLOOM),
+            Map.entry("viking", VIKING),
+            Map.entry("jina-es", GPT2), Map.entry("jina-de", GPT2),
+            Map.entry("gigachat", GPT2), Map.entry("jina-v1-en", GPT2), Map.entry("jina-v2-es", GPT2),
+            Map.entry("jina-v2-de", GPT2), Map.entry("jina-v2-code", GPT2));
 
     private final List<Pattern> patterns;
     /** Whether the whole word is looked up before merging (llama.cpp's {@code ignore_merges}). */
@@ -120,6 +133,7 @@ enum PreTokenizer {
 
     private static final class Expressions {
         static final String GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)";
+        static final String BLOOM_WORDS = " ?[^(\\s|.,!?\\x{2026}\\x{3002}\\x{FF0C}\\x{3001}\\x{964}\\x{6D4}\\x{60C})]+";
         static final String CJK = "[\\x{4E00}-\\x{9FA5}\\x{800}-\\x{4E00}\\x{AC00}-\\x{D7FF}]+";
         /**
          * Letters of cased scripts (DeepSeek LLM's expression, as llama.cpp spells it out). NOTE: ASCII letters

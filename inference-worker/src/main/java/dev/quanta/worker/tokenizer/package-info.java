@@ -22,7 +22,8 @@
  *       prefixes is removed only when the ids start with BOS (a whole prompt); a continuation keeps its leading
  *       space. llama.cpp's {@code llama_detokenize} removes it in the opposite case.</li>
  *   <li>Not supported: WPM, UGM and RWKV vocabularies; the per-model LSTRIP/RSTRIP token attributes
- *       (phi-3, jina); pre-tokenizers without a test vocabulary here beyond those in {@code PreTokenizer}.</li>
+ *       (phi-3, jina); the tekken, chameleon and chatglm-bpe pre-tokenizers (they fall back to GPT-2's with a
+ *       warning).</li>
  *   <li>Chat templates run on jinjava with Hugging Face's settings ({@code trim_blocks}, {@code lstrip_blocks},
  *       loop controls), {@code raise_exception}, and Python string methods added.</li>
  * </ul>

@@ -78,6 +78,18 @@ class BpeTokenizerTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("merges");
     }
 
+    @Test
+    void bloomPreTokenizerStopsWordsAtSentencePunctuation() {
+        assertThat(PreTokenizer.forName("poro-chat").split("Hello, world! Hyvää päivää."))
+                .containsExactly("Hello", ",", " world", "!", " Hyvää", " päivää", ".");
+    }
+
+    @Test
+    void deepseekV3PreTokenizerSplitsDigitsByThreeAndKeepsCjkWithKana() {
+        assertThat(PreTokenizer.forName("deepseek-v3").split("abc 12345 日本語です!!"))
+                .containsExactly("abc", " ", "123", "45", " ", "日本語です", "!!");
+    }
+
     private static int id(Tokenizer t, String text) {
         return ToyVocab.id(t, text);
     }
