@@ -11,6 +11,7 @@
 #
 # Tunables (environment): KEY=llama-7b CONNECTIONS=32 THREADS=2 DURATION=30s WARMUP=20s (unmeasured, lets the JIT
 #   compile the request path first)
+#   SERVICE_JAVA_OPTIONS="-Xmx512m -XX:+UseSerialGC" (the JVM options bin/quanta up gives each service)
 #   BOOST=1 runs the started service, its database sessions and wrk at nice -10, shielding the figures from
 #   other work on a shared machine (root only); report which mode the figures came from.
 #   Targets checked (the script exits 1 when one is missed): >= 2000 requests/s, 0 errors, p99 < 50 ms.
@@ -24,6 +25,7 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-30s}
 WARMUP=${WARMUP:-20s}
 BOOST=${BOOST:-0}
+SERVICE_JAVA_OPTIONS=${SERVICE_JAVA_OPTIONS:--Xmx512m -XX:+UseSerialGC}
 NICE=()
 MIN_RPS=2000
 MAX_P99_MS=50
@@ -87,8 +89,9 @@ start_service() {
   port=$(free_port)
   export SERVER_PORT=$port QUANTA_ADMIN_TOKEN="bench-$RANDOM$RANDOM" QUANTA_MODELS_DIR="$WORK/models"
   mkdir -p "$QUANTA_MODELS_DIR"
-  echo "registry-load: starting $(basename "$jar") on port $port, database $DATABASE_URL" >&2
-  "${NICE[@]}" "$JAVA_HOME/bin/java" -jar "$jar" >"$WORK/service.log" 2>&1 &
+  echo "registry-load: starting $(basename "$jar") ($SERVICE_JAVA_OPTIONS) on port $port, database $DATABASE_URL" >&2
+  # shellcheck disable=SC2086 # options are words
+  "${NICE[@]}" "$JAVA_HOME/bin/java" $SERVICE_JAVA_OPTIONS -jar "$jar" >"$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
   URL="http://127.0.0.1:$port"
   for _ in $(seq 1 240); do
