@@ -114,6 +114,9 @@ public final class CapacityPlanner {
                     maxSeqs, options.concurrency(), options.context(), maxSeqs));
         }
         int batch = Math.min(options.concurrency(), maxSeqs);
+        how.put("kvBytesPerTokenPerGpu", fmt("2 × %d layers × max(1, ceil(%d KV heads / TP %d)) × %d head dim × 2 bytes",
+                model.layers(), model.kvHeads(), tp, model.headDim()));
+        how.put("effectiveBatch", fmt("min(concurrency %d, max sequences %d)", options.concurrency(), maxSeqs));
         double weightsPerGpuGb = weightsGb / tp;
         double kvSequenceBytes = (double) kvPerGpu * options.context();
         double perGpuMemoryGb = weightsPerGpuGb + batch * kvSequenceBytes / 1e9;
@@ -141,6 +144,7 @@ public final class CapacityPlanner {
         how.put("prefillTokensPerSecond", fmt("%d × %s T ops (%s) × %s MFU ÷ (2 × params + 2 × layers × context × "
                 + "hidden FLOPs/token)", tp, peakOps(hw, method), computeName(hw, method),
                 assumptions.computeEfficiency()));
+        how.put("timeToFirstTokenSeconds", fmt("%d prompt tokens ÷ prefill tokens/s", options.context()));
         Double cost = null;
         if (hw.pricePerHour() != null) {
             cost = hw.pricePerHour() * tp / 3600.0 / decodeB * 1e6;
