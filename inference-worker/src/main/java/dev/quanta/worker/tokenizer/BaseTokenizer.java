@@ -286,7 +286,7 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
     public final String decode(int[] ids) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(ids.length * 4);
         for (int i = 0; i < ids.length; i++) {
-            byte[] p = piece(ids[i], false);
+            byte[] p = pieceRef(ids[i], false);
             if (i == 1 && stripsSpaceAfterBos(ids[0])) {
                 p = withoutLeadingSpace(p);
             }
@@ -306,6 +306,11 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
 
     @Override
     public final byte[] piece(int id, boolean special) {
+        return pieceRef(id, special).clone();
+    }
+
+    /** Like {@link #piece} but the shared array: callers must not modify it. */
+    final byte[] pieceRef(int id, boolean special) {
         checkId(id);
         if (!special || !types[id].isSpecial()) {
             return pieces[id];

@@ -32,7 +32,7 @@ public final class Detokenizer {
 
     /** Adds one token; returns the newly completed text (possibly empty). */
     public String push(int id) {
-        byte[] piece = tokenizer.piece(id, special);
+        byte[] piece = tokenizer instanceof BaseTokenizer base ? base.pieceRef(id, special) : tokenizer.piece(id, special);
         if (count == 0) {
             first = id;
         } else if (count == 1 && tokenizer instanceof BaseTokenizer base && base.stripsSpaceAfterBos(first)) {
