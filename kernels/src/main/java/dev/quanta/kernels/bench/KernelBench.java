@@ -25,7 +25,8 @@ import java.util.Random;
  *       the many-token kernel gains by reading each weight block once for all tokens).</li>
  * </ul>
  * NOTE: one 2048 x 8192 Q4_0 matrix (9.4 MB) fits in a large L3, so the benchmark cycles through enough copies
- * (at least 256 MB in total) that every call reads its weights from DRAM, as a forward pass does.
+ * (at least 256 MB in total, at most 64 copies) that every call reads its weights from DRAM, as a forward pass
+ * does.
  *
  * <p>Usage: {@code KernelBench [--threads N] [--isa scalar|avx2|avx512] [--java] [--seconds S] [--rows R]
  * [--cols C] [--types Q4_0,Q8_0,...]}; {@code bin/quanta bench --kernels} calls {@link #run}.
@@ -118,7 +119,7 @@ public final class KernelBench {
         int cols = options.cols();
         int batch = options.batchTokens();
         long matrixBytes = type.byteSize((long) rows * cols);
-        int copies = (int) Math.max(1, (MIN_STREAM_BYTES + matrixBytes - 1) / matrixBytes);
+        int copies = (int) Math.min(64, Math.max(1, (MIN_STREAM_BYTES + matrixBytes - 1) / matrixBytes));
         Random rnd = new Random(1);
         try (Arena arena = Arena.ofShared()) {
             MemorySegment[] w = new MemorySegment[copies];

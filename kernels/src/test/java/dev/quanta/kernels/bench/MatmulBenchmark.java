@@ -72,7 +72,7 @@ public class MatmulBenchmark {
         ops = Kernels.create(KernelConfig.withThreads(threads));
         arena = Arena.ofShared();
         long bytes = wType.byteSize((long) rows * cols);
-        int copies = (int) Math.max(1, (256L << 20) / bytes);
+        int copies = (int) Math.min(64, Math.max(1, (256L << 20) / bytes));
         weights = new MemorySegment[copies];
         Random rnd = new Random(1);
         for (int c = 0; c < copies; c++) {
