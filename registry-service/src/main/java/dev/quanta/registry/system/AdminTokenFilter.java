@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Every write (any method but GET, HEAD, OPTIONS, TRACE) needs {@code Authorization: Bearer <admin token>}.
  * Missing or malformed header: 401 with {@code WWW-Authenticate: Bearer}. Wrong token, or no token
- * configured at all (writes disabled): 403. The comparison is constant-time over the token bytes.
+ * configured at all (writes disabled): 403. The comparison is constant-time: SHA-256 digests of the
+ * configured and the presented token are compared with {@link MessageDigest#isEqual}, so neither the
+ * position of the first difference nor the token's length shows in the timing.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -30,13 +33,13 @@ class AdminTokenFilter extends OncePerRequestFilter {
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
     private static final String BEARER = "Bearer ";
 
-    private final byte[] token;
+    private final byte[] tokenDigest; // SHA-256 of the configured token; null when writes are disabled
     private final ProblemWriter problems;
 
     AdminTokenFilter(RegistryProperties properties, ProblemWriter problems) {
-        this.token = properties.writesEnabled() ? properties.adminToken().getBytes(StandardCharsets.UTF_8) : null;
+        this.tokenDigest = properties.writesEnabled() ? sha256(properties.adminToken().strip()) : null;
         this.problems = problems;
-        if (token == null) {
+        if (tokenDigest == null) {
             log.warn("QUANTA_ADMIN_TOKEN (quanta.registry.admin-token) is not set: every write will be refused "
                     + "with 403 until it is configured; reads stay open");
         }
@@ -57,17 +60,24 @@ class AdminTokenFilter extends OncePerRequestFilter {
                     "writes need the header 'Authorization: Bearer <admin token>'", request.getRequestURI());
             return;
         }
-        if (token == null) {
+        if (tokenDigest == null) {
             problems.write(response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Writes disabled",
                     "no admin token is configured on this registry (set QUANTA_ADMIN_TOKEN)", request.getRequestURI());
             return;
         }
-        byte[] presented = header.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(token, presented)) {
+        if (!MessageDigest.isEqual(tokenDigest, sha256(header.substring(BEARER.length()).trim()))) {
             problems.write(response, HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Wrong admin token",
                     "the bearer token does not match the configured admin token", request.getRequestURI());
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JDK", e);
+        }
     }
 }
