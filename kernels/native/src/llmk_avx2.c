@@ -164,9 +164,12 @@ INLINE void q4_0_prepared(int NT, int64_t nb, const block_q4_0 *a, const char *x
     __m256 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     const __m256i ones = _mm256_set1_epi16(1);
+    const __m256i shifts = _mm256_setr_epi64x(0, 0, 4, 4), m4 = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < nb; i++) {
-        __m256i wu = unpack_q4(a[i].qs);
-        __m256 dx = _mm256_set1_ps(_cvtsh_ss(a[i].d));
+        /* both 128-bit lanes get the 16 bytes; the upper lane is shifted to bring the high nibbles down */
+        __m256i q = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a[i].qs));
+        __m256i wu = _mm256_and_si256(_mm256_srlv_epi64(q, shifts), m4);
+        __m256 dx = _mm256_broadcast_ss(&llmk_f16_table[a[i].d]);
         for (int t = 0; t < NT; t++) {
             const block_q8_0 *b = (const block_q8_0 *)(x + t * bx) + i;
             const act_side *as = side + t * nb + i;
@@ -186,7 +189,7 @@ INLINE void q8_0_prepared(int NT, int64_t nb, const block_q8_0 *a, const char *x
     for (int64_t i = 0; i < nb; i++) {
         __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
         __m256i aw = _mm256_sign_epi8(wq, wq);
-        __m256 dx = _mm256_set1_ps(_cvtsh_ss(a[i].d));
+        __m256 dx = _mm256_broadcast_ss(&llmk_f16_table[a[i].d]);
         for (int t = 0; t < NT; t++) {
             const block_q8_0 *b = (const block_q8_0 *)(x + t * bx) + i;
             __m256i p = dot_i8(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));

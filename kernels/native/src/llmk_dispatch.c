@@ -5,6 +5,7 @@
 #include "llmk_internal.h"
 
 static llmk_table g_tables[3];
+float llmk_f16_table[65536];
 static int g_cpu_features;
 static int g_cpu_isa;
 static int g_default_isa;
@@ -24,6 +25,7 @@ static int detect_features(void) {
 }
 
 __attribute__((constructor)) static void llmk_init(void) {
+    for (uint32_t h = 0; h < 65536; h++) llmk_f16_table[h] = llmk_h2f((uint16_t)h);
     g_cpu_features = detect_features();
     g_cpu_isa = (g_cpu_features & LLMK_CPU_AVX512) ? LLMK_ISA_AVX512
               : (g_cpu_features & LLMK_CPU_AVX2)   ? LLMK_ISA_AVX2

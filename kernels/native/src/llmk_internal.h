@@ -79,6 +79,11 @@ static inline int llmk_nearest_int(float f) {
     return (i & 0x007fffff) - 0x00400000;
 }
 
+/* f16 -> f32 for all 65536 bit patterns, filled at load: a table load is cheaper than converting one scale at a
+ * time in the SIMD loops, and the scales of a tensor fall into few cache lines. */
+#define LLMK_HIDDEN __attribute__((visibility("hidden")))
+LLMK_HIDDEN extern float llmk_f16_table[65536];
+
 /* One ISA's kernels. Entries left 0 by a SIMD level are filled from the scalar table. */
 typedef struct {
     llmk_vec_dot_fn dot[LLMK_TYPE_COUNT];      /* by weight type */
@@ -96,7 +101,6 @@ typedef struct {
                            int seq_len, float scale);
 } llmk_table;
 
-#define LLMK_HIDDEN __attribute__((visibility("hidden")))
 LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
