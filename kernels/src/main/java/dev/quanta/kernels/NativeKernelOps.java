@@ -48,6 +48,7 @@ public final class NativeKernelOps implements KernelOps {
     private long qCols;
     private long qRowBytes;
     private int qTokens;
+    private int qChunk; // tokens per claim
     private final ParallelTask quantizeTask = this::quantizeShare;
 
     // The current attention call.
@@ -211,6 +212,8 @@ public final class NativeKernelOps implements KernelOps {
             qCols = cols;
             qRowBytes = actType.byteSize(cols);
             qTokens = numTokens;
+            qChunk = Math.max(1, numTokens / (pool.size() * 4));
+            nextChunk.set(0);
             pool.run(quantizeTask);
             return scratch;
         }
@@ -227,20 +230,22 @@ public final class NativeKernelOps implements KernelOps {
     }
 
     private void quantizeShare(int worker, int numWorkers) {
-        int t0 = (int) ((long) qTokens * worker / numWorkers);
-        int t1 = (int) ((long) qTokens * (worker + 1) / numWorkers);
-        if (t1 <= t0) {
-            return;
-        }
-        int rc;
-        try {
-            rc = (int) NativeLibrary.QUANTIZE_ROWS_RAW.invokeExact(level, qType, qX + 4L * qCols * t0,
-                    qY + qRowBytes * t0, qCols, (long) (t1 - t0));
-        } catch (Throwable e) {
-            throw new IllegalStateException("llmk_quantize_rows failed", e);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException("llmk_quantize_rows rejected type " + qType);
+        while (true) {
+            int t0 = nextChunk.getAndIncrement() * qChunk;
+            if (t0 >= qTokens) {
+                return;
+            }
+            int t1 = Math.min(qTokens, t0 + qChunk);
+            int rc;
+            try {
+                rc = (int) NativeLibrary.QUANTIZE_ROWS_RAW.invokeExact(level, qType, qX + 4L * qCols * t0,
+                        qY + qRowBytes * t0, qCols, (long) (t1 - t0));
+            } catch (Throwable e) {
+                throw new IllegalStateException("llmk_quantize_rows failed", e);
+            }
+            if (rc != 0) {
+                throw new IllegalStateException("llmk_quantize_rows rejected type " + qType);
+            }
         }
     }
 

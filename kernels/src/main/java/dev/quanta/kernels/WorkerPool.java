@@ -6,10 +6,16 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed pool of platform threads that run one {@link ParallelTask} at a time together with the caller.
  *
- * <p>Dispatch is a volatile generation counter: workers spin on it for a short while after each task (a forward
- * pass issues hundreds of matmuls per token back to back, so they find the next one while still spinning), then
- * yield a few times, then park; the caller unparks only workers that announced they parked. Completion is a countdown the caller
- * spins on, then parks on. Nothing is allocated per task.
+ * <p>Protocol. The caller publishes a task by bumping a volatile generation {@code g}, runs its own share, then
+ * settles every helper: a helper takes generation {@code g} by moving its state from {@code g-1} to {@code g}
+ * with a CAS before touching the task; the caller makes the same CAS to <em>excuse</em> a helper that has not
+ * started yet, and waits only for helpers that took the task. Work is claimed dynamically inside the task (a shared
+ * chunk counter), so whatever an excused helper would have done the others do. This keeps a descheduled helper on
+ * an oversubscribed machine from stalling every matmul.
+ *
+ * <p>Idle helpers spin on the generation for a short while after each task (a forward pass issues hundreds of
+ * matmuls per token back to back, so they usually find the next one while spinning), then yield a few times, then
+ * park; the caller unparks only helpers that announced they parked. Nothing is allocated per task.
  *
  * <p>NOTE: Java threads each calling a native row-range kernel were chosen over a pthread pool inside C: one pool
  * serves both implementations, parking cooperates with the JVM, and a downcall costs tens of nanoseconds against
@@ -25,9 +31,10 @@ final class WorkerPool implements AutoCloseable {
     private static final int YIELDS = 50;
 
     private final int size;
-    private final Thread[] workers; // size - 1 helpers; the caller is worker 0
-    private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicInteger[] parked; // 1 when helper i is (about to be) parked
+    private final Thread[] helpers; // size - 1; the caller is worker 0
+    private final AtomicInteger[] state; // per helper: last generation it took or was excused from
+    private final AtomicInteger[] done; // per helper: last generation it finished
+    private final AtomicInteger[] parked; // per helper: 1 while (about to be) parked
     private volatile int generation;
     private volatile ParallelTask task;
     private volatile boolean closed;
@@ -40,38 +47,45 @@ final class WorkerPool implements AutoCloseable {
             throw new IllegalArgumentException("pool size must be >= 1, got " + size);
         }
         this.size = size;
-        this.workers = new Thread[size - 1];
+        this.helpers = new Thread[size - 1];
+        this.state = new AtomicInteger[size - 1];
+        this.done = new AtomicInteger[size - 1];
         this.parked = new AtomicInteger[size - 1];
-        for (int i = 0; i < workers.length; i++) {
+        for (int i = 0; i < helpers.length; i++) {
             int index = i + 1;
+            state[i] = new AtomicInteger();
+            done[i] = new AtomicInteger();
             parked[i] = new AtomicInteger();
-            workers[i] = Thread.ofPlatform().daemon().name(namePrefix + "-" + index).unstarted(() -> loop(index));
-            workers[i].start();
+            helpers[i] = Thread.ofPlatform().daemon().name(namePrefix + "-" + index).unstarted(() -> loop(index));
+            helpers[i].start();
         }
     }
 
-    /** Threads running each task, the caller included. */
+    /** Threads that may run each task, the caller included. */
     int size() {
         return size;
     }
 
-    /** Runs {@code t} on every thread of the pool (the caller is worker 0) and returns when all are done. */
+    /**
+     * Runs {@code t} on the caller (worker 0) and on every helper that picks it up in time, and returns when all
+     * that took part are done. {@code t} must claim its work dynamically: a helper may be excused.
+     */
     void run(ParallelTask t) {
         if (closed) {
             throw new IllegalStateException("kernel worker pool is closed");
         }
-        if (workers.length == 0) {
+        if (helpers.length == 0) {
             t.run(0, 1);
             return;
         }
         caller = Thread.currentThread();
         failure = null;
         task = t;
-        pending.set(workers.length);
-        generation = generation + 1; // volatile write publishes task and pending
-        for (int i = 0; i < workers.length; i++) {
+        int g = generation + 1;
+        generation = g; // volatile write publishes the task and its fields
+        for (int i = 0; i < helpers.length; i++) {
             if (parked[i].get() != 0) {
-                LockSupport.unpark(workers[i]);
+                LockSupport.unpark(helpers[i]);
             }
         }
         Throwable own = null;
@@ -80,7 +94,11 @@ final class WorkerPool implements AutoCloseable {
         } catch (Throwable e) {
             own = e;
         }
-        awaitHelpers();
+        for (int i = 0; i < helpers.length; i++) {
+            if (!state[i].compareAndSet(g - 1, g)) { // the helper took this task: wait for it
+                awaitDone(i, g);
+            }
+        }
         task = null;
         Throwable err = own != null ? own : failure;
         if (err instanceof RuntimeException re) {
@@ -92,15 +110,16 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    private void awaitHelpers() {
-        for (int spin = 0; pending.get() != 0; spin++) {
+    private void awaitDone(int i, int g) {
+        AtomicInteger d = done[i];
+        for (int spin = 0; d.get() != g; spin++) {
             if (spin < SPINS) {
                 Thread.onSpinWait();
             } else if (spin < SPINS + YIELDS) {
                 Thread.yield();
             } else {
                 callerParked = true;
-                if (pending.get() != 0) {
+                if (d.get() != g) {
                     LockSupport.park(this);
                 }
                 callerParked = false;
@@ -110,6 +129,8 @@ final class WorkerPool implements AutoCloseable {
 
     private void loop(int index) {
         int seen = 0;
+        AtomicInteger myState = state[index - 1];
+        AtomicInteger myDone = done[index - 1];
         AtomicInteger myParked = parked[index - 1];
         while (true) {
             int g;
@@ -133,12 +154,16 @@ final class WorkerPool implements AutoCloseable {
                 return;
             }
             seen = g;
+            if (!myState.compareAndSet(g - 1, g)) {
+                continue; // excused: the caller finished generation g without us
+            }
             try {
                 task.run(index, size);
             } catch (Throwable e) {
                 failure = e;
             }
-            if (pending.decrementAndGet() == 0 && callerParked) {
+            myDone.set(g);
+            if (callerParked) {
                 LockSupport.unpark(caller);
             }
         }
@@ -150,10 +175,10 @@ final class WorkerPool implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Thread w : workers) {
+        for (Thread w : helpers) {
             LockSupport.unpark(w);
         }
-        for (Thread w : workers) {
+        for (Thread w : helpers) {
             try {
                 w.join(1000);
             } catch (InterruptedException e) {
