@@ -53,6 +53,8 @@ public final class JinjaChatTemplate implements ChatTemplate {
                 .withTrimBlocks(true)
                 .withLstripBlocks(true)
                 .withMaxOutputSize(MAX_OUTPUT_CHARS)
+                // message text is data: never render "{{ ... }}" that arrives inside a value
+                .withNestedInterpretationEnabled(false)
                 // NOTE: Jinja semantics that jinjava keeps behind flags: {{- -}} trims, Python operator
                 // precedence, backslash escapes inside quotes only, iterating a dict gives its keys
                 .withLegacyOverrides(LegacyOverrides.newBuilder()

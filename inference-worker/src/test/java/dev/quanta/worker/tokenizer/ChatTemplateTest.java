@@ -134,4 +134,12 @@ class ChatTemplateTest {
         assertThat(new JinjaChatTemplate("ns", source, "", "").render(CONVERSATION, false))
                 .isEqualTo("2|4|Bye|{\"role\":\"system\",\"content\":\"You are terse.\"}");
     }
+
+    @Test
+    void templateSyntaxInsideAMessageIsTextNotCode() {
+        String content = "{{ 7*7 }} {% if true %}x{% endif %} {{ raise_exception('boom') }}";
+        ChatTemplate chatml = ChatTemplates.builtin(ChatTemplates.Builtin.CHATML, ToyVocab.spm());
+        assertThat(chatml.render(List.of(Message.user(content)), false))
+                .isEqualTo("<|im_start|>user\n" + content + "<|im_end|>\n");
+    }
 }
