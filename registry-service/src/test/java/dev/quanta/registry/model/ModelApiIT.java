@@ -159,6 +159,17 @@ class ModelApiIT extends RegistryITSupport {
     }
 
     @Test
+    void unchangedProfileAnswers304ToIfNoneMatch() {
+        String etag = api.get("/models/qwen-7b").header("ETag");
+        Response cached = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/models/qwen-7b")).GET()
+                .header("If-None-Match", etag));
+        assertThat(cached.status()).isEqualTo(304);
+        Response changed = api.send(java.net.http.HttpRequest.newBuilder(api.uri("/models/qwen-7b")).GET()
+                .header("If-None-Match", "\"12345\""));
+        assertThat(changed.status()).isEqualTo(200);
+    }
+
+    @Test
     void updateWithoutAnyVersionIsAValidationError() {
         api.post("/models", profileJson("upd-nover", "testfam", "qwen2"));
         Response r = api.put("/models/upd-nover", updateJson("No version", null));
