@@ -137,6 +137,7 @@ LLMK_DOT(llmk_vec_dot_q8_0_q8_0_avx2);
 LLMK_DOT(llmk_vec_dot_q4_K_q8_K_avx2);
 LLMK_DOT(llmk_vec_dot_q6_K_q8_K_avx2);
 LLMK_QUANT(llmk_quantize_row_q8_0_avx2);
+LLMK_QUANT(llmk_quantize_row_q8_K_avx2);
 
 LLMK_DOT(llmk_vec_dot_f32_f32_avx512);
 LLMK_DOT(llmk_vec_dot_f16_f32_avx512);

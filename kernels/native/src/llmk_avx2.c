@@ -359,6 +359,55 @@ void llmk_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
     }
 }
 
+/* Q8_K with the reference's arithmetic: iscale = -127 / (the element of largest magnitude, first one on ties),
+ * q = min(127, round-half-even(iscale * x)), bsums per 16, d = 1 / iscale. */
+void llmk_quantize_row_q8_K_avx2(const float *x, void *vy, int64_t n) {
+    block_q8_K *y = vy;
+    const __m256 signmask = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / QK_K; i++, x += QK_K) {
+        __m256 mx = _mm256_setzero_ps();
+        for (int j = 0; j < QK_K; j += 8) mx = _mm256_max_ps(mx, _mm256_andnot_ps(signmask, _mm256_loadu_ps(x + j)));
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        float amax = _mm_cvtss_f32(m);
+        if (amax == 0) {
+            memset(&y[i], 0, sizeof(block_q8_K));
+            continue;
+        }
+        float max = 0;
+        for (int j = 0; j < QK_K; j++) {
+            if (fabsf(x[j]) == amax) {
+                max = x[j];
+                break;
+            }
+        }
+        float iscale = -127.f / max;
+        __m256 is = _mm256_set1_ps(iscale);
+        const __m256i lim = _mm256_set1_epi32(127);
+        for (int j = 0; j < QK_K; j += 32) {
+            __m256i q[4];
+            for (int k = 0; k < 4; k++) {
+                __m256 p = _mm256_mul_ps(_mm256_loadu_ps(x + j + 8 * k), is);
+                q[k] = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(p, _MM_FROUND_TO_NEAREST_INT |
+                                                                                 _MM_FROUND_NO_EXC)), lim);
+            }
+            __m256i b = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+            b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)(y[i].qs + j), b);
+        }
+        for (int j = 0; j < QK_K / 16; j++) {
+            __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(y[i].qs + 16 * j)));
+            __m256i s32 = _mm256_madd_epi16(v, _mm256_set1_epi16(1));
+            __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(s32), _mm256_extracti128_si256(s32, 1));
+            s4 = _mm_hadd_epi32(s4, s4);
+            s4 = _mm_hadd_epi32(s4, s4);
+            y[i].bsums[j] = (int16_t)_mm_cvtsi128_si32(s4);
+        }
+        y[i].d = 1 / iscale;
+    }
+}
+
 void llmk_fill_avx2(llmk_table *t) {
     t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx2;
     t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx2;
@@ -367,6 +416,7 @@ void llmk_fill_avx2(llmk_table *t) {
     t->dot[LLMK_TYPE_Q4_K] = llmk_vec_dot_q4_K_q8_K_avx2;
     t->dot[LLMK_TYPE_Q6_K] = llmk_vec_dot_q6_K_q8_K_avx2;
     t->quantize[LLMK_TYPE_Q8_0] = llmk_quantize_row_q8_0_avx2;
+    t->quantize[LLMK_TYPE_Q8_K] = llmk_quantize_row_q8_K_avx2;
     t->matmul[LLMK_TYPE_Q4_0] = matmul_q8_0_family;
     t->matmul[LLMK_TYPE_Q8_0] = matmul_q8_0_family;
     fill_elementwise_avx2(t);
