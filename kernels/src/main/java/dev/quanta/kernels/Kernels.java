@@ -12,12 +12,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class Kernels {
 
+    /** Environment variable capping the native instruction set: {@code scalar}, {@code avx2} or {@code avx512}. */
+    public static final String ISA_ENV = "QUANTA_KERNELS_ISA";
+
     private static final Logger log = LoggerFactory.getLogger(Kernels.class);
 
     private Kernels() {}
 
     /** The implementation {@code config} asks for, falling back to the Java reference. Caller closes it. */
     public static KernelOps create(KernelConfig config) {
+        String cap = System.getenv(ISA_ENV);
+        if (cap != null && !cap.isBlank()) {
+            try {
+                Isa.parse(cap);
+            } catch (IllegalArgumentException e) {
+                log.warn("Kernels: ignoring {}: {}", ISA_ENV, e.getMessage());
+            }
+        }
         if (config.preferNative()) {
             if (NativeLibrary.isAvailable()) {
                 KernelOps ops = NativeKernelOps.create(config);
