@@ -1,0 +1,71 @@
+package dev.quanta.worker.cli;
+
+import dev.quanta.gguf.GgmlType;
+import dev.quanta.worker.generate.Engine;
+import dev.quanta.worker.generate.EngineOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Option;
+
+/** Options shared by generate, run and bench: which model and how to run it. Mixed into those commands. */
+final class EngineFlags {
+
+    /** Files above this size get a progress bar while their pages are read in. */
+    private static final long PROGRESS_THRESHOLD = 256L << 20;
+
+    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
+    Path model;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Kernel threads (default: all cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
+            description = "Context size in tokens (default: the model's, at most 4096).")
+    int contextSize = 0;
+
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "Tokens per forward pass for prompts (default 256).")
+    int batchSize = 256;
+
+    @Option(names = "--kv-type", paramLabel = "f16|f32", description = "KV cache element type (default f16, as llama.cpp).")
+    String kvType = "f16";
+
+    @Option(names = "--java-kernels", description = "Use the pure-Java reference kernels instead of the native library.")
+    boolean javaKernels;
+
+    EngineOptions options() {
+        GgmlType kv = switch (kvType.toLowerCase(java.util.Locale.ROOT)) {
+            case "f16" -> GgmlType.F16;
+            case "f32" -> GgmlType.F32;
+            default -> throw new IllegalArgumentException("--kv-type must be f16 or f32, got '" + kvType + "'");
+        };
+        return new EngineOptions(threads, contextSize, batchSize, kv, javaKernels);
+    }
+
+    /** Opens the engine, with a progress bar on stderr for large files. */
+    Engine open(PrintWriter err) throws IOException {
+        EngineOptions options = options();
+        if (!Files.exists(model)) {
+            throw new IOException("model file not found: " + model);
+        }
+        if (!Files.isRegularFile(model)) {
+            throw new IOException("not a regular file: " + model);
+        }
+        long size = Files.size(model);
+        if (size < PROGRESS_THRESHOLD) {
+            return Engine.open(model, options, null);
+        }
+        try (ProgressBar bar = new ProgressBarBuilder()
+                .setTaskName("loading " + model.getFileName())
+                .setInitialMax(size >> 20)
+                .setUnit(" MiB", 1)
+                .setStyle(ProgressBarStyle.ASCII)
+                .build()) {
+            return Engine.open(model, options, bytes -> bar.stepTo(bytes >> 20));
+        }
+    }
+}

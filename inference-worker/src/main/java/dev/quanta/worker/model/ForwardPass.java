@@ -1,0 +1,322 @@
+package dev.quanta.worker.model;
+
+import static dev.quanta.worker.model.GgmlMath.f32;
+
+import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.KernelOps;
+import dev.quanta.kernels.quant.Dequantize;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * The Llama-family forward pass over a {@link Batch} of tokens from any number of sequences.
+ *
+ * <pre>
+ * x = embed(tokens)                                        per token
+ * for each layer:
+ *   h = rmsnorm(x) * attn_norm
+ *   q, k, v = Wq h (+bq), Wk h (+bk), Wv h (+bv)            one matmul per weight for the whole batch
+ *   q, k = rmsnorm_per_head(q, k) * q_norm, k_norm          Qwen3 only
+ *   q, k = rope(q, k, position)
+ *   cache[layer][block(position)][slot(position)] = k, v    f16 by default
+ *   a = attention(q, cache up to position)                  causal, GQA
+ *   x = x + Wo a
+ *   h = rmsnorm(x) * ffn_norm
+ *   x = x + Wdown (silu(Wgate h) * Wup h)
+ * logits = Wout (rmsnorm(x) * output_norm)                 only for tokens that want logits
+ * </pre>
+ *
+ * All buffers are allocated once for {@code maxTokens} tokens; a pass allocates nothing. Matrix products go to
+ * {@link KernelOps#matmul} (activations quantized as llama.cpp pairs them); the small element-wise steps are
+ * {@link GgmlMath} and {@link PagedAttention}, written to round exactly as ggml does.
+ *
+ * <p>Not thread-safe: one caller (the step loop) at a time.
+ */
+public final class ForwardPass implements AutoCloseable {
+
+    private final ModelConfig config;
+    private final LlamaWeights weights;
+    private final KvCache cache;
+    private final KernelOps ops;
+    private final int maxTokens;
+    private final int maxLogitRows;
+    private final float attentionScale;
+    private final float ropeThetaScale;
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment x;       // f32 [maxTokens][dim]     residual stream
+    private final MemorySegment h;       // f32 [maxTokens][dim]     normalised input of a block
+    private final MemorySegment q;       // f32 [maxTokens][qDim]    queries, then attention output's input
+    private final MemorySegment k;       // f32 [maxTokens][kvDim]   keys of the batch
+    private final MemorySegment v;       // f32 [maxTokens][kvDim]   values of the batch
+    private final MemorySegment att;     // f32 [maxTokens][qDim]    attention output
+    private final MemorySegment proj;    // f32 [maxTokens][dim]     Wo / Wdown output before the residual add
+    private final MemorySegment gate;    // f32 [maxTokens][ffnDim]  Wgate h, then silu(gate) * up
+    private final MemorySegment up;      // f32 [maxTokens][ffnDim]  Wup h
+    private final MemorySegment rounded; // f32 [maxTokens][maxCols] matmul input rounded to f16/bf16 for such weights
+    private final MemorySegment logits;  // f32 [maxLogitRows][vocab]
+    private final float[] embedRow;      // [dim] one dequantized embedding row
+    private final float[] cosSin;        // [ropeDim] RoPE (cos, sin) of one position
+    private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
+    private final PagedAttention attention;
+
+    /**
+     * @param maxTokens    most tokens in one batch
+     * @param maxLogitRows most tokens wanting logits in one batch (each row is vocabSize floats)
+     */
+    public ForwardPass(LlamaModel model, KvCache cache, KernelOps ops, int maxTokens, int maxLogitRows) {
+        this.config = model.config();
+        this.weights = model.weights();
+        this.cache = cache;
+        this.ops = ops;
+        if (maxTokens <= 0 || maxLogitRows <= 0 || maxLogitRows > maxTokens) {
+            throw new IllegalArgumentException("need 0 < maxLogitRows <= maxTokens, got " + maxLogitRows + ", "
+                    + maxTokens);
+        }
+        if (cache.numKvHeads() != config.numKvHeads() || cache.headDim() != config.headDim()) {
+            throw new IllegalArgumentException("KV cache shape does not match the model");
+        }
+        this.maxTokens = maxTokens;
+        this.maxLogitRows = maxLogitRows;
+        this.attentionScale = 1.0f / (float) Math.sqrt(config.headDim());
+        this.ropeThetaScale = GgmlMath.ropeThetaScale(config.ropeTheta(), config.ropeDim());
+        int dim = config.dim();
+        int maxCols = Math.max(Math.max(dim, config.ffnDim()), config.qDim());
+        this.x = f32Buffer((long) maxTokens * dim);
+        this.h = f32Buffer((long) maxTokens * dim);
+        this.q = f32Buffer((long) maxTokens * config.qDim());
+        this.k = f32Buffer((long) maxTokens * config.kvDim());
+        this.v = f32Buffer((long) maxTokens * config.kvDim());
+        this.att = f32Buffer((long) maxTokens * config.qDim());
+        this.proj = f32Buffer((long) maxTokens * dim);
+        this.gate = f32Buffer((long) maxTokens * config.ffnDim());
+        this.up = f32Buffer((long) maxTokens * config.ffnDim());
+        this.rounded = f32Buffer((long) maxTokens * maxCols);
+        this.logits = f32Buffer((long) maxLogitRows * config.vocabSize());
+        this.embedRow = new float[dim];
+        this.cosSin = new float[config.ropeDim()];
+        this.logitRows = new int[maxTokens];
+        this.attention = new PagedAttention(config.headDim());
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public KvCache cache() {
+        return cache;
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /**
+     * Runs the batch: writes its keys and values to the cache and returns the logits of the tokens that want
+     * them, f32 [batch.numLogits()][vocabSize] in batch order. The segment is reused by the next call.
+     */
+    public MemorySegment forward(Batch batch) {
+        int n = batch.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        if (n > maxTokens) {
+            throw new IllegalArgumentException("batch of " + n + " tokens exceeds the pass's " + maxTokens);
+        }
+        if (batch.numLogits() > maxLogitRows) {
+            throw new IllegalArgumentException(batch.numLogits() + " tokens want logits, at most " + maxLogitRows);
+        }
+        validate(batch);
+        embed(batch);
+        List<LayerWeights> layers = weights.layers();
+        int rows = n; // tokens still computed; shrinks to the logit rows in the last layer
+        for (int l = 0; l < layers.size(); l++) {
+            rows = layer(l, layers.get(l), batch, l == layers.size() - 1);
+        }
+        return outputLogits(rows);
+    }
+
+    private void validate(Batch batch) {
+        int limit = cache.numBlocks();
+        for (int t = 0; t < batch.size(); t++) {
+            int token = batch.token(t);
+            int pos = batch.position(t);
+            if (token < 0 || token >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of "
+                        + config.vocabSize());
+            }
+            int[] table = batch.blockTable(t);
+            if (pos < 0 || table == null || pos / cache.blockSize() >= table.length) {
+                throw new IllegalArgumentException("position " + pos + " is not covered by its block table");
+            }
+            for (int b = 0; b <= pos / cache.blockSize(); b++) {
+                if (table[b] < 0 || table[b] >= limit) {
+                    throw new IllegalArgumentException("block id " + table[b] + " is outside the cache of " + limit);
+                }
+            }
+        }
+    }
+
+    /** x[t] = token_embd[token t], dequantized. */
+    private void embed(Batch batch) {
+        WeightMatrix e = weights.tokenEmbedding();
+        int dim = config.dim();
+        for (int t = 0; t < batch.size(); t++) {
+            Dequantize.row(e.type(), e.data(), batch.token(t) * e.rowBytes(), embedRow, 0, dim);
+            MemorySegment.copy(embedRow, 0, x, GgmlMath.F32, (long) t * dim * 4, dim);
+        }
+    }
+
+    /** One transformer block over {@code batch}; returns how many rows later steps compute. */
+    private int layer(int l, LayerWeights w, Batch batch, boolean last) {
+        int n = batch.size();
+        int dim = config.dim();
+        int headDim = config.headDim();
+        Architecture arch = config.architecture();
+
+        // attention block
+        for (int t = 0; t < n; t++) {
+            GgmlMath.rmsNorm(x, (long) t * dim, w.attnNorm(), h, (long) t * dim, dim, config.rmsEps());
+        }
+        matmul(w.wq(), h, q, n);
+        matmul(w.wk(), h, k, n);
+        matmul(w.wv(), h, v, n);
+        for (int t = 0; t < n; t++) {
+            if (w.bq() != null) {
+                GgmlMath.addVector(q, (long) t * config.qDim(), w.bq(), config.qDim());
+                GgmlMath.addVector(k, (long) t * config.kvDim(), w.bk(), config.kvDim());
+                GgmlMath.addVector(v, (long) t * config.kvDim(), w.bv(), config.kvDim());
+            }
+            GgmlMath.ropeCache(batch.position(t), config.ropeDim(), ropeThetaScale, config.ropeFreqScale(),
+                    weights.ropeFreqFactors(), cosSin);
+            for (int hd = 0; hd < config.numHeads(); hd++) {
+                long off = ((long) t * config.numHeads() + hd) * headDim;
+                if (w.qNorm() != null) {
+                    GgmlMath.rmsNorm(q, off, w.qNorm(), q, off, headDim, config.rmsEps());
+                }
+                GgmlMath.rope(q, off, config.ropeDim(), arch.ropeNeox(), cosSin);
+            }
+            for (int hd = 0; hd < config.numKvHeads(); hd++) {
+                long off = ((long) t * config.numKvHeads() + hd) * headDim;
+                if (w.kNorm() != null) {
+                    GgmlMath.rmsNorm(k, off, w.kNorm(), k, off, headDim, config.rmsEps());
+                }
+                GgmlMath.rope(k, off, config.ropeDim(), arch.ropeNeox(), cosSin);
+            }
+            storeKv(l, batch, t);
+        }
+        MemorySegment keys = cache.keys(l);
+        MemorySegment values = cache.values(l);
+        int group = config.groupSize();
+        for (int t = 0; t < n; t++) {
+            for (int hd = 0; hd < config.numHeads(); hd++) {
+                long off = ((long) t * config.numHeads() + hd) * headDim;
+                attention.attend(q, off, cache, keys, values, batch.blockTable(t), batch.position(t) + 1,
+                        hd / group, attentionScale, att, off);
+            }
+        }
+        int rows = n;
+        if (last) {
+            // NOTE: as llama.cpp, the last block's projection and FFN run only for rows whose logits are wanted
+            rows = compactToLogitRows(batch);
+            if (rows == 0) {
+                return 0; // a prompt chunk without its last token: only its K/V were needed
+            }
+        }
+        matmul(w.wo(), att, proj, rows);
+        GgmlMath.add(x, proj, (long) rows * dim);
+
+        // feed-forward block
+        for (int t = 0; t < rows; t++) {
+            GgmlMath.rmsNorm(x, (long) t * dim, w.ffnNorm(), h, (long) t * dim, dim, config.rmsEps());
+        }
+        matmul(w.wGate(), h, gate, rows);
+        matmul(w.wUp(), h, up, rows);
+        GgmlMath.swiglu(gate, up, rows, config.ffnDim());
+        matmul(w.wDown(), gate, proj, rows);
+        GgmlMath.add(x, proj, (long) rows * dim);
+        return rows;
+    }
+
+    /** Moves the rows of x and att of tokens wanting logits to the front, in batch order; returns their count. */
+    private int compactToLogitRows(Batch batch) {
+        int m = 0;
+        for (int t = 0; t < batch.size(); t++) {
+            if (batch.wantsLogits(t)) {
+                logitRows[m++] = t;
+            }
+        }
+        int dim = config.dim();
+        int qDim = config.qDim();
+        for (int j = 0; j < m; j++) {
+            int t = logitRows[j]; // t >= j, so rows move only towards the front
+            if (t != j) {
+                MemorySegment.copy(x, (long) t * dim * 4, x, (long) j * dim * 4, dim * 4L);
+                MemorySegment.copy(att, (long) t * qDim * 4, att, (long) j * qDim * 4, qDim * 4L);
+            }
+        }
+        return m;
+    }
+
+    /** Writes token t's rotated key and its value into the cache at its position. */
+    private void storeKv(int layer, Batch batch, int t) {
+        int pos = batch.position(t);
+        int block = batch.blockTable(t)[pos / cache.blockSize()];
+        int kvDim = config.kvDim();
+        long dst = cache.offset(block, pos % cache.blockSize(), 0);
+        MemorySegment keys = cache.keys(layer);
+        MemorySegment values = cache.values(layer);
+        if (cache.type() == GgmlType.F16) {
+            long e = dst / 2;
+            for (int i = 0; i < kvDim; i++) {
+                GgmlMath.f16(keys, e + i, f32(k, (long) t * kvDim + i));
+                GgmlMath.f16(values, e + i, f32(v, (long) t * kvDim + i));
+            }
+        } else {
+            MemorySegment.copy(k, (long) t * kvDim * 4, keys, dst, kvDim * 4L);
+            MemorySegment.copy(v, (long) t * kvDim * 4, values, dst, kvDim * 4L);
+        }
+    }
+
+    /** logits[j] = Wout (rmsnorm(x[j]) * output_norm) for the first {@code rows} rows (the compacted ones). */
+    private MemorySegment outputLogits(int rows) {
+        int dim = config.dim();
+        for (int t = 0; t < rows; t++) {
+            GgmlMath.rmsNorm(x, (long) t * dim, weights.outputNorm(), h, (long) t * dim, dim, config.rmsEps());
+        }
+        if (rows > 0) {
+            matmul(weights.output(), h, logits, rows);
+        }
+        return logits.asSlice(0, (long) rows * config.vocabSize() * 4);
+    }
+
+    /**
+     * out = W in for {@code rows} tokens. ggml multiplies F16 (BF16) weights with activations converted to F16
+     * (BF16), so those inputs are rounded first; quantized weights get their activations quantized by the kernel.
+     */
+    private void matmul(WeightMatrix w, MemorySegment in, MemorySegment out, int rows) {
+        MemorySegment input = in;
+        if (w.type() == GgmlType.F16 || w.type() == GgmlType.BF16) {
+            long count = (long) rows * w.cols();
+            for (long i = 0; i < count; i++) {
+                float value = f32(in, i);
+                f32(rounded, i, w.type() == GgmlType.F16
+                        ? PagedAttention.roundF16(value)
+                        : dev.quanta.kernels.quant.FloatBits.bf16ToFloat(
+                                dev.quanta.kernels.quant.FloatBits.floatToBf16(value)));
+            }
+            input = rounded;
+        }
+        ops.matmul(w.type(), w.data(), w.rows(), w.cols(), input, out, rows);
+    }
+
+    private MemorySegment f32Buffer(long elements) {
+        return arena.allocate(elements * 4, 64);
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,154 @@
+package dev.quanta.worker.model;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The small element-wise steps of the forward pass, computed in the order and precision ggml's CPU backend uses,
+ * so that greedy decoding reproduces llama.cpp token for token. Offsets and lengths are in elements (f32 unless
+ * the name says f16); segments are the pass's activation buffers.
+ *
+ * <p>NOTE: the heavy work (matmuls) goes through {@code KernelOps}; these steps are O(tokens * dim) and cheap.
+ */
+final class GgmlMath {
+
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    private GgmlMath() {}
+
+    static float f32(MemorySegment s, long index) {
+        return s.getAtIndex(F32, index);
+    }
+
+    static void f32(MemorySegment s, long index, float value) {
+        s.setAtIndex(F32, index, value);
+    }
+
+    static float f16(MemorySegment s, long index) {
+        return Float.float16ToFloat(s.getAtIndex(F16, index));
+    }
+
+    static void f16(MemorySegment s, long index, float value) {
+        s.setAtIndex(F16, index, Float.floatToFloat16(value));
+    }
+
+    /**
+     * out[i] = (x[i] * scale) * w[i] with scale = 1 / sqrt(mean(x^2) + eps), the sum of squares in double
+     * (ggml_compute_forward_rms_norm_f32 followed by ggml_mul).
+     *
+     * @param x   f32 [n] at xOff
+     * @param w   f32 [n] weight, or null for no weight
+     * @param out f32 [n] at outOff (may alias x)
+     */
+    static void rmsNorm(MemorySegment x, long xOff, MemorySegment w, MemorySegment out, long outOff, int n, float eps) {
+        double sum = 0.0;
+        for (int i = 0; i < n; i++) {
+            float v = f32(x, xOff + i);
+            sum += v * v;
+        }
+        float mean = (float) (sum / n);
+        float scale = 1.0f / (float) Math.sqrt(mean + eps);
+        for (int i = 0; i < n; i++) {
+            float y = f32(x, xOff + i) * scale;
+            if (w != null) {
+                y *= f32(w, i);
+            }
+            f32(out, outOff + i, y);
+        }
+    }
+
+    /** x[i] += b[i] for i in [0, n) (bias add, f32). */
+    static void addVector(MemorySegment x, long xOff, MemorySegment b, int n) {
+        for (int i = 0; i < n; i++) {
+            f32(x, xOff + i, f32(x, xOff + i) + f32(b, i));
+        }
+    }
+
+    /** x[i] += y[i] over n elements (residual add). */
+    static void add(MemorySegment x, MemorySegment y, long n) {
+        for (long i = 0; i < n; i++) {
+            f32(x, i, f32(x, i) + f32(y, i));
+        }
+    }
+
+    /**
+     * gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v), as ggml_vec_swiglu_f32 on AVX2: whole groups of 8
+     * use ggml_v_expf (a polynomial, not the correctly rounded exp), the tail the libm exp.
+     */
+    static void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            long base = (long) r * n;
+            int simdEnd = n - n % 8; // ggml: for (; i + 7 < n; i += 8)
+            int i = 0;
+            for (; i < simdEnd; i++) {
+                float g = f32(gate, base + i);
+                f32(gate, base + i, (g / (1.0f + vexpf(-g))) * f32(up, base + i));
+            }
+            for (; i < n; i++) {
+                float g = f32(gate, base + i);
+                f32(gate, base + i, (g / (1.0f + (float) Math.exp(-g))) * f32(up, base + i));
+            }
+        }
+    }
+
+    /** One lane of ggml_v_expf (AVX2): ARM's optimized-routines expf, max error about 1.5 ulp. */
+    static float vexpf(float x) {
+        float r = 0x1.8p23f;
+        float z = Math.fma(x, 0x1.715476p+0f, r);
+        float n = z - r;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        if (Math.abs(n) > 126f) {
+            return (float) Math.exp(x); // overflow / underflow branch: rare for activations
+        }
+        float k = Float.intBitsToFloat((Float.floatToRawIntBits(z) << 23) + Float.floatToRawIntBits(1f));
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u,
+                Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u, 0x1.ffffecp-1f * b);
+        return Math.fma(j, k, k);
+    }
+
+    /**
+     * RoPE angles for one position as ggml_rope_cache_init computes them: theta starts at the position and is
+     * multiplied by {@code base^(-2/ropeDim)} in float for each successive pair (not recomputed from a power).
+     *
+     * @param cosSin       out, f32 [ropeDim]: (cos, sin) per pair
+     * @param freqFactors  f32 [ropeDim / 2] divisors (Llama 3.1 scaling), or null
+     */
+    static void ropeCache(int position, int ropeDim, float thetaScale, float freqScale, float[] freqFactors,
+                          float[] cosSin) {
+        float theta = position;
+        for (int i0 = 0; i0 < ropeDim; i0 += 2) {
+            float ff = freqFactors == null ? 1.0f : freqFactors[i0 / 2];
+            float t = freqScale * (theta / ff);
+            cosSin[i0] = (float) Math.cos(t);
+            cosSin[i0 + 1] = (float) Math.sin(t);
+            theta *= thetaScale;
+        }
+    }
+
+    /** The per-pair multiplier of ggml's RoPE: powf(base, -2 / ropeDim). */
+    static float ropeThetaScale(float base, int ropeDim) {
+        return (float) Math.pow(base, -2.0f / ropeDim);
+    }
+
+    /**
+     * Rotates the first ropeDim elements of one head in place.
+     *
+     * @param x     f32 head at off, [headDim]
+     * @param neox  pairs (i, i + ropeDim/2) instead of (2i, 2i+1)
+     */
+    static void rope(MemorySegment x, long off, int ropeDim, boolean neox, float[] cosSin) {
+        int half = ropeDim / 2;
+        for (int i0 = 0; i0 < ropeDim; i0 += 2) {
+            float c = cosSin[i0];
+            float s = cosSin[i0 + 1];
+            long a = neox ? off + i0 / 2 : off + i0;
+            long b = neox ? off + i0 / 2 + half : off + i0 + 1;
+            float x0 = f32(x, a);
+            float x1 = f32(x, b);
+            f32(x, a, x0 * c - x1 * s);
+            f32(x, b, x0 * s + x1 * c);
+        }
+    }
+}

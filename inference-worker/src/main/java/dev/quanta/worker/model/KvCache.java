@@ -1,0 +1,115 @@
+package dev.quanta.worker.model;
+
+import dev.quanta.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Paged key/value storage for every layer, off-heap, zero-filled at creation.
+ *
+ * <pre>
+ * keys(layer), values(layer): [numBlocks][blockSize][numKvHeads][headDim]  F16 (default, as llama.cpp) or F32
+ * </pre>
+ * A sequence owns a list of blocks (its block table); the token at position {@code p} lives in block
+ * {@code table[p / blockSize]}, slot {@code p % blockSize}. Which blocks a sequence gets is the caller's business
+ * (the CLI gives consecutive blocks, the serving engine a block manager); the forward pass only follows tables.
+ */
+public final class KvCache implements AutoCloseable {
+
+    /** Tokens per block. */
+    public static final int DEFAULT_BLOCK_SIZE = 16;
+
+    private final Arena arena;
+    private final GgmlType type;
+    private final int numLayers;
+    private final int numBlocks;
+    private final int blockSize;
+    private final int numKvHeads;
+    private final int headDim;
+    private final MemorySegment[] keys;   // [numLayers] of [numBlocks][blockSize][numKvHeads][headDim]
+    private final MemorySegment[] values; // [numLayers] of [numBlocks][blockSize][numKvHeads][headDim]
+
+    public KvCache(ModelConfig config, int numBlocks, int blockSize, GgmlType type) {
+        if (type != GgmlType.F16 && type != GgmlType.F32) {
+            throw new IllegalArgumentException("KV cache type must be F16 or F32, got " + type);
+        }
+        if (numBlocks <= 0 || blockSize <= 0) {
+            throw new IllegalArgumentException("KV cache needs positive block count and size, got " + numBlocks
+                    + " x " + blockSize);
+        }
+        this.type = type;
+        this.numLayers = config.numLayers();
+        this.numBlocks = numBlocks;
+        this.blockSize = blockSize;
+        this.numKvHeads = config.numKvHeads();
+        this.headDim = config.headDim();
+        this.arena = Arena.ofShared();
+        long layerBytes = (long) numBlocks * blockSize * numKvHeads * headDim * elementBytes();
+        this.keys = new MemorySegment[numLayers];
+        this.values = new MemorySegment[numLayers];
+        for (int l = 0; l < numLayers; l++) {
+            keys[l] = arena.allocate(layerBytes, 64);
+            values[l] = arena.allocate(layerBytes, 64);
+        }
+    }
+
+    /** Blocks needed for {@code tokens} tokens. */
+    public int blocksFor(int tokens) {
+        return (tokens + blockSize - 1) / blockSize;
+    }
+
+    public GgmlType type() {
+        return type;
+    }
+
+    public int numBlocks() {
+        return numBlocks;
+    }
+
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public int numKvHeads() {
+        return numKvHeads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    /** Bytes per element: 2 for F16, 4 for F32. */
+    public int elementBytes() {
+        return type == GgmlType.F16 ? 2 : 4;
+    }
+
+    /** Bytes from one token's slot to the next: numKvHeads * headDim * elementBytes. */
+    public long tokenStride() {
+        return (long) numKvHeads * headDim * elementBytes();
+    }
+
+    /** Byte offset of (block, slot, kvHead, 0) in a layer segment. */
+    public long offset(int block, int slot, int kvHead) {
+        return (((long) block * blockSize + slot) * numKvHeads + kvHead) * headDim * elementBytes();
+    }
+
+    /** Layer {@code layer}'s keys: [numBlocks][blockSize][numKvHeads][headDim]. */
+    public MemorySegment keys(int layer) {
+        return keys[layer];
+    }
+
+    /** Layer {@code layer}'s values: [numBlocks][blockSize][numKvHeads][headDim]. */
+    public MemorySegment values(int layer) {
+        return values[layer];
+    }
+
+    /** Total bytes held. */
+    public long byteSize() {
+        return 2L * numLayers * keys[0].byteSize();
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

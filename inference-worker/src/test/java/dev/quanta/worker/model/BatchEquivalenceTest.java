@@ -1,0 +1,78 @@
+package dev.quanta.worker.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.JavaKernelOps;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+
+/** Several sequences in one pass give each the logits it gets alone; the pass rejects batches it cannot run. */
+class BatchEquivalenceTest {
+
+    private static final int[] PROMPT_A = {1, 403, 407, 261, 378};       // "Once upon a time"
+    private static final int[] PROMPT_B = {1, 365, 261, 376, 298, 315, 421}; // arbitrary ids of the vocabulary
+
+    @Test
+    void twoSequencesInOneBatchGetTheSameLogitsAsAlone() throws Exception {
+        try (LlamaModel model = LlamaModel.open(GoldenFiles.model("stories260K-Q8_0"));
+             KvCache cache = new KvCache(model.config(), 8, 16, GgmlType.F16);
+             ForwardPass pass = new ForwardPass(model, cache, new JavaKernelOps(), 32, 2)) {
+            int vocab = model.config().vocabSize();
+            int[] tableA = {0, 1};
+            int[] tableB = {5, 3}; // not consecutive, not in order: the pass only follows tables
+
+            float[] aloneA = run(pass, prompt(PROMPT_A, tableA, null, null), vocab)[0];
+            float[] aloneB = run(pass, prompt(PROMPT_B, tableB, null, null), vocab)[0];
+            float[][] together = run(pass, prompt(PROMPT_A, tableA, PROMPT_B, tableB), vocab);
+            assertThat(together[0]).containsExactly(aloneA);
+            assertThat(together[1]).containsExactly(aloneB);
+
+            // a decode step for both sequences at once, on top of their cached prompts
+            Batch step = new Batch(4);
+            step.add(432, PROMPT_A.length, tableA, true);
+            step.add(383, PROMPT_B.length, tableB, true);
+            float[][] both = run(pass, step, vocab);
+            Batch onlyB = new Batch(4).add(383, PROMPT_B.length, tableB, true);
+            assertThat(run(pass, onlyB, vocab)[0]).containsExactly(both[1]);
+        }
+    }
+
+    @Test
+    void rejectsTokensOutsideTheVocabularyAndPositionsWithoutBlocks() throws Exception {
+        try (LlamaModel model = LlamaModel.open(GoldenFiles.model("stories260K"));
+             KvCache cache = new KvCache(model.config(), 2, 16, GgmlType.F16);
+             ForwardPass pass = new ForwardPass(model, cache, new JavaKernelOps(), 4, 1)) {
+            assertThatThrownBy(() -> pass.forward(new Batch(1).add(512, 0, new int[] {0}, true)))
+                    .hasMessageContaining("outside the vocabulary");
+            assertThatThrownBy(() -> pass.forward(new Batch(1).add(1, 16, new int[] {0}, true)))
+                    .hasMessageContaining("not covered");
+            assertThatThrownBy(() -> pass.forward(new Batch(1).add(1, 0, new int[] {7}, true)))
+                    .hasMessageContaining("outside the cache");
+        }
+    }
+
+    private static Batch prompt(int[] a, int[] tableA, int[] b, int[] tableB) {
+        Batch batch = new Batch(32);
+        for (int i = 0; i < a.length; i++) {
+            batch.add(a[i], i, tableA, i == a.length - 1);
+        }
+        if (b != null) {
+            for (int i = 0; i < b.length; i++) {
+                batch.add(b[i], i, tableB, i == b.length - 1);
+            }
+        }
+        return batch;
+    }
+
+    private static float[][] run(ForwardPass pass, Batch batch, int vocab) {
+        MemorySegment logits = pass.forward(batch);
+        float[][] rows = new float[batch.numLogits()][vocab];
+        for (int r = 0; r < rows.length; r++) {
+            MemorySegment.copy(logits, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) r * vocab * 4, rows[r], 0, vocab);
+        }
+        return rows;
+    }
+}
