@@ -99,7 +99,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("Quanta is up:");
         for (ServiceProcess service : services) {
             out.printf("  %-9s %s  (OpenAPI %s/v3/api-docs, log %s)%n", service.name(), service.baseUrl(),
-                    service.baseUrl(), home.relativize(service.logFile().toAbsolutePath()));
+                    service.baseUrl(), displayPath(service.logFile()));
         }
         out.printf("  %-9s %s%s%n", "postgres", db.jdbcUrl(),
                 db.isEmbedded() ? "  (embedded, data in " + state.resolve("postgres") + ")" : "  (DATABASE_URL)");
@@ -165,6 +165,12 @@ final class UpCommand implements Callable<Integer> {
                 System.err.println("quanta up: while stopping: " + e.getMessage());
             }
         }
+    }
+
+    /** Paths inside the checkout relative to it (shorter), others absolute. */
+    private String displayPath(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return absolute.startsWith(home) ? home.relativize(absolute).toString() : absolute.toString();
     }
 
     private static String env(String name, String fallback) {
