@@ -41,7 +41,7 @@ public final class KernelBench {
 
     /** One type's figures. */
     public record Result(GgmlType type, int rows, int cols, double gbPerSecond, double singleTokenRowsPerSecond,
-            double batchedRowsPerSecond) {
+            double batchedRowsPerSecond, double cpuShare) {
 
         /** Work per second of one 8-token call over that of 8 single-token calls. */
         public double batchGain() {
@@ -100,17 +100,30 @@ public final class KernelBench {
     public static List<Result> run(KernelOps ops, Options options, PrintStream out) {
         out.printf(Locale.ROOT, "kernels: %s; matrix %d x %d (rows x cols); %.1f s per case%n", ops.description(),
                 options.rows(), options.cols(), options.secondsPerCase());
-        out.printf(Locale.ROOT, "%-6s %10s %14s %18s %18s %8s%n", "type", "GB/s", "weights MB", "1-token rows/s",
-                options.batchTokens() + "-token rows/s", "gain");
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double load = os.getSystemLoadAverage();
+        if (load > os.getAvailableProcessors()) {
+            out.printf(Locale.ROOT, "WARNING: system load average %.1f exceeds the %d processors: figures are not "
+                    + "representative (see the cpu%% column: this process's share of its threads' time)%n", load,
+                    os.getAvailableProcessors());
+        }
+        out.printf(Locale.ROOT, "%-6s %10s %14s %18s %18s %8s %6s%n", "type", "GB/s", "weights MB", "1-token rows/s",
+                options.batchTokens() + "-token rows/s", "gain", "cpu%");
         List<Result> results = new ArrayList<>();
         for (GgmlType type : options.types()) {
             Result r = measure(ops, type, options);
             results.add(r);
-            out.printf(Locale.ROOT, "%-6s %10.1f %14.1f %18.3e %18.3e %7.2fx%n", type, r.gbPerSecond(),
+            out.printf(Locale.ROOT, "%-6s %10.1f %14.1f %18.3e %18.3e %7.2fx %5.0f%%%n", type, r.gbPerSecond(),
                     type.byteSize((long) r.rows() * r.cols()) / 1e6, r.singleTokenRowsPerSecond(),
-                    r.batchedRowsPerSecond(), r.batchGain());
+                    r.batchedRowsPerSecond(), r.batchGain(), 100 * r.cpuShare());
         }
         return results;
+    }
+
+    /** CPU time of this process so far (ns), or 0 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
     }
 
     /** One type: single-token bandwidth, then single versus batched token-rows per second. */
@@ -139,6 +152,8 @@ public final class KernelBench {
             }
             long nanos = (long) (options.secondsPerCase() * 1e9);
 
+            long cpuStart = processCpuNanos();
+            long wallStart = System.nanoTime();
             long calls = 0;
             long start = System.nanoTime();
             long end;
@@ -157,7 +172,9 @@ public final class KernelBench {
                 batchedCalls++;
             } while ((end = System.nanoTime()) - start < nanos / 2);
             double batchedRowsPerSecond = batchedCalls * (double) rows * batch / ((end - start) / 1e9);
-            return new Result(type, rows, cols, gbPerSecond, singleRowsPerSecond, batchedRowsPerSecond);
+            // CPU time this process got while measuring, as a share of threads x wall time (100% = undisturbed)
+            double cpuShare = (processCpuNanos() - cpuStart) / ((end - wallStart) * (double) ops.threads());
+            return new Result(type, rows, cols, gbPerSecond, singleRowsPerSecond, batchedRowsPerSecond, cpuShare);
         }
     }
 
