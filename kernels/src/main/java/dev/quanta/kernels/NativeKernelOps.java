@@ -155,8 +155,11 @@ public final class NativeKernelOps implements KernelOps {
         if (pool.size() == 1 || work < PARALLEL_MIN_WORK) {
             matmulRange(0, rows);
         } else {
-            // chunks of 16-row multiples, about 8 per thread so a slow thread does not hold up the rest
-            int chunk = Math.max(16, (rows / (pool.size() * 8) + 15) & ~15);
+            // chunks of 16-row multiples, about 8 per thread so a slow thread does not hold up the rest; for
+            // prefill-sized batches only 2 per thread, since each chunk call first derives per-call activation
+            // data (scales, sums) that costs in proportion to the tokens
+            int perThread = numTokens > 8 ? 2 : 8;
+            int chunk = Math.max(16, (rows / (pool.size() * perThread) + 15) & ~15);
             mmChunkRows = chunk;
             nextChunk.set(0);
             pool.run(matmulTask);
