@@ -9,7 +9,7 @@
 # else the local PostgreSQL at 127.0.0.1:5432 (user postgres), on which a database quanta_registry_bench_<pid>
 # is created with psql and dropped at the end. No embedded PostgreSQL here: `bin/quanta up` does that.
 #
-# Tunables (environment): KEY=llama-7b CONNECTIONS=32 THREADS=2 DURATION=30s WARMUP=20s (unmeasured, lets the JIT
+# Tunables (environment): KEY=llama-7b CONNECTIONS=32 THREADS=2 DURATION=30s WARMUP=30s (unmeasured, lets the JIT
 #   compile the request path first)
 #   SERVICE_JAVA_OPTIONS="-Xmx512m -XX:+UseSerialGC" (the JVM options bin/quanta up gives each service)
 #   BOOST=1 runs the started service, its database sessions and wrk at nice -10, shielding the figures from
@@ -23,7 +23,7 @@ KEY=${KEY:-llama-7b}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 DURATION=${DURATION:-30s}
-WARMUP=${WARMUP:-20s}
+WARMUP=${WARMUP:-30s}
 BOOST=${BOOST:-0}
 SERVICE_JAVA_OPTIONS=${SERVICE_JAVA_OPTIONS:--Xmx512m -XX:+UseSerialGC}
 NICE=()
