@@ -408,6 +408,52 @@ void llmk_quantize_row_q8_K_avx2(const float *x, void *vy, int64_t n) {
     }
 }
 
+/* ---------------- paged attention, one (query, head) ----------------
+ * Same online softmax as the reference (llmk_elementwise.inc), with 8-wide dot products and value updates. */
+
+INLINE __m256 load_kv8(const void *base, int kv_type, int i) {
+    return kv_type == LLMK_TYPE_F16 ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)base + i)))
+                                    : _mm256_loadu_ps((const float *)base + i);
+}
+
+INLINE float load_kv1(const void *base, int kv_type, int i) {
+    return kv_type == LLMK_TYPE_F16 ? _cvtsh_ss(((const uint16_t *)base)[i]) : ((const float *)base)[i];
+}
+
+static void attention_item_simd(float *out, const float *q, int head_dim, const void *k, const void *v, int kv_type,
+                                size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
+                                int seq_len, float scale) {
+    float acc[1024];
+    float m = -INFINITY, l = 0;
+    int vec = head_dim & ~7;
+    for (int i = 0; i < head_dim; i++) acc[i] = 0;
+    for (int p = 0; p < seq_len; p++) {
+        size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
+        const char *kp = (const char *)k + off, *vp = (const char *)v + off;
+        __m256 d = _mm256_setzero_ps();
+        for (int i = 0; i < vec; i += 8) d = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), load_kv8(kp, kv_type, i), d);
+        float s = hsum8(d);
+        for (int i = vec; i < head_dim; i++) s += q[i] * load_kv1(kp, kv_type, i);
+        s *= scale;
+        if (s > m) {
+            float corr = expf(m - s);
+            l *= corr;
+            __m256 c = _mm256_set1_ps(corr);
+            for (int i = 0; i < vec; i += 8) _mm256_storeu_ps(acc + i, _mm256_mul_ps(_mm256_loadu_ps(acc + i), c));
+            for (int i = vec; i < head_dim; i++) acc[i] *= corr;
+            m = s;
+        }
+        float pw = expf(s - m);
+        l += pw;
+        __m256 w = _mm256_set1_ps(pw);
+        for (int i = 0; i < vec; i += 8)
+            _mm256_storeu_ps(acc + i, _mm256_fmadd_ps(w, load_kv8(vp, kv_type, i), _mm256_loadu_ps(acc + i)));
+        for (int i = vec; i < head_dim; i++) acc[i] += pw * load_kv1(vp, kv_type, i);
+    }
+    float inv = 1.0f / l;
+    for (int i = 0; i < head_dim; i++) out[i] = acc[i] * inv;
+}
+
 void llmk_fill_avx2(llmk_table *t) {
     t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx2;
     t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx2;
@@ -420,4 +466,5 @@ void llmk_fill_avx2(llmk_table *t) {
     t->matmul[LLMK_TYPE_Q4_0] = matmul_q8_0_family;
     t->matmul[LLMK_TYPE_Q8_0] = matmul_q8_0_family;
     fill_elementwise_avx2(t);
+    t->attention_item = attention_item_simd;
 }

@@ -211,29 +211,31 @@ class NativeKernelOpsTest {
     void pagedAttentionMatchesReferenceWithGqaAndScatteredBlocks(Isa isa) {
         Random rnd = new Random(14);
         for (GgmlType kvType : new GgmlType[] {GgmlType.F16, GgmlType.F32}) {
-            try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
-                int heads = 8;
-                int kvHeads = 2;
-                int headDim = 64;
-                int blockSize = 16;
-                int numBlocks = 12;
-                int maxBlocks = 5;
-                long cacheElems = (long) numBlocks * blockSize * kvHeads * headDim;
-                MemorySegment k = cache(arena, rnd, kvType, cacheElems);
-                MemorySegment v = cache(arena, rnd, kvType, cacheElems);
-                // three sequences: 1 position, a full block plus one, and 70 positions over scattered blocks
-                int[] lens = {1, 17, 70};
-                int[] tables = {7, 0, 0, 0, 0, 3, 9, 0, 0, 0, 11, 2, 5, 8, 1};
-                int queries = lens.length;
-                MemorySegment q = TestData.floats(arena, rnd, (long) queries * heads * headDim, 1f);
-                MemorySegment got = arena.allocate(4L * queries * heads * headDim);
-                MemorySegment want = arena.allocate(4L * queries * heads * headDim);
-                float scale = (float) (1 / Math.sqrt(headDim));
-                ops.attention(got, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
-                        TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
-                REF.attention(want, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
-                        TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
-                assertClose(got, want, (long) queries * heads * headDim, 1e-5, "attention " + isa + " " + kvType);
+            for (int headDim : new int[] {64, 20}) { // 20: a vector tail
+                try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+                    int heads = 8;
+                    int kvHeads = 2;
+                    int blockSize = 16;
+                    int numBlocks = 12;
+                    int maxBlocks = 5;
+                    long cacheElems = (long) numBlocks * blockSize * kvHeads * headDim;
+                    MemorySegment k = cache(arena, rnd, kvType, cacheElems);
+                    MemorySegment v = cache(arena, rnd, kvType, cacheElems);
+                    // three sequences: 1 position, a full block plus one, and 70 positions over scattered blocks
+                    int[] lens = {1, 17, 70};
+                    int[] tables = {7, 0, 0, 0, 0, 3, 9, 0, 0, 0, 11, 2, 5, 8, 1};
+                    int queries = lens.length;
+                    MemorySegment q = TestData.floats(arena, rnd, (long) queries * heads * headDim, 1f);
+                    MemorySegment got = arena.allocate(4L * queries * heads * headDim);
+                    MemorySegment want = arena.allocate(4L * queries * heads * headDim);
+                    float scale = (float) (1 / Math.sqrt(headDim));
+                    ops.attention(got, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
+                            TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
+                    REF.attention(want, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
+                            TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
+                    assertClose(got, want, (long) queries * heads * headDim, 1e-5,
+                            "attention " + isa + " " + kvType + " headDim " + headDim);
+                }
             }
         }
     }
