@@ -51,10 +51,19 @@ public abstract class RegistryITSupport {
     private static Path tempDir() {
         try {
             Path dir = Files.createTempDirectory("quanta-registry-models-").toRealPath();
-            dir.toFile().deleteOnExit();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "models-dir-cleanup"));
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        // NOTE: walks without following links, so symlinks the import tests make out of the dir stay harmless
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // best effort at JVM exit; the directory is under the system temp dir
         }
     }
 
