@@ -57,7 +57,30 @@ INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_
     }
 }
 
+static void dot_f16_1(int64_t n, const uint16_t *a, const float *b, float *s) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        acc0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(b + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 8))),
+                               _mm256_loadu_ps(b + i + 8), acc1);
+        acc2 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 16))),
+                               _mm256_loadu_ps(b + i + 16), acc2);
+        acc3 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 24))),
+                               _mm256_loadu_ps(b + i + 24), acc3);
+    }
+    for (; i + 8 <= n; i += 8)
+        acc0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(b + i), acc0);
+    float sum = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc1), _mm256_add_ps(acc2, acc3)));
+    for (; i < n; i++) sum += _cvtsh_ss(a[i]) * b[i];
+    s[0] = sum;
+}
+
 INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
+    if (NT == 1) {
+        dot_f16_1(n, a, (const float *)x, s);
+        return;
+    }
     __m256 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     int64_t i = 0;
@@ -159,8 +182,45 @@ static void prepare_q8_0(const void *xa, size_t arow, int ntok, int64_t nb, act_
     }
 }
 
+/* One token: two accumulators on alternate blocks, so the FMA latency chain does not bound the loop. */
+static void q4_0_prepared_1(int64_t nb, const block_q4_0 *a, const char *x, const act_side *side, float *s) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    const __m256i shifts = _mm256_setr_epi64x(0, 0, 4, 4), m4 = _mm256_set1_epi8(0x0F);
+    const block_q8_0 *b = (const block_q8_0 *)x;
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 2 <= nb; i += 2) {
+        __m256i q0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a[i].qs));
+        __m256i q1 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a[i + 1].qs));
+        __m256i w0 = _mm256_and_si256(_mm256_srlv_epi64(q0, shifts), m4);
+        __m256i w1 = _mm256_and_si256(_mm256_srlv_epi64(q1, shifts), m4);
+        __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(w0, _mm256_loadu_si256((const __m256i *)b[i].qs)), ones);
+        __m256i p1 =
+            _mm256_madd_epi16(_mm256_maddubs_epi16(w1, _mm256_loadu_si256((const __m256i *)b[i + 1].qs)), ones);
+        __m256 f0 = _mm256_fmsub_ps(_mm256_cvtepi32_ps(p0), _mm256_broadcast_ss(&side[i].d),
+                                    _mm256_broadcast_ss(&side[i].c));
+        __m256 f1 = _mm256_fmsub_ps(_mm256_cvtepi32_ps(p1), _mm256_broadcast_ss(&side[i + 1].d),
+                                    _mm256_broadcast_ss(&side[i + 1].c));
+        acc0 = _mm256_fmadd_ps(f0, _mm256_broadcast_ss(&llmk_f16_table[a[i].d]), acc0);
+        acc1 = _mm256_fmadd_ps(f1, _mm256_broadcast_ss(&llmk_f16_table[a[i + 1].d]), acc1);
+    }
+    for (; i < nb; i++) {
+        __m256i q0 = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a[i].qs));
+        __m256i w0 = _mm256_and_si256(_mm256_srlv_epi64(q0, shifts), m4);
+        __m256i p0 = _mm256_madd_epi16(_mm256_maddubs_epi16(w0, _mm256_loadu_si256((const __m256i *)b[i].qs)), ones);
+        __m256 f0 = _mm256_fmsub_ps(_mm256_cvtepi32_ps(p0), _mm256_broadcast_ss(&side[i].d),
+                                    _mm256_broadcast_ss(&side[i].c));
+        acc0 = _mm256_fmadd_ps(f0, _mm256_broadcast_ss(&llmk_f16_table[a[i].d]), acc0);
+    }
+    s[0] = hsum8(_mm256_add_ps(acc0, acc1));
+}
+
 INLINE void q4_0_prepared(int NT, int64_t nb, const block_q4_0 *a, const char *x, size_t bx, const act_side *side,
                           float *s) {
+    if (NT == 1) {
+        q4_0_prepared_1(nb, a, x, side, s);
+        return;
+    }
     __m256 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     const __m256i ones = _mm256_set1_epi16(1);
@@ -182,8 +242,24 @@ INLINE void q4_0_prepared(int NT, int64_t nb, const block_q4_0 *a, const char *x
     for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
 }
 
+static void q8_0_prepared_1(int64_t nb, const block_q8_0 *a, const char *x, const act_side *side, float *s) {
+    const block_q8_0 *b = (const block_q8_0 *)x;
+    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < nb; i++) {
+        __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
+        __m256i p = dot_i8(_mm256_sign_epi8(wq, wq), wq, _mm256_loadu_si256((const __m256i *)b[i].qs));
+        __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(&side[i].d));
+        acc[i & 1] = _mm256_fmadd_ps(f, _mm256_broadcast_ss(&llmk_f16_table[a[i].d]), acc[i & 1]);
+    }
+    s[0] = hsum8(_mm256_add_ps(acc[0], acc[1]));
+}
+
 INLINE void q8_0_prepared(int NT, int64_t nb, const block_q8_0 *a, const char *x, size_t bx, const act_side *side,
                           float *s) {
+    if (NT == 1) {
+        q8_0_prepared_1(nb, a, x, side, s);
+        return;
+    }
     __m256 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
