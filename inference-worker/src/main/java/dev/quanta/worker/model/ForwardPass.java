@@ -59,7 +59,11 @@ public final class ForwardPass implements AutoCloseable {
     private final float[] embedRow;      // [dim] one dequantized embedding row
     private final float[] cosSin;        // [ropeDim] RoPE (cos, sin) of one position
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
-    private final PagedAttention attention;
+    private final PagedAttention[] attentionWorkers; // one per attention thread
+    private final java.util.concurrent.ForkJoinPool attentionPool;
+
+    /** Multiply-adds below which attention stays on the caller thread (a pool hand-off costs ~20 us). */
+    private static final long PARALLEL_ATTENTION_WORK = 1L << 18;
 
     /**
      * @param maxTokens    most tokens in one batch
@@ -97,7 +101,12 @@ public final class ForwardPass implements AutoCloseable {
         this.embedRow = new float[dim];
         this.cosSin = new float[config.ropeDim()];
         this.logitRows = new int[maxTokens];
-        this.attention = new PagedAttention(config.headDim());
+        int threads = Math.max(1, ops.threads());
+        this.attentionWorkers = new PagedAttention[threads];
+        for (int i = 0; i < threads; i++) {
+            attentionWorkers[i] = new PagedAttention(config.headDim());
+        }
+        this.attentionPool = threads > 1 ? new java.util.concurrent.ForkJoinPool(threads) : null;
     }
 
     public ModelConfig config() {
@@ -206,16 +215,7 @@ public final class ForwardPass implements AutoCloseable {
             }
             storeKv(l, batch, t);
         }
-        MemorySegment keys = cache.keys(l);
-        MemorySegment values = cache.values(l);
-        int group = config.groupSize();
-        for (int t = 0; t < n; t++) {
-            for (int hd = 0; hd < config.numHeads(); hd++) {
-                long off = ((long) t * config.numHeads() + hd) * headDim;
-                attention.attend(q, off, cache, keys, values, batch.blockTable(t), batch.position(t) + 1,
-                        hd / group, attentionScale, att, off);
-            }
-        }
+        attention(l, batch);
         int rows = n;
         if (last) {
             // NOTE: as llama.cpp, the last block's projection and FFN run only for rows whose logits are wanted
@@ -237,6 +237,40 @@ public final class ForwardPass implements AutoCloseable {
         matmul(w.wDown(), gate, proj, rows);
         GgmlMath.add(x, proj, (long) rows * dim);
         return rows;
+    }
+
+    /**
+     * att = attention(q, cache) for every token and head. Work items are (token, KV head) pairs, split over the
+     * attention pool when the batch is large enough to pay for it.
+     */
+    private void attention(int layer, Batch batch) {
+        int n = batch.size();
+        int items = n * config.numKvHeads();
+        long work = 0;
+        for (int t = 0; t < n; t++) {
+            work += (long) (batch.position(t) + 1) * config.numHeads() * config.headDim();
+        }
+        if (attentionWorkers.length == 1 || work < PARALLEL_ATTENTION_WORK) {
+            attentionRange(attentionWorkers[0], layer, batch, 0, items);
+            return;
+        }
+        int workers = attentionWorkers.length;
+        attentionPool.submit(() -> java.util.stream.IntStream.range(0, workers).parallel().forEach(w ->
+                attentionRange(attentionWorkers[w], layer, batch, (int) ((long) items * w / workers),
+                        (int) ((long) items * (w + 1) / workers)))).join();
+    }
+
+    /** Attention for work items [from, to): item i is token i / numKvHeads, KV head i % numKvHeads. */
+    private void attentionRange(PagedAttention worker, int layer, Batch batch, int from, int to) {
+        int group = config.groupSize();
+        int headDim = config.headDim();
+        for (int i = from; i < to; i++) {
+            int t = i / config.numKvHeads();
+            int g = i % config.numKvHeads();
+            long off = ((long) t * config.numHeads() + (long) g * group) * headDim;
+            worker.attendGroup(q, off, group, cache, cache.keys(layer), cache.values(layer), batch.blockTable(t),
+                    batch.position(t) + 1, g, attentionScale, att, off);
+        }
     }
 
     /** Moves the rows of x and att of tokens wanting logits to the front, in batch order; returns their count. */
@@ -317,6 +351,9 @@ public final class ForwardPass implements AutoCloseable {
 
     @Override
     public void close() {
+        if (attentionPool != null) {
+            attentionPool.shutdownNow();
+        }
         arena.close();
     }
 }
