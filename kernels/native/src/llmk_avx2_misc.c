@@ -1,0 +1,134 @@
+/* AVX2 activation quantizers (bit-identical to the scalar reference) and paged attention. */
+#include "llmk_avx2_util.h"
+
+/* ---------------- activation quantization ---------------- */
+
+/* Q8_0 with the reference's arithmetic (d = amax / 127, q = round-half-away(x * (1/d))), 8 lanes at a time. */
+void llmk_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
+    block_q8_0 *y = vy;
+    const __m256 signmask = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / QK8_0; i++, x += QK8_0) {
+        __m256 v[4], mx = _mm256_setzero_ps();
+        for (int j = 0; j < 4; j++) {
+            v[j] = _mm256_loadu_ps(x + 8 * j);
+            mx = _mm256_max_ps(mx, _mm256_andnot_ps(signmask, v[j]));
+        }
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        float d = _mm_cvtss_f32(m) / 127.0f;
+        float id = d != 0 ? 1.0f / d : 0.0f;
+        y[i].d = (uint16_t)_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT);
+        __m256 idv = _mm256_set1_ps(id);
+        __m256i q[4];
+        for (int j = 0; j < 4; j++) {
+            __m256 p = _mm256_mul_ps(v[j], idv);
+            /* roundf (halves away from zero): truncate, then step away from zero when the dropped part is >= 0.5 */
+            __m256 tr = _mm256_round_ps(p, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+            __m256 frac = _mm256_andnot_ps(signmask, _mm256_sub_ps(p, tr));
+            __m256 step = _mm256_or_ps(_mm256_and_ps(p, signmask), _mm256_set1_ps(1.0f));
+            __m256 r = _mm256_add_ps(tr, _mm256_and_ps(_mm256_cmp_ps(frac, _mm256_set1_ps(0.5f), _CMP_GE_OQ), step));
+            q[j] = _mm256_cvttps_epi32(r);
+        }
+        __m256i s01 = _mm256_packs_epi32(q[0], q[1]), s23 = _mm256_packs_epi32(q[2], q[3]);
+        __m256i b = _mm256_packs_epi16(s01, s23);
+        b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256((__m256i *)y[i].qs, b);
+    }
+}
+
+/* Q8_K with the reference's arithmetic: iscale = -127 / (the element of largest magnitude, first one on ties),
+ * q = min(127, round-half-even(iscale * x)), bsums per 16, d = 1 / iscale. */
+void llmk_quantize_row_q8_K_avx2(const float *x, void *vy, int64_t n) {
+    block_q8_K *y = vy;
+    const __m256 signmask = _mm256_set1_ps(-0.0f);
+    for (int64_t i = 0; i < n / QK_K; i++, x += QK_K) {
+        __m256 mx = _mm256_setzero_ps();
+        for (int j = 0; j < QK_K; j += 8) mx = _mm256_max_ps(mx, _mm256_andnot_ps(signmask, _mm256_loadu_ps(x + j)));
+        __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+        m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+        m = _mm_max_ss(m, _mm_movehdup_ps(m));
+        float amax = _mm_cvtss_f32(m);
+        if (amax == 0) {
+            memset(&y[i], 0, sizeof(block_q8_K));
+            continue;
+        }
+        float max = 0;
+        for (int j = 0; j < QK_K; j++) {
+            if (fabsf(x[j]) == amax) {
+                max = x[j];
+                break;
+            }
+        }
+        float iscale = -127.f / max;
+        __m256 is = _mm256_set1_ps(iscale);
+        const __m256i lim = _mm256_set1_epi32(127);
+        for (int j = 0; j < QK_K; j += 32) {
+            __m256i q[4];
+            for (int k = 0; k < 4; k++) {
+                __m256 p = _mm256_mul_ps(_mm256_loadu_ps(x + j + 8 * k), is);
+                q[k] = _mm256_min_epi32(_mm256_cvtps_epi32(_mm256_round_ps(p, _MM_FROUND_TO_NEAREST_INT |
+                                                                                 _MM_FROUND_NO_EXC)), lim);
+            }
+            __m256i b = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+            b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+            _mm256_storeu_si256((__m256i *)(y[i].qs + j), b);
+        }
+        for (int j = 0; j < QK_K / 16; j++) {
+            __m256i v = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(y[i].qs + 16 * j)));
+            __m256i s32 = _mm256_madd_epi16(v, _mm256_set1_epi16(1));
+            __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(s32), _mm256_extracti128_si256(s32, 1));
+            s4 = _mm_hadd_epi32(s4, s4);
+            s4 = _mm_hadd_epi32(s4, s4);
+            y[i].bsums[j] = (int16_t)_mm_cvtsi128_si32(s4);
+        }
+        y[i].d = 1 / iscale;
+    }
+}
+
+/* ---------------- paged attention, one (query, head) ----------------
+ * Same online softmax as the reference (llmk_elementwise.inc), with 8-wide dot products and value updates. */
+
+INLINE __m256 load_kv8(const void *base, int kv_type, int i) {
+    return kv_type == LLMK_TYPE_F16 ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)base + i)))
+                                    : _mm256_loadu_ps((const float *)base + i);
+}
+
+INLINE float load_kv1(const void *base, int kv_type, int i) {
+    return kv_type == LLMK_TYPE_F16 ? _cvtsh_ss(((const uint16_t *)base)[i]) : ((const float *)base)[i];
+}
+
+void llmk_attention_item_avx2(float *out, const float *q, int head_dim, const void *k, const void *v, int kv_type,
+                                size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
+                                int seq_len, float scale) {
+    float acc[1024];
+    float m = -INFINITY, l = 0;
+    int vec = head_dim & ~7;
+    for (int i = 0; i < head_dim; i++) acc[i] = 0;
+    for (int p = 0; p < seq_len; p++) {
+        size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
+        const char *kp = (const char *)k + off, *vp = (const char *)v + off;
+        __m256 d = _mm256_setzero_ps();
+        for (int i = 0; i < vec; i += 8) d = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), load_kv8(kp, kv_type, i), d);
+        float s = hsum8(d);
+        for (int i = vec; i < head_dim; i++) s += q[i] * load_kv1(kp, kv_type, i);
+        s *= scale;
+        if (s > m) {
+            float corr = expf(m - s);
+            l *= corr;
+            __m256 c = _mm256_set1_ps(corr);
+            for (int i = 0; i < vec; i += 8) _mm256_storeu_ps(acc + i, _mm256_mul_ps(_mm256_loadu_ps(acc + i), c));
+            for (int i = vec; i < head_dim; i++) acc[i] *= corr;
+            m = s;
+        }
+        float pw = expf(s - m);
+        l += pw;
+        __m256 w = _mm256_set1_ps(pw);
+        for (int i = 0; i < vec; i += 8)
+            _mm256_storeu_ps(acc + i, _mm256_fmadd_ps(w, load_kv8(vp, kv_type, i), _mm256_loadu_ps(acc + i)));
+        for (int i = vec; i < head_dim; i++) acc[i] += pw * load_kv1(vp, kv_type, i);
+    }
+    float inv = 1.0f / l;
+    for (int i = 0; i < head_dim; i++) out[i] = acc[i] * inv;
+}
+

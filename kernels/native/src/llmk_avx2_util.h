@@ -1,0 +1,33 @@
+/* Internal helpers shared by the AVX2 translation units (compiled with -mavx2 -mfma -mf16c only). */
+#ifndef LLMK_AVX2_UTIL_H
+#define LLMK_AVX2_UTIL_H
+
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+#ifndef LLMK_PREFETCH
+#define LLMK_PREFETCH 2048 /* bytes ahead the weight streams prefetch (measured: 512..8192, 2048 best) */
+#endif
+
+INLINE float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* signed x signed bytes, 32 pairs -> 8 x i32 partial sums (ggml's sign trick: |x| * (y with x's sign)). */
+INLINE __m256i dot_i8(__m256i ax, __m256i sx, __m256i y) {
+    __m256i p = _mm256_maddubs_epi16(ax, _mm256_sign_epi8(y, sx));
+    return _mm256_madd_epi16(p, _mm256_set1_epi16(1));
+}
+
+/* Activation quantizers and paged attention (llmk_avx2_misc.c). */
+LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int head_dim, const void *k, const void *v,
+                                          int kv_type, size_t slot_bytes, size_t head_off, int block_size,
+                                          const int32_t *block_table, int seq_len, float scale);
+
+#endif
