@@ -1,6 +1,7 @@
 package dev.quanta.registry.model;
 
 import dev.quanta.registry.system.ApiException;
+import dev.quanta.registry.system.RegistryProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -29,7 +30,7 @@ class ModelController {
     private final ModelService service;
     private final int maxPageSize;
 
-    ModelController(ModelService service, dev.quanta.registry.system.RegistryProperties properties) {
+    ModelController(ModelService service, RegistryProperties properties) {
         this.service = service;
         this.maxPageSize = properties.maxPageSize();
     }
