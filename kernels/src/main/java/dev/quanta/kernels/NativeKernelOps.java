@@ -1,16 +1,13 @@
 package dev.quanta.kernels;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-
 import dev.quanta.gguf.GgmlType;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link KernelOps} on the C library ({@code kernels/native}) through FFM downcalls.
  *
- * <p>A matmul quantizes the activations on the caller thread into scratch owned by this instance, then every
+ * <p>A matmul quantizes the activations ({@link ActivationQuantizer}) into scratch owned by this instance, then every
  * thread of the {@link WorkerPool} claims chunks of rows from a shared counter and calls {@code llmk_matmul} on its
  * range. Attention is split the same way over (query, head) items. The elementwise kernels are memory-bound and
  * cheap next to a matmul; they run on the caller thread. All segments must be native (off-heap).
@@ -25,8 +22,7 @@ public final class NativeKernelOps implements KernelOps {
     private final Isa isa;
     private final int level;
     private final WorkerPool pool;
-    private Arena scratchArena = Arena.ofShared();
-    private MemorySegment scratch = MemorySegment.NULL; // quantized activations [numTokens][actRowBytes]
+    private final ActivationQuantizer quantizer;
     private boolean closed;
 
     // The current matmul (written by the caller before pool.run, read by workers after the volatile dispatch).
@@ -41,15 +37,6 @@ public final class NativeKernelOps implements KernelOps {
     private int mmChunkRows;
     private final ParallelTask matmulTask = this::matmulShare;
 
-    // The current parallel activation quantization (prefill-sized batches).
-    private int qType;
-    private long qX; // address of f32 [numTokens][cols]
-    private long qY; // address of [numTokens][actRowBytes]
-    private long qCols;
-    private long qRowBytes;
-    private int qTokens;
-    private int qChunk; // tokens per claim
-    private final ParallelTask quantizeTask = this::quantizeShare;
 
     // The current attention call.
     private long atOut; // address
@@ -73,6 +60,7 @@ public final class NativeKernelOps implements KernelOps {
         this.isa = isa;
         this.level = isa.level();
         this.pool = new WorkerPool(threads, "quanta-kernel");
+        this.quantizer = new ActivationQuantizer(pool, level);
     }
 
     /**
@@ -143,7 +131,7 @@ public final class NativeKernelOps implements KernelOps {
         requireNative("w", w);
         requireNative("x", x);
         requireNative("out", out);
-        MemorySegment act = quantizeActivations(wType, x, cols, numTokens);
+        MemorySegment act = quantizer.quantize(activationType(wType), x, cols, numTokens);
         mmType = wType.id();
         mmW = w.address();
         mmX = act.address();
@@ -188,67 +176,6 @@ public final class NativeKernelOps implements KernelOps {
         }
         if (rc != 0) {
             throw new IllegalStateException("llmk_matmul rejected type " + GgmlType.fromId(mmType).orElse(null));
-        }
-    }
-
-    /** Quantizes x into scratch (or returns x itself for float weights). */
-    private MemorySegment quantizeActivations(GgmlType wType, MemorySegment x, int cols, int numTokens) {
-        GgmlType actType = activationType(wType);
-        if (actType == GgmlType.F32) {
-            return x;
-        }
-        long bytes = actType.byteSize(cols) * numTokens;
-        if (scratch.byteSize() < bytes) {
-            Arena fresh = Arena.ofShared();
-            MemorySegment grown = fresh.allocate(Math.max(bytes, scratch.byteSize() * 2), 64);
-            scratchArena.close();
-            scratchArena = fresh;
-            scratch = grown;
-        }
-        int rc;
-        if (numTokens >= 2 * pool.size() && pool.size() > 1) {
-            // prefill: tokens split over the pool (Q8_K rounding is scalar and would otherwise take a few % of
-            // the matmul)
-            qType = actType.id();
-            qX = x.address();
-            qY = scratch.address();
-            qCols = cols;
-            qRowBytes = actType.byteSize(cols);
-            qTokens = numTokens;
-            qChunk = Math.max(1, numTokens / (pool.size() * 4));
-            nextChunk.set(0);
-            pool.run(quantizeTask);
-            return scratch;
-        }
-        try {
-            rc = (int) NativeLibrary.QUANTIZE_ROWS.invokeExact(level, actType.id(), x, scratch, (long) cols,
-                    (long) numTokens);
-        } catch (Throwable e) {
-            throw new IllegalStateException("llmk_quantize_rows failed", e);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException("llmk_quantize_rows rejected " + actType);
-        }
-        return scratch;
-    }
-
-    private void quantizeShare(int worker, int numWorkers) {
-        while (true) {
-            int t0 = nextChunk.getAndIncrement() * qChunk;
-            if (t0 >= qTokens) {
-                return;
-            }
-            int t1 = Math.min(qTokens, t0 + qChunk);
-            int rc;
-            try {
-                rc = (int) NativeLibrary.QUANTIZE_ROWS_RAW.invokeExact(level, qType, qX + 4L * qCols * t0,
-                        qY + qRowBytes * t0, qCols, (long) (t1 - t0));
-            } catch (Throwable e) {
-                throw new IllegalStateException("llmk_quantize_rows failed", e);
-            }
-            if (rc != 0) {
-                throw new IllegalStateException("llmk_quantize_rows rejected type " + qType);
-            }
         }
     }
 
@@ -359,21 +286,7 @@ public final class NativeKernelOps implements KernelOps {
         long blockBytes = (long) blockSize * numKvHeads * headDim * (kvType == GgmlType.F16 ? 2 : 4);
         long cacheBlocks = Math.min(keyCache.byteSize(), valueCache.byteSize()) / blockBytes;
         // NOTE: the C kernel trusts block ids, so every id it will follow is checked here first.
-        for (int t = 0; t < numQueries; t++) {
-            int len = seqLens.getAtIndex(JAVA_INT_UNALIGNED, t);
-            if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
-                throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
-                        + (long) maxBlocksPerSeq * blockSize);
-            }
-            int used = (len + blockSize - 1) / blockSize;
-            for (int b = 0; b < used; b++) {
-                int id = blockTables.getAtIndex(JAVA_INT_UNALIGNED, (long) t * maxBlocksPerSeq + b);
-                if (id < 0 || id >= cacheBlocks) {
-                    throw new IllegalArgumentException("blockTables[" + t + "][" + b + "] = " + id
-                            + " is outside the KV cache's " + cacheBlocks + " blocks");
-                }
-            }
-        }
+        Shapes.blockIds(seqLens, blockTables, numQueries, maxBlocksPerSeq, blockSize, cacheBlocks);
         atOut = out.address();
         atQ = q.address();
         atK = keyCache.address();
@@ -446,7 +359,6 @@ public final class NativeKernelOps implements KernelOps {
         }
         closed = true;
         pool.close();
-        scratchArena.close();
-        scratch = MemorySegment.NULL;
+        quantizer.close();
     }
 }

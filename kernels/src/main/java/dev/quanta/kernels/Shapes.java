@@ -72,4 +72,29 @@ final class Shapes {
             throw new IllegalArgumentException("ropeDim " + ropeDim + " must be even and in 2.." + headDim);
         }
     }
+
+    /**
+     * Checks every cache block id attention will follow: for each query t, {@code 1 <= seqLens[t] <=
+     * maxBlocksPerSeq * blockSize} and the first {@code ceil(seqLens[t] / blockSize)} ids of its block-table row lie
+     * in {@code [0, cacheBlocks)}.
+     */
+    static void blockIds(MemorySegment seqLens, MemorySegment blockTables, int numQueries, int maxBlocksPerSeq,
+            int blockSize, long cacheBlocks) {
+        for (int t = 0; t < numQueries; t++) {
+            int len = seqLens.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, t);
+            if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
+                throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
+                        + (long) maxBlocksPerSeq * blockSize);
+            }
+            int used = (len + blockSize - 1) / blockSize;
+            for (int b = 0; b < used; b++) {
+                int id = blockTables.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED,
+                        (long) t * maxBlocksPerSeq + b);
+                if (id < 0 || id >= cacheBlocks) {
+                    throw new IllegalArgumentException("blockTables[" + t + "][" + b + "] = " + id
+                            + " is outside the KV cache's " + cacheBlocks + " blocks");
+                }
+            }
+        }
+    }
 }
