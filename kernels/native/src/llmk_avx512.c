@@ -143,5 +143,9 @@ void llmk_fill_avx512(llmk_table *t) {
         t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx512;
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
     }
+    /* the AVX2 table's hand-written attention beats the generic loop compiled for AVX-512: keep it */
+    void (*attention_item)(float *, const float *, int, const void *, const void *, int, size_t, size_t, int,
+                           const int32_t *, int, float) = t->attention_item;
     fill_elementwise_avx512(t);
+    t->attention_item = attention_item;
 }
