@@ -251,20 +251,20 @@ public final class ForwardPass implements AutoCloseable {
             work += (long) (batch.position(t) + 1) * config.numHeads() * config.headDim();
         }
         if (attentionWorkers.length == 1 || work < PARALLEL_ATTENTION_WORK) {
-            attentionRange(attentionWorkers[0], layer, batch, 0, items);
+            attentionRange(attentionWorkers[0], layer, batch, 0, items, 1);
             return;
         }
         int workers = attentionWorkers.length;
+        // interleaved so that every worker gets early (short) and late (long) positions alike
         attentionPool.submit(() -> java.util.stream.IntStream.range(0, workers).parallel().forEach(w ->
-                attentionRange(attentionWorkers[w], layer, batch, (int) ((long) items * w / workers),
-                        (int) ((long) items * (w + 1) / workers)))).join();
+                attentionRange(attentionWorkers[w], layer, batch, w, items, workers))).join();
     }
 
-    /** Attention for work items [from, to): item i is token i / numKvHeads, KV head i % numKvHeads. */
-    private void attentionRange(PagedAttention worker, int layer, Batch batch, int from, int to) {
+    /** Attention for work items from, from + step, ... below to: item i is token i / numKvHeads, KV head i % numKvHeads. */
+    private void attentionRange(PagedAttention worker, int layer, Batch batch, int from, int to, int step) {
         int group = config.groupSize();
         int headDim = config.headDim();
-        for (int i = from; i < to; i++) {
+        for (int i = from; i < to; i += step) {
             int t = i / config.numKvHeads();
             int g = i % config.numKvHeads();
             long off = ((long) t * config.numHeads() + (long) g * group) * headDim;
