@@ -46,8 +46,22 @@ final class EngineFlags {
         return new EngineOptions(threads, contextSize, batchSize, kv, javaKernels);
     }
 
-    /** Opens the engine, with a progress bar on stderr for large files. */
+    /**
+     * Opens the engine, with a progress bar on stderr for large files. Log lines written while it loads (the kernel
+     * choice) go to stderr too, so that stdout carries only the command's output (e.g. the {@code --json} object).
+     */
     Engine open(PrintWriter err) throws IOException {
+        // NOTE: logback's console appender writes to whatever System.out is at the time of the call
+        java.io.PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return openQuietly();
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private Engine openQuietly() throws IOException {
         EngineOptions options = options();
         if (!Files.exists(model)) {
             throw new IOException("model file not found: " + model);
