@@ -77,7 +77,7 @@ int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, si
  * w: [rows][cols] of wtype; xa: [ntok][llmk_row_bytes(llmk_activation_type(wtype), cols)] activations already
  * quantized with llmk_quantize_rows; out: f32 [ntok][rows], out[t][r] = dot(w[r], x[t]).
  * Every weight block is loaded once per LLMK_MAX_TILE tokens (the row stays in L1 across tiles).
- * Returns 0, or -1 for an unsupported type. */
+ * Returns 0, -1 for an unsupported type, or -2 when scratch memory could not be allocated. */
 int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                 int64_t r0, int64_t r1);
 

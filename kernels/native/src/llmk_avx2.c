@@ -267,7 +267,7 @@ INLINE void q8_0_prepared(int NT, int64_t nb, const block_q8_0 *a, const char *x
 #define Q4_0P_CASE(NT, nb, a, x, bx, side, s) q4_0_prepared(NT, nb, a, x, bx, side, s)
 #define Q8_0P_CASE(NT, nb, a, x, bx, side, s) q8_0_prepared(NT, nb, a, x, bx, side, s)
 
-static void matmul_q8_0_family(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+static int matmul_q8_0_family(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                float *out, int64_t r0, int64_t r1) {
     int64_t nb = cols / QK8_0;
     size_t wrow = (size_t)nb * (wtype == LLMK_TYPE_Q4_0 ? sizeof(block_q4_0) : sizeof(block_q8_0));
@@ -275,7 +275,7 @@ static void matmul_q8_0_family(int wtype, const void *w, int64_t rows, int64_t c
     act_side stack_side[4096];
     size_t need = (size_t)ntok * nb;
     act_side *side = need <= sizeof(stack_side) / sizeof(stack_side[0]) ? stack_side : malloc(need * sizeof(act_side));
-    if (!side) return; /* out of memory: leave out untouched rather than crash */
+    if (!side) return -2;
     prepare_q8_0(xa, arow, ntok, nb, side);
     float s[LLMK_MAX_TILE];
     for (int64_t r = r0; r < r1; r++) {
@@ -293,6 +293,7 @@ static void matmul_q8_0_family(int wtype, const void *w, int64_t rows, int64_t c
         }
     }
     if (side != stack_side) free(side);
+    return 0;
 }
 
 /* ---------------- K-quants x Q8_K ---------------- */

@@ -139,10 +139,7 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
     int64_t wrow = llmk_row_bytes(wtype, cols);
     int64_t arow = llmk_row_bytes(llmk_activation_type(wtype), cols);
     if (!f || wrow < 0 || arow < 0) return -1;
-    if (k->matmul[wtype]) {
-        k->matmul[wtype](wtype, w, rows, cols, xa, ntok, out, r0, r1);
-        return 0;
-    }
+    if (k->matmul[wtype]) return k->matmul[wtype](wtype, w, rows, cols, xa, ntok, out, r0, r1);
     float s[LLMK_MAX_TILE];
     for (int64_t r = r0; r < r1; r++) {
         const char *wr = (const char *)w + r * wrow;

@@ -89,8 +89,8 @@ typedef struct {
     llmk_vec_dot_fn dot[LLMK_TYPE_COUNT];      /* by weight type */
     llmk_quantize_fn quantize[LLMK_TYPE_COUNT]; /* by activation type */
     /* optional whole-matmul fast paths by weight type (same contract as llmk_matmul); 0 = row-by-row vec_dot */
-    void (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                                    float *out, int64_t r0, int64_t r1);
+    int (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                   float *out, int64_t r0, int64_t r1); /* 0, or -2 when out of memory */
     void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
     void (*silu_mul)(float *gate, const float *up, int64_t n);
     void (*softmax)(float *x, int n);

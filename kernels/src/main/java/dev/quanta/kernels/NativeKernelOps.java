@@ -174,7 +174,9 @@ public final class NativeKernelOps implements KernelOps {
         } catch (Throwable e) {
             throw new IllegalStateException("llmk_matmul failed", e);
         }
-        if (rc != 0) {
+        if (rc == -2) {
+            throw new OutOfMemoryError("llmk_matmul could not allocate its activation scratch");
+        } else if (rc != 0) {
             throw new IllegalStateException("llmk_matmul rejected type " + GgmlType.fromId(mmType).orElse(null));
         }
     }
