@@ -46,19 +46,9 @@ final class EngineFlags {
         return new EngineOptions(threads, contextSize, batchSize, kv, javaKernels);
     }
 
-    /**
-     * Opens the engine, with a progress bar on stderr for large files. Log lines written while it loads (the kernel
-     * choice) go to stderr too, so that stdout carries only the command's output (e.g. the {@code --json} object).
-     */
+    /** Opens the engine, with a progress bar on stderr for large files (logs go to stderr: see logback.xml). */
     Engine open(PrintWriter err) throws IOException {
-        // NOTE: logback's console appender writes to whatever System.out is at the time of the call
-        java.io.PrintStream stdout = System.out;
-        System.setOut(System.err);
-        try {
-            return openQuietly();
-        } finally {
-            System.setOut(stdout);
-        }
+        return openQuietly();
     }
 
     private Engine openQuietly() throws IOException {
