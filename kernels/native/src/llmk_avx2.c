@@ -306,24 +306,25 @@ INLINE void dot_q4_K_tile(int NT, int64_t nb, const block_q4_K *a, const void *x
     for (int64_t i = 0; i < nb; i++) {
         for (int l = 0; l < (int)sizeof(block_q4_K); l += 64)
             _mm_prefetch((const char *)(a + i) + LLMK_PREFETCH + l, _MM_HINT_T0);
-        uint8_t sc[8], mn[8];
-        const uint8_t *q = a[i].scales;
-        for (int j = 0; j < 4; j++) {
-            sc[j] = q[j] & 63;
-            mn[j] = q[j + 4] & 63;
-            sc[j + 4] = (q[j + 8] & 0xF) | ((q[j] >> 6) << 4);
-            mn[j + 4] = (q[j + 8] >> 4) | ((q[j + 4] >> 6) << 4);
-        }
+        /* 8 six-bit scales and 8 six-bit mins from 12 bytes (ggml's kmask unpacking), widened to i16 */
+        uint32_t utmp[4];
+        memcpy(utmp, a[i].scales, 12);
+        utmp[3] = ((utmp[2] >> 4) & 0x0f0f0f0f) | (((utmp[1] >> 6) & 0x03030303) << 4);
+        const uint32_t uaux = utmp[1] & 0x3f3f3f3f;
+        utmp[1] = (utmp[2] & 0x0f0f0f0f) | (((utmp[0] >> 6) & 0x03030303) << 4);
+        utmp[2] = uaux;
+        utmp[0] &= 0x3f3f3f3f;
+        __m256i ms = _mm256_cvtepu8_epi16(_mm_set_epi32((int)utmp[3], (int)utmp[2], (int)utmp[1], (int)utmp[0]));
+        __m256i scales = _mm256_permute2x128_si256(ms, ms, 0x00); /* scales 0..7 in both lanes */
+        __m128i mins8 = _mm256_extracti128_si256(ms, 1);           /* one min per 32 elements */
         __m256i wq[8], scv[8];
         for (int j = 0; j < 4; j++) {
             __m256i v = _mm256_loadu_si256((const __m256i *)(a[i].qs + 32 * j));
             wq[2 * j] = _mm256_and_si256(v, m4);
             wq[2 * j + 1] = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
         }
-        for (int j = 0; j < 8; j++) scv[j] = _mm256_set1_epi16(sc[j]);
-        /* mins per 16 elements (each min covers two bsums) */
-        __m256i mins16 = _mm256_cvtepu8_epi16(_mm_set_epi8(mn[7], mn[7], mn[6], mn[6], mn[5], mn[5], mn[4], mn[4],
-                                                           mn[3], mn[3], mn[2], mn[2], mn[1], mn[1], mn[0], mn[0]));
+        for (int j = 0; j < 8; j++)
+            scv[j] = _mm256_shuffle_epi8(scales, _mm256_set1_epi16((short)(0x0100 + 0x0202 * j)));
         float dw = _cvtsh_ss(a[i].d), dminw = _cvtsh_ss(a[i].dmin);
         for (int t = 0; t < NT; t++) {
             const block_q8_K *b = (const block_q8_K *)((const char *)x + t * bx) + i;
@@ -332,7 +333,10 @@ INLINE void dot_q4_K_tile(int NT, int64_t nb, const block_q4_K *a, const void *x
                 __m256i p = _mm256_maddubs_epi16(wq[j], _mm256_loadu_si256((const __m256i *)(b->qs + 32 * j)));
                 sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(p, scv[j]));
             }
-            __m256i msum = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)b->bsums), mins16);
+            /* bsums are per 16 elements; pairs make the per-32 sums the mins apply to */
+            __m128i q8sums = _mm_hadd_epi16(_mm_loadu_si128((const __m128i *)b->bsums),
+                                            _mm_loadu_si128((const __m128i *)(b->bsums + 8)));
+            __m256i msum = _mm256_zextsi128_si256(_mm_madd_epi16(mins8, q8sums));
             acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dw * b->d), _mm256_cvtepi32_ps(sumi), acc[t]);
             acc[t] = _mm256_fnmadd_ps(_mm256_set1_ps(dminw * b->d), _mm256_cvtepi32_ps(msum), acc[t]);
         }
