@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (kernels) {
-            KernelBench.main(new String[0]);
+            KernelBench.main(new String[] {"--threads", Integer.toString(engine.threads)});
             return 0;
         }
         if (promptTokens < 0 || genTokens < 0 || repetitions < 1) {

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Options shared by generate, run and bench: which model and how to run it. Mixed into those commands. */
 final class EngineFlags {
@@ -18,8 +21,12 @@ final class EngineFlags {
     /** Files above this size get a progress bar while their pages are read in. */
     private static final long PROGRESS_THRESHOLD = 256L << 20;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
+    // NOTE: checked in open() rather than by picocli, so that `bench --kernels` needs no model
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "GGUF model file (required).")
     Path model;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "Kernel threads (default: all cores).")
     int threads = Runtime.getRuntime().availableProcessors();
@@ -48,6 +55,9 @@ final class EngineFlags {
 
     /** Opens the engine, with a progress bar on stderr for large files (logs go to stderr: see logback.xml). */
     Engine open(PrintWriter err) throws IOException {
+        if (model == null) {
+            throw new ParameterException(command.commandLine(), "Missing required option: '--model=FILE'");
+        }
         return openQuietly();
     }
 

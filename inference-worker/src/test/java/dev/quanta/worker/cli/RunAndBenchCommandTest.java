@@ -48,4 +48,15 @@ class RunAndBenchCommandTest {
         assertThat(r.exit()).isNotZero();
         assertThat(r.err().strip()).contains("does not fit in the context").doesNotContain("\n");
     }
+
+    @Test
+    void missingModelIsAOneLineUsageErrorForEveryCommandThatRunsOne() {
+        String[][] invocations = {{"generate", "--prompt", "x"}, {"run"}, {"bench"}};
+        for (String[] args : invocations) {
+            GenerateCommandTest.Run r = GenerateCommandTest.run(args);
+            assertThat(r.exit()).as(args[0]).isEqualTo(2);
+            assertThat(r.err().strip()).as(args[0]).contains("Missing required option: '--model=FILE'")
+                    .doesNotContain("\n");
+        }
+    }
 }
