@@ -33,6 +33,14 @@ public final class JavaKernelOps implements KernelOps {
     }
 
     @Override
+    public void forEach(int items, ItemTask task) {
+        Shapes.nonNegative("items", items);
+        for (int i = 0; i < items; i++) {
+            task.run(0, i);
+        }
+    }
+
+    @Override
     public void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
             int numTokens) {
         Shapes.matmulWeights(wType, cols);

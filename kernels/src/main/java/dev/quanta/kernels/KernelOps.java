@@ -123,6 +123,27 @@ public interface KernelOps extends AutoCloseable {
             MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
             MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale);
 
+    /**
+     * Runs {@code task} for every item in {@code [0, items)} on the kernels' threads (the caller included) and
+     * returns when all are done. Items are claimed one at a time, so any thread may run any item; {@code worker}
+     * ({@code 0 .. threads() - 1}) names the running thread so the task can use per-thread scratch. This lets the
+     * engine spread its own Java work (e.g. attention) over the same pool as the kernels rather than a second one
+     * competing for the cores. The task must not call back into these ops.
+     *
+     * @param items number of independent work items, &gt;= 0
+     */
+    void forEach(int items, ItemTask task);
+
+    /** One work item of {@link #forEach}. */
+    @FunctionalInterface
+    interface ItemTask {
+        /**
+         * @param worker index of the running thread, {@code 0 .. threads() - 1}
+         * @param item   the item to do, {@code 0 .. items - 1}
+         */
+        void run(int worker, int item);
+    }
+
     /** Stops the worker threads and frees scratch memory. Idempotent. */
     @Override
     void close();

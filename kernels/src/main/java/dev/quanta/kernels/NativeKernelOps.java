@@ -22,6 +22,7 @@ public final class NativeKernelOps implements KernelOps {
     private final Isa isa;
     private final int level;
     private final WorkerPool pool;
+    private final ItemLoop itemLoop = new ItemLoop(); // forEach's task, reused so dispatch allocates nothing
     private final ActivationQuantizer quantizer;
     private boolean closed;
 
@@ -113,6 +114,24 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public int threads() {
         return pool.size();
+    }
+
+    @Override
+    public void forEach(int items, ItemTask task) {
+        checkOpen();
+        Shapes.nonNegative("items", items);
+        if (pool.size() == 1 || items <= 1) {
+            for (int i = 0; i < items; i++) {
+                task.run(0, i);
+            }
+            return;
+        }
+        itemLoop.prepare(items, task);
+        try {
+            pool.run(itemLoop);
+        } finally {
+            itemLoop.prepare(0, null);
+        }
     }
 
     // ---------------------------------------------------------------- matmul

@@ -14,6 +14,12 @@ final class Shapes {
         }
     }
 
+    static void nonNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+        }
+    }
+
     /** Checks that {@code segment} holds at least {@code bytes} bytes. */
     static void fits(String name, MemorySegment segment, long bytes) {
         if (segment == null) {

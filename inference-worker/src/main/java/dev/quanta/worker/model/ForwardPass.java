@@ -59,8 +59,10 @@ public final class ForwardPass implements AutoCloseable {
     private final float[] embedRow;      // [dim] one dequantized embedding row
     private final float[] cosSin;        // [ropeDim] RoPE (cos, sin) of one position
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
-    private final PagedAttention[] attentionWorkers; // one per attention thread
-    private final java.util.concurrent.ForkJoinPool attentionPool;
+    private final PagedAttention[] attentionWorkers; // one per kernel thread (KernelOps.forEach worker index)
+    private final KernelOps.ItemTask attentionItem = this::attentionItem; // built once: dispatch allocates nothing
+    private int attentionLayer;   // the layer and batch attentionItem works on, set before each forEach
+    private Batch attentionBatch;
 
     /** Multiply-adds below which attention stays on the caller thread (a pool hand-off costs ~20 us). */
     private static final long PARALLEL_ATTENTION_WORK = 1L << 18;
@@ -106,7 +108,6 @@ public final class ForwardPass implements AutoCloseable {
         for (int i = 0; i < threads; i++) {
             attentionWorkers[i] = new PagedAttention(config.headDim());
         }
-        this.attentionPool = threads > 1 ? new java.util.concurrent.ForkJoinPool(threads) : null;
     }
 
     public ModelConfig config() {
@@ -240,8 +241,8 @@ public final class ForwardPass implements AutoCloseable {
     }
 
     /**
-     * att = attention(q, cache) for every token and head. Work items are (token, KV head) pairs, split over the
-     * attention pool when the batch is large enough to pay for it.
+     * att = attention(q, cache) for every token and head. Work items are (token, KV head) pairs, spread over the
+     * kernels' own thread pool when the batch is large enough to pay for the hand-off.
      */
     private void attention(int layer, Batch batch) {
         int n = batch.size();
@@ -250,27 +251,28 @@ public final class ForwardPass implements AutoCloseable {
         for (int t = 0; t < n; t++) {
             work += (long) (batch.position(t) + 1) * config.numHeads() * config.headDim();
         }
-        if (attentionWorkers.length == 1 || work < PARALLEL_ATTENTION_WORK) {
-            attentionRange(attentionWorkers[0], layer, batch, 0, items, 1);
-            return;
+        attentionLayer = layer;
+        attentionBatch = batch;
+        if (work < PARALLEL_ATTENTION_WORK) {
+            for (int i = 0; i < items; i++) {
+                attentionItem(0, i);
+            }
+        } else {
+            ops.forEach(items, attentionItem);
         }
-        int workers = attentionWorkers.length;
-        // interleaved so that every worker gets early (short) and late (long) positions alike
-        attentionPool.submit(() -> java.util.stream.IntStream.range(0, workers).parallel().forEach(w ->
-                attentionRange(attentionWorkers[w], layer, batch, w, items, workers))).join();
+        attentionBatch = null;
     }
 
-    /** Attention for work items from, from + step, ... below to: item i is token i / numKvHeads, KV head i % numKvHeads. */
-    private void attentionRange(PagedAttention worker, int layer, Batch batch, int from, int to, int step) {
+    /** Attention for work item i on kernel thread worker: token i / numKvHeads, KV head i % numKvHeads. */
+    private void attentionItem(int worker, int i) {
+        Batch batch = attentionBatch;
         int group = config.groupSize();
         int headDim = config.headDim();
-        for (int i = from; i < to; i += step) {
-            int t = i / config.numKvHeads();
-            int g = i % config.numKvHeads();
-            long off = ((long) t * config.numHeads() + (long) g * group) * headDim;
-            worker.attendGroup(q, off, group, cache, cache.keys(layer), cache.values(layer), batch.blockTable(t),
-                    batch.position(t) + 1, g, attentionScale, att, off);
-        }
+        int t = i / config.numKvHeads();
+        int g = i % config.numKvHeads();
+        long off = ((long) t * config.numHeads() + (long) g * group) * headDim;
+        attentionWorkers[worker].attendGroup(q, off, group, cache, cache.keys(attentionLayer),
+                cache.values(attentionLayer), batch.blockTable(t), batch.position(t) + 1, g, attentionScale, att, off);
     }
 
     /** Moves the rows of x and att of tokens wanting logits to the front, in batch order; returns their count. */
@@ -351,9 +353,6 @@ public final class ForwardPass implements AutoCloseable {
 
     @Override
     public void close() {
-        if (attentionPool != null) {
-            attentionPool.shutdownNow();
-        }
         arena.close();
     }
 }
