@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-p and -n must be >= 0 and -r >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Engine e = engine.open(spec.commandLine().getErr())) {
+        try (Engine e = engine.open()) {
             ForwardPass pass = e.pass();
             Session session = e.newSession();
             if (promptTokens > session.capacity() || genTokens > session.capacity()) {

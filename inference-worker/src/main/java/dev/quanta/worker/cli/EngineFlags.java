@@ -4,7 +4,6 @@ import dev.quanta.gguf.GgmlType;
 import dev.quanta.worker.generate.Engine;
 import dev.quanta.worker.generate.EngineOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
@@ -54,7 +53,7 @@ final class EngineFlags {
     }
 
     /** Opens the engine, with a progress bar on stderr for large files (logs go to stderr: see logback.xml). */
-    Engine open(PrintWriter err) throws IOException {
+    Engine open() throws IOException {
         if (model == null) {
             throw new ParameterException(command.commandLine(), "Missing required option: '--model=FILE'");
         }

@@ -74,7 +74,7 @@ final class GenerateCommand implements Callable<Integer> {
         SamplingParams params = new SamplingParams(temperature, topK, topP, minP,
                 seed != null ? seed : System.nanoTime());
         PrintWriter out = spec.commandLine().getOut();
-        try (Engine e = engine.open(spec.commandLine().getErr())) {
+        try (Engine e = engine.open()) {
             Tokenizer tokenizer = e.tokenizer();
             int[] promptTokens = tokenizer.encode(prompt, true, true);
             Detokenizer detok = tokenizer.detokenizer();

@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Engine e = engine.open(err)) {
+        try (Engine e = engine.open()) {
             Tokenizer tokenizer = e.tokenizer();
             ChatTemplate template = ChatTemplates.forModel(e.model().file().metadata(), tokenizer);
             Sampler sampler = new Sampler(new SamplingParams(temperature, 40, 0.95f, 0.05f,
