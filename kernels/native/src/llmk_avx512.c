@@ -12,17 +12,6 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-#define TILE_SWITCH(fn, ...)                       \
-    switch (nt) {                                  \
-    case 1: fn(1, __VA_ARGS__); break;             \
-    case 2: fn(2, __VA_ARGS__); break;             \
-    case 3: fn(3, __VA_ARGS__); break;             \
-    case 4: fn(4, __VA_ARGS__); break;             \
-    case 5: fn(5, __VA_ARGS__); break;             \
-    case 6: fn(6, __VA_ARGS__); break;             \
-    case 7: fn(7, __VA_ARGS__); break;             \
-    default: fn(8, __VA_ARGS__); break;            \
-    }
 
 INLINE float hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));

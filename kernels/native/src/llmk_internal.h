@@ -107,4 +107,24 @@ LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
 #endif
 
+/* Dispatches a kernel body specialised on the compile-time tile size NT (1 .. LLMK_MAX_TILE); uses `nt`. */
+#define TILE_SWITCH(fn, ...)                       \
+    switch (nt) {                                  \
+    case 1: fn(1, __VA_ARGS__); break;             \
+    case 2: fn(2, __VA_ARGS__); break;             \
+    case 3: fn(3, __VA_ARGS__); break;             \
+    case 4: fn(4, __VA_ARGS__); break;             \
+    case 5: fn(5, __VA_ARGS__); break;             \
+    case 6: fn(6, __VA_ARGS__); break;             \
+    case 7: fn(7, __VA_ARGS__); break;             \
+    default: fn(8, __VA_ARGS__); break;            \
+    }
+
+/* Runs the body once per token t < nt with xt = token t's activation row (x + t * bx); scalar kernels. */
+#define FOR_TOKENS(...)                                                      \
+    for (int t = 0; t < nt; t++) {                                           \
+        const void *xt = (const char *)x + (size_t)t * bx;                   \
+        __VA_ARGS__                                                          \
+    }
+
 #endif
