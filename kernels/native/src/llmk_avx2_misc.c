@@ -16,18 +16,14 @@ void llmk_quantize_row_q8_0_avx2(const float *x, void *vy, int64_t n) {
         __m128 m = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
         m = _mm_max_ps(m, _mm_movehl_ps(m, m));
         m = _mm_max_ss(m, _mm_movehdup_ps(m));
-        float d = _mm_cvtss_f32(m) / 127.0f;
-        float id = d != 0 ? 1.0f / d : 0.0f;
+        float amax = _mm_cvtss_f32(m);
+        float d = amax / 127.0f;
+        float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         y[i].d = (uint16_t)_cvtss_sh(d, _MM_FROUND_TO_NEAREST_INT);
         __m256 idv = _mm256_set1_ps(id);
         __m256i q[4];
         for (int j = 0; j < 4; j++) {
-            __m256 p = _mm256_mul_ps(v[j], idv);
-            /* roundf (halves away from zero): truncate, then step away from zero when the dropped part is >= 0.5 */
-            __m256 tr = _mm256_round_ps(p, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-            __m256 frac = _mm256_andnot_ps(signmask, _mm256_sub_ps(p, tr));
-            __m256 step = _mm256_or_ps(_mm256_and_ps(p, signmask), _mm256_set1_ps(1.0f));
-            __m256 r = _mm256_add_ps(tr, _mm256_and_ps(_mm256_cmp_ps(frac, _mm256_set1_ps(0.5f), _CMP_GE_OQ), step));
+            __m256 r = _mm256_round_ps(_mm256_mul_ps(v[j], idv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
             q[j] = _mm256_cvttps_epi32(r);
         }
         __m256i s01 = _mm256_packs_epi32(q[0], q[1]), s23 = _mm256_packs_epi32(q[2], q[3]);

@@ -10,13 +10,6 @@
 
 #ifndef LLMK_PREFETCH
 #define LLMK_PREFETCH 2048 /* bytes ahead the weight streams prefetch (measured: 512..8192, 2048 best) */
-/* Q4_0 / Q8_0 matmul fast paths (same contract as llmk_matmul for these types): many tokens in
- * llmk_avx2_matmul.c, which hands one token to the decode kernel in llmk_avx2_gemv.c. */
-LLMK_HIDDEN int llmk_matmul_q8_0_family_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
-                                             int ntok, float *out, int64_t r0, int64_t r1);
-LLMK_HIDDEN int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const void *xa, float *out,
-                                           int64_t r0, int64_t r1);
-
 #endif
 
 INLINE float hsum8(__m256 v) {

@@ -8,15 +8,17 @@
 
 /* ---------------- activation quantization ---------------- */
 
+/* Q8_0 activations as llama.cpp's x86 backend quantizes them (quantize_row_q8_0, AVX2 path): d = amax / 127 stored
+ * as f16, values scaled by 127 / amax and rounded half to even. (ggml's quantize_row_q8_0_ref, used for weight files,
+ * scales by 1 / d and rounds half away from zero: a different last bit now and then.) */
 void llmk_quantize_row_q8_0_ref(const float *x, void *vy, int64_t n) {
     block_q8_0 *y = vy;
     for (int64_t i = 0; i < n / QK8_0; i++, x += QK8_0) {
         float amax = 0;
         for (int j = 0; j < QK8_0; j++) amax = fmaxf(amax, fabsf(x[j]));
-        float d = amax / 127.0f;
-        float id = d != 0 ? 1.0f / d : 0.0f;
-        y[i].d = llmk_f2h(d);
-        for (int j = 0; j < QK8_0; j++) y[i].qs[j] = (int8_t)roundf(x[j] * id);
+        float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+        y[i].d = llmk_f2h(amax / 127.0f);
+        for (int j = 0; j < QK8_0; j++) y[i].qs[j] = (int8_t)llmk_nearest_int(x[j] * id);
     }
 }
 

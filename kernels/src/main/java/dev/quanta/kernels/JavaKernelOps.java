@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * The reference {@link KernelOps}: plain scalar Java on the caller thread, obviously correct rather than fast.
  * Quantized matmuls go through {@code dev.quanta.kernels.quant} (bit-exact with ggml): each token's activations are
- * quantized with {@link Quantize#row} to {@link VecDot#activationType} and dotted with {@link VecDot#dot}; float
+ * quantized with {@link Quantize#activationRow} to {@link VecDot#activationType} and dotted with {@link VecDot#dot}; float
  * weights are dotted with the f32 activations in double precision. Also the fallback when the C library cannot
  * load.
  */
@@ -69,7 +69,7 @@ public final class JavaKernelOps implements KernelOps {
                         actScratch = new byte[actBytes];
                     }
                     MemorySegment a = MemorySegment.ofArray(actScratch);
-                    Quantize.row(act, rowScratch, 0, a, 0, cols);
+                    Quantize.activationRow(act, rowScratch, 0, a, 0, cols);
                     for (int r = 0; r < rows; r++) {
                         out.setAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r,
                                 VecDot.dot(wType, w, r * rowBytes, a, 0, cols));

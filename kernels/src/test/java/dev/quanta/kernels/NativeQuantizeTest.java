@@ -49,7 +49,7 @@ class NativeQuantizeTest {
                 float[] xf = new float[n];
                 for (int r = 0; r < rows; r++) {
                     MemorySegment.copy(x, JAVA_FLOAT, 4L * r * n, xf, 0, n);
-                    Quantize.row(type, xf, 0, want, r * rowBytes, n);
+                    Quantize.activationRow(type, xf, 0, want, r * rowBytes, n);
                 }
                 assertThat(got.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
                         .as("%s on %s, %d elements", type, isa, n)

@@ -53,6 +53,30 @@ final class Q8Formats {
         }
     }
 
+    /**
+     * Q8_0 for matmul activations as llama.cpp's x86 CPU backend quantizes them ({@code quantize_row_q8_0} with
+     * AVX2): {@code d = amax / 127} stored as f16, values scaled by {@code 127 / amax} (not {@code 1 / d}) and
+     * rounded half to even. Differs from {@link #quantizeQ8_0} (the file format's reference) in the last bit of a
+     * few values, enough to change greedy decoding after some dozens of tokens; the engine pairs its Q8_0 matmuls
+     * with this one so that Q8_0 models reproduce llama.cpp's logits.
+     */
+    static void quantizeQ8_0Activations(float[] x, int xOff, MemorySegment dst, long off, int n) {
+        for (int b = 0; b < n / QK8; b++) {
+            int base = xOff + b * QK8;
+            long blk = off + (long) b * Q8_0_BYTES;
+            float amax = 0f;
+            for (int j = 0; j < QK8; j++) {
+                float a = Math.abs(x[base + j]);
+                amax = amax > a ? amax : a;
+            }
+            float id = amax != 0f ? 127f / amax : 0f;
+            Le.putHalf(dst, blk, amax / 127f);
+            for (int j = 0; j < QK8; j++) {
+                Le.put8(dst, blk + 2 + j, (int) Math.rint(x[base + j] * id));
+            }
+        }
+    }
+
     /** ggml_vec_dot_q8_0_q8_0: per block an int32 sum, then {@code sumf += sumi * (dx * dy)}. */
     static float dotQ8_0(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         float sumf = 0f;

@@ -57,6 +57,23 @@ public final class Quantize {
     }
 
     /**
+     * Quantizes matmul activations to {@code actType} ({@link VecDot#activationType}) as llama.cpp's x86 CPU
+     * backend does at run time: Q8_0 scales by {@code 127 / amax} and rounds half to even (see
+     * {@code Q8Formats.quantizeQ8_0Activations}); every other type as {@link #row}. Weights are never quantized
+     * with this: files use {@link #row}, the format's reference.
+     */
+    public static void activationRow(GgmlType actType, float[] src, int srcOffset, MemorySegment dst,
+            long dstOffset, int numElements) {
+        if (actType != GgmlType.Q8_0) {
+            row(actType, src, srcOffset, dst, dstOffset, numElements);
+            return;
+        }
+        Le.checkBlocks(numElements, actType.blockSize(), actType.name());
+        java.util.Objects.checkFromIndexSize(srcOffset, numElements, src.length);
+        Q8Formats.quantizeQ8_0Activations(src, srcOffset, dst, dstOffset, numElements);
+    }
+
+    /**
      * Same as {@link #row(GgmlType, float[], int, MemorySegment, long, int)} with the source read as
      * little-endian f32 from {@code src} at byte offset {@code srcOffset} (activations held off-heap).
      */
