@@ -1,7 +1,7 @@
 /* AVX-512 kernels (compiled with -mavx512f -mavx512bw -mavx512vl -mavx512dq; the int8 dots additionally use
  * AVX512_VNNI through a target attribute and are installed only when CPUID reports VNNI). Kernels not defined
- * here are inherited from the AVX2 table. NOTE: the development machine (Zen 3) has no AVX-512, so these run
- * only where the CPU has it; the kernel tests cover them automatically there. */
+ * here are inherited from the AVX2 table. The kernel tests run them wherever the CPU has AVX-512 (the CI machine,
+ * a Zen 5, does). */
 #include <immintrin.h>
 
 #include "llmk_internal.h"
@@ -11,6 +11,10 @@
 #include "llmk_elementwise.inc"
 
 #define INLINE static inline __attribute__((always_inline))
+
+/* Q4_0 / Q8_0 many-token matmul with VNNI (llmk_avx512_matmul.c). */
+LLMK_HIDDEN int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                               int ntok, float *out, int64_t r0, int64_t r1);
 
 
 INLINE float hsum8(__m256 v) {
@@ -131,6 +135,8 @@ void llmk_fill_avx512(llmk_table *t) {
     if (llmk_cpu_features() & LLMK_CPU_AVX512VNNI) {
         t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx512;
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
+        t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx512;
+        t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx512;
     }
     /* the AVX2 table's hand-written attention beats the generic loop compiled for AVX-512: keep it */
     void (*attention_item)(float *, const float *, int, const void *, const void *, int, size_t, size_t, int,

@@ -1,0 +1,179 @@
+/* AVX-512 VNNI many-token matmul (prefill, batched decode) for Q4_0 / Q8_0 weights x Q8_0 activations.
+ * Compiled with -mavx512f/bw/vl/dq -mavx512vnni; installed only when CPUID reports AVX512_VNNI. One token goes to
+ * the AVX2 decode kernel (memory-bound: wider vectors do not help there).
+ *
+ * Arithmetic (per output = weight row r x token t), the same as llama.cpp's x86 Q8_0 dot for Q8_0 weights:
+ *   acc (8 f32 lanes) = 0; for each block b in order:
+ *     isum[j] = sum over the block's elements 4j..4j+3 of w * y   (exact int32)
+ *     acc = fma(set1(dx_b * dy_b), (float)isum, acc)              (dx_b * dy_b: one f32 multiply)
+ *   out = hsum8(acc)
+ * vpdpbusd multiplies unsigned by signed bytes, so weights enter biased to unsigned (Q4_0: the stored nibble q =
+ * w + 8; Q8_0: w ^ 0x80 = w + 128); vpdpbusd starts from minus the bias times the activations' 4-element sums
+ * (exact int32), which leaves isum as above.
+ *
+ * Layout: a 512-bit register holds one block of TWO tokens (token 2p in the low 256 bits, 2p+1 in the high), and
+ * a weight block broadcast to both halves; one vpdpbusd thus does 64 multiply-adds and its 16 int32 lanes are the
+ * two tokens' isum vectors. Activations are re-laid once per call into such pair blocks (with each pair's dy and
+ * bias correction); the micro-kernel keeps up to 4 rows x 4 pairs (8 tokens) of accumulators in registers, and
+ * tokens are blocked so a token block's pair data stays in L2 while every row tile of the range passes over it. */
+#include <stdlib.h>
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* The AVX2 decode kernel (llmk_avx2_gemv.c); plain C signature, callable from this file. */
+LLMK_HIDDEN int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const void *xa, float *out,
+                                           int64_t r0, int64_t r1);
+
+typedef struct {
+    __m512i y;    /* i8 [2][32]: block b of tokens 2p and 2p+1 */
+    __m512i corr; /* i32 [2][8]: -bias * (sum of y over elements 4j..4j+3), vpdpbusd's starting value */
+    __m512 dy;    /* f32 [2][8]: each token's block scale, repeated */
+} pair_block;     /* 192 bytes */
+
+#define PAIR_L2_BYTES (512 * 1024) /* pair data of one token block, kept in L2 while the rows stream past */
+
+static _Thread_local pair_block *tl_pairs; /* per-thread scratch, grown on demand, never shrunk */
+static _Thread_local size_t tl_pairs_len;
+
+INLINE float hsum8(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* pb[p * nb + b] for p < npairs; a missing second token (odd ntok) is all zeros, its results are dropped. */
+static void prepare_pairs(const char *xa, size_t arow, int ntok, int64_t nb, int bias, pair_block *pb) {
+    const __m512i biasv = _mm512_set1_epi8((char)bias);
+    int npairs = (ntok + 1) / 2;
+    for (int p = 0; p < npairs; p++) {
+        const block_q8_0 *y0 = (const block_q8_0 *)(xa + (size_t)(2 * p) * arow);
+        const block_q8_0 *y1 = 2 * p + 1 < ntok ? (const block_q8_0 *)(xa + (size_t)(2 * p + 1) * arow) : NULL;
+        for (int64_t b = 0; b < nb; b++) {
+            pair_block *o = pb + (size_t)p * nb + b;
+            __m256i lo = _mm256_loadu_si256((const __m256i *)y0[b].qs);
+            __m256i hi = y1 ? _mm256_loadu_si256((const __m256i *)y1[b].qs) : _mm256_setzero_si256();
+            __m512i y = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+            o->y = y;
+            o->corr = _mm512_sub_epi32(_mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), biasv, y));
+            __m256 d0 = _mm256_set1_ps(llmk_f16_table[y0[b].d]);
+            __m256 d1 = _mm256_set1_ps(y1 ? llmk_f16_table[y1[b].d] : 0.0f);
+            o->dy = _mm512_insertf32x8(_mm512_castps256_ps512(d0), d1, 1);
+        }
+    }
+}
+
+/* Weight block b of one row, biased to unsigned and broadcast to both 256-bit halves. */
+INLINE __m512i weight_block(int q4, const char *wr, int64_t b, float *dx) {
+    if (q4) {
+        const block_q4_0 *blk = (const block_q4_0 *)wr + b;
+        __m128i q = _mm_loadu_si128((const __m128i *)blk->qs);
+        const __m128i m4 = _mm_set1_epi8(0x0F);
+        __m256i u = _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(q, 4), m4), _mm_and_si128(q, m4));
+        *dx = llmk_f16_table[blk->d];
+        return _mm512_broadcast_i64x4(u);
+    }
+    const block_q8_0 *blk = (const block_q8_0 *)wr + b;
+    *dx = llmk_f16_table[blk->d];
+    return _mm512_xor_si512(_mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)blk->qs)),
+                            _mm512_set1_epi8((char)0x80));
+}
+
+/* Rows [r, r + RT) x pairs [p, p + TT): out[t][row] for the tokens that exist (t < ntok). */
+INLINE void tile(int q4, int RT, int TT, const char *w, size_t wrow, int64_t nb, const pair_block *pb, int p,
+                 int ntok, float *out, int64_t rows, int64_t r) {
+    __m512 acc[4][4];
+    for (int i = 0; i < RT; i++)
+        for (int j = 0; j < TT; j++) acc[i][j] = _mm512_setzero_ps();
+    const pair_block *base = pb + (size_t)p * nb;
+    for (int64_t b = 0; b < nb; b++) {
+        __m512i wv[4];
+        __m512 dx[4];
+        for (int i = 0; i < RT; i++) {
+            float d;
+            wv[i] = weight_block(q4, w + (size_t)(r + i) * wrow, b, &d);
+            dx[i] = _mm512_set1_ps(d);
+        }
+        for (int j = 0; j < TT; j++) {
+            const pair_block *pj = base + (size_t)j * nb + b;
+            __m512i y = _mm512_load_si512(&pj->y);
+            __m512i corr = _mm512_load_si512(&pj->corr);
+            __m512 dy = _mm512_load_ps(&pj->dy);
+            for (int i = 0; i < RT; i++) {
+                __m512i s = _mm512_dpbusd_epi32(corr, wv[i], y);
+                acc[i][j] = _mm512_fmadd_ps(_mm512_mul_ps(dx[i], dy), _mm512_cvtepi32_ps(s), acc[i][j]);
+            }
+        }
+    }
+    for (int j = 0; j < TT; j++) {
+        int t = 2 * (p + j);
+        for (int i = 0; i < RT; i++) {
+            out[(int64_t)t * rows + r + i] = hsum8(_mm512_castps512_ps256(acc[i][j]));
+            if (t + 1 < ntok) out[(int64_t)(t + 1) * rows + r + i] = hsum8(_mm512_extractf32x8_ps(acc[i][j], 1));
+        }
+    }
+}
+
+#define TILE_TT(q4, RT, TT, ...)                      \
+    switch (TT) {                                     \
+    case 1: tile(q4, RT, 1, __VA_ARGS__); break;      \
+    case 2: tile(q4, RT, 2, __VA_ARGS__); break;      \
+    case 3: tile(q4, RT, 3, __VA_ARGS__); break;      \
+    default: tile(q4, RT, 4, __VA_ARGS__); break;     \
+    }
+
+#define TILE_RT(q4, RT, TT, ...)                          \
+    switch (RT) {                                         \
+    case 1: TILE_TT(q4, 1, TT, __VA_ARGS__) break;        \
+    case 2: TILE_TT(q4, 2, TT, __VA_ARGS__) break;        \
+    case 3: TILE_TT(q4, 3, TT, __VA_ARGS__) break;        \
+    default: TILE_TT(q4, 4, TT, __VA_ARGS__) break;       \
+    }
+
+static void run_q4(int RT, int TT, const char *w, size_t wrow, int64_t nb, const pair_block *pb, int p, int ntok,
+                   float *out, int64_t rows, int64_t r) {
+    TILE_RT(1, RT, TT, w, wrow, nb, pb, p, ntok, out, rows, r)
+}
+
+static void run_q8(int RT, int TT, const char *w, size_t wrow, int64_t nb, const pair_block *pb, int p, int ntok,
+                   float *out, int64_t rows, int64_t r) {
+    TILE_RT(0, RT, TT, w, wrow, nb, pb, p, ntok, out, rows, r)
+}
+
+int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                   float *out, int64_t r0, int64_t r1) {
+    if (ntok == 1) return llmk_gemv_q8_0_family_avx2(wtype, w, cols, xa, out, r0, r1);
+    int q4 = wtype == LLMK_TYPE_Q4_0;
+    int64_t nb = cols / QK8_0;
+    size_t wrow = (size_t)nb * (q4 ? sizeof(block_q4_0) : sizeof(block_q8_0));
+    size_t arow = (size_t)nb * sizeof(block_q8_0);
+    int npairs = (ntok + 1) / 2;
+    size_t need = (size_t)npairs * (size_t)nb;
+    if (need > tl_pairs_len) {
+        free(tl_pairs);
+        tl_pairs = aligned_alloc(64, need * sizeof(pair_block));
+        tl_pairs_len = tl_pairs ? need : 0;
+        if (!tl_pairs) return -2;
+    }
+    pair_block *pb = tl_pairs;
+    prepare_pairs((const char *)xa, arow, ntok, nb, q4 ? 8 : 128, pb);
+    /* token blocks: as many pairs (a multiple of 4) as keep their pair data within PAIR_L2_BYTES */
+    int block_pairs = (int)(PAIR_L2_BYTES / ((size_t)nb * sizeof(pair_block))) & ~3;
+    if (block_pairs < 4) block_pairs = 4;
+    void (*run)(int, int, const char *, size_t, int64_t, const pair_block *, int, int, float *, int64_t, int64_t) =
+        q4 ? run_q4 : run_q8;
+    for (int p0 = 0; p0 < npairs; p0 += block_pairs) {
+        int pe = p0 + block_pairs < npairs ? p0 + block_pairs : npairs;
+        for (int64_t r = r0; r < r1; r += 4) {
+            int rt = r1 - r < 4 ? (int)(r1 - r) : 4;
+            for (int p = p0; p < pe; p += 4) {
+                int tt = pe - p < 4 ? pe - p : 4;
+                run(rt, tt, (const char *)w, wrow, nb, pb, p, ntok, out, rows, r);
+            }
+        }
+    }
+    return 0;
+}
