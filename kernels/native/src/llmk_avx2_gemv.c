@@ -53,19 +53,18 @@ static void q4_0_row(int64_t nb, const block_q4_0 *a, const char *x, const act_s
     s[0] = hsum8(_mm256_add_ps(acc0, acc1));
 }
 
+/* llama.cpp's x86 Q8_0 dot exactly: one accumulator, acc = fma(dx * dy, isum, acc) block by block. */
 static void q8_0_row(int64_t nb, const block_q8_0 *a, const char *x, const act_side *side, float *s) {
     const block_q8_0 *b = (const block_q8_0 *)x;
-    __m256 acc[2] = {_mm256_setzero_ps(), _mm256_setzero_ps()};
+    __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         _mm_prefetch((const char *)(a + i) + LLMK_PREFETCH, _MM_HINT_T0);
         __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
         __m256i p = dot_i8(_mm256_sign_epi8(wq, wq), wq, _mm256_loadu_si256((const __m256i *)b[i].qs));
-        __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(&side[i].d));
-        acc[i & 1] = _mm256_fmadd_ps(f, _mm256_broadcast_ss(&llmk_f16_table[a[i].d]), acc[i & 1]);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(llmk_f16_table[a[i].d] * side[i].d), _mm256_cvtepi32_ps(p), acc);
     }
-    s[0] = hsum8(_mm256_add_ps(acc[0], acc[1]));
+    s[0] = hsum8(acc);
 }
-
 
 int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const void *xa, float *out, int64_t r0,
                                int64_t r1) {
