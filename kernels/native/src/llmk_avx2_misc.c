@@ -82,8 +82,9 @@ void llmk_quantize_row_q8_K_avx2(const float *x, void *vy, int64_t n) {
     }
 }
 
-/* ---------------- paged attention, one (query, head) ----------------
- * Same online softmax as the reference (llmk_elementwise.inc), with 8-wide dot products and value updates. */
+/* ---------------- paged attention, one (query head, its KV head) ----------------
+ * llama.cpp's CPU flash attention for one query, bit for bit the scalar reference (llmk_elementwise.inc) and the
+ * Java reference dev.quanta.kernels.FlashAttention, with 8-wide score lanes and value updates. */
 
 INLINE __m256 load_kv8(const void *base, int kv_type, int i) {
     return kv_type == LLMK_TYPE_F16 ? _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)base + i)))
@@ -94,37 +95,72 @@ INLINE float load_kv1(const void *base, int kv_type, int i) {
     return kv_type == LLMK_TYPE_F16 ? _cvtsh_ss(((const uint16_t *)base)[i]) : ((const float *)base)[i];
 }
 
+INLINE __m256 round8(__m256 x, int half) { /* to the nearest f16, ties to even, when the cache is f16 */
+    return half ? _mm256_cvtph_ps(_mm256_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT)) : x;
+}
+
+INLINE float round1(float x, int half) { return half ? _cvtsh_ss(_cvtss_sh(x, _MM_FROUND_TO_NEAREST_INT)) : x; }
+
 void llmk_attention_item_avx2(float *out, const float *q, int head_dim, const void *k, const void *v, int kv_type,
                                 size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
                                 int seq_len, float scale) {
-    float acc[1024];
-    float m = -INFINITY, l = 0;
-    int vec = head_dim & ~7;
-    for (int i = 0; i < head_dim; i++) acc[i] = 0;
+    int half = kv_type == LLMK_TYPE_F16;
+    int np = head_dim & ~31, n8 = head_dim & ~7;
+    float qr[1024], acc[1024];
+    for (int d = 0; d < n8; d += 8) {
+        _mm256_storeu_ps(qr + d, round8(_mm256_loadu_ps(q + d), half));
+        _mm256_storeu_ps(acc + d, _mm256_setzero_ps());
+    }
+    for (int d = n8; d < head_dim; d++) {
+        qr[d] = round1(q[d], half);
+        acc[d] = 0.0f;
+    }
+    float m = -INFINITY, sum = 0.0f;
     for (int p = 0; p < seq_len; p++) {
         size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
         const char *kp = (const char *)k + off, *vp = (const char *)v + off;
-        __m256 d = _mm256_setzero_ps();
-        for (int i = 0; i < vec; i += 8) d = _mm256_fmadd_ps(_mm256_loadu_ps(q + i), load_kv8(kp, kv_type, i), d);
-        float s = hsum8(d);
-        for (int i = vec; i < head_dim; i++) s += q[i] * load_kv1(kp, kv_type, i);
-        s *= scale;
-        if (s > m) {
-            float corr = expf(m - s);
-            l *= corr;
-            __m256 c = _mm256_set1_ps(corr);
-            for (int i = 0; i < vec; i += 8) _mm256_storeu_ps(acc + i, _mm256_mul_ps(_mm256_loadu_ps(acc + i), c));
-            for (int i = vec; i < head_dim; i++) acc[i] *= corr;
-            m = s;
+        float vec = 0.0f;
+        if (np > 0) { /* ggml_vec_dot_f16/_f32 (AVX2): 4 accumulators over 32-element steps, GGML_F32x8_REDUCE */
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (int i = 0; i < np; i += 32) {
+                a0 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i), _mm256_loadu_ps(qr + i), a0);
+                a1 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i + 8), _mm256_loadu_ps(qr + i + 8), a1);
+                a2 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i + 16), _mm256_loadu_ps(qr + i + 16), a2);
+                a3 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i + 24), _mm256_loadu_ps(qr + i + 24), a3);
+            }
+            __m256 x = _mm256_add_ps(_mm256_add_ps(a0, a2), _mm256_add_ps(a1, a3));
+            __m128 t = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+            t = _mm_hadd_ps(t, t);
+            vec = _mm_cvtss_f32(_mm_hadd_ps(t, t));
         }
-        float pw = expf(s - m);
-        l += pw;
-        __m256 w = _mm256_set1_ps(pw);
-        for (int i = 0; i < vec; i += 8)
-            _mm256_storeu_ps(acc + i, _mm256_fmadd_ps(w, load_kv8(vp, kv_type, i), _mm256_loadu_ps(acc + i)));
-        for (int i = vec; i < head_dim; i++) acc[i] += pw * load_kv1(vp, kv_type, i);
+        float score;
+        if (half) {
+            double dsum = vec;
+            for (int i = np; i < head_dim; i++) dsum += (double)(load_kv1(kp, kv_type, i) * qr[i]);
+            score = (float)dsum;
+        } else {
+            score = vec;
+            for (int i = np; i < head_dim; i++) score += load_kv1(kp, kv_type, i) * qr[i];
+        }
+        score *= scale;
+        float ms = 1.0f, vs = 1.0f;
+        if (score > m) {
+            float mold = m;
+            m = score;
+            ms = (float)exp((double)(mold - m));
+            __m256 c = _mm256_set1_ps(ms);
+            for (int d = 0; d < n8; d += 8)
+                _mm256_storeu_ps(acc + d, round8(_mm256_mul_ps(_mm256_loadu_ps(acc + d), c), half));
+            for (int d = n8; d < head_dim; d++) acc[d] = round1(acc[d] * ms, half);
+        } else {
+            vs = (float)exp((double)(score - m));
+        }
+        __m256 w = _mm256_set1_ps(vs);
+        for (int d = 0; d < np; d += 8)
+            _mm256_storeu_ps(acc + d, round8(_mm256_fmadd_ps(load_kv8(vp, kv_type, d), w, _mm256_loadu_ps(acc + d)), half));
+        for (int d = np; d < head_dim; d++) acc[d] = round1(acc[d] + load_kv1(vp, kv_type, d) * vs, half);
+        sum = sum * ms + vs;
     }
-    float inv = 1.0f / l;
-    for (int i = 0; i < head_dim; i++) out[i] = acc[i] * inv;
+    float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+    for (int d = 0; d < head_dim; d++) out[d] = acc[d] * inv;
 }
-

@@ -19,6 +19,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class JavaKernelOps implements KernelOps {
 
+    private final FlashAttention flash = new FlashAttention();
     private byte[] actScratch = new byte[0]; // one token's quantized activations
     private float[] rowScratch = new float[0]; // one token's f32 activations
 
@@ -193,56 +194,32 @@ public final class JavaKernelOps implements KernelOps {
         long slotBytes = (long) numKvHeads * headDim * esize; // one position, all kv heads
         long blockBytes = slotBytes * blockSize;
         int group = numHeads / numKvHeads;
+        if (headDim > 1024) {
+            throw new IllegalArgumentException("headDim " + headDim + " exceeds the limit of 1024");
+        }
         for (int t = 0; t < numQueries; t++) {
             int len = seqLens.getAtIndex(JAVA_INT_UNALIGNED, t);
             if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
                 throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
                         + (long) maxBlocksPerSeq * blockSize);
             }
-            long[] posOffset = new long[len]; // byte offset of position p, head 0, in the cache
-            for (int p = 0; p < len; p++) {
-                int block = blockTables.getAtIndex(JAVA_INT_UNALIGNED, (long) t * maxBlocksPerSeq + p / blockSize);
-                long off = block * blockBytes + (p % blockSize) * slotBytes;
-                if (block < 0 || off + slotBytes > Math.min(keyCache.byteSize(), valueCache.byteSize())) {
-                    throw new IllegalArgumentException("blockTables[" + t + "] names block " + block
-                            + " outside the KV cache");
-                }
-                posOffset[p] = off;
-            }
             for (int h = 0; h < numHeads; h++) {
-                long qBase = ((long) t * numHeads + h) * headDim;
+                long[] posOffset = new long[len]; // byte offset of position p, this head's KV head, in the caches
                 long headOff = (long) (h / group) * headDim * esize;
-                double[] scores = new double[len];
-                double max = Double.NEGATIVE_INFINITY;
                 for (int p = 0; p < len; p++) {
-                    double dot = 0;
-                    for (int i = 0; i < headDim; i++) {
-                        dot += (double) q.getAtIndex(JAVA_FLOAT_UNALIGNED, qBase + i)
-                                * kv(keyCache, kvType, posOffset[p] + headOff, i);
+                    int block = blockTables.getAtIndex(JAVA_INT_UNALIGNED, (long) t * maxBlocksPerSeq + p / blockSize);
+                    long off = block * blockBytes + (p % blockSize) * slotBytes;
+                    if (block < 0 || off + slotBytes > Math.min(keyCache.byteSize(), valueCache.byteSize())) {
+                        throw new IllegalArgumentException("blockTables[" + t + "] names block " + block
+                                + " outside the KV cache");
                     }
-                    scores[p] = dot * scale;
-                    max = Math.max(max, scores[p]);
+                    posOffset[p] = off + headOff;
                 }
-                double sum = 0;
-                for (int p = 0; p < len; p++) {
-                    scores[p] = Math.exp(scores[p] - max);
-                    sum += scores[p];
-                }
-                for (int i = 0; i < headDim; i++) {
-                    double acc = 0;
-                    for (int p = 0; p < len; p++) {
-                        acc += scores[p] * kv(valueCache, kvType, posOffset[p] + headOff, i);
-                    }
-                    out.setAtIndex(JAVA_FLOAT_UNALIGNED, qBase + i, (float) (acc / sum));
-                }
+                long qBase = ((long) t * numHeads + h) * headDim;
+                flash.attend(q, qBase, headDim, keyCache, valueCache, posOffset, len, kvType == GgmlType.F16, scale,
+                        out, qBase);
             }
         }
-    }
-
-    private static float kv(MemorySegment cache, GgmlType type, long off, int i) {
-        return type == GgmlType.F16
-                ? FloatBits.halfToFloat(cache.get(JAVA_SHORT_UNALIGNED, off + 2L * i))
-                : cache.get(JAVA_FLOAT_UNALIGNED, off + 4L * i);
     }
 
     @Override

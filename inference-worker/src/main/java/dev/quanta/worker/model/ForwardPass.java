@@ -7,6 +7,7 @@ import dev.quanta.kernels.KernelOps;
 import dev.quanta.kernels.quant.Dequantize;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 /**
@@ -28,8 +29,9 @@ import java.util.List;
  * </pre>
  *
  * All buffers are allocated once for {@code maxTokens} tokens; a pass allocates nothing. Matrix products go to
- * {@link KernelOps#matmul} (activations quantized as llama.cpp pairs them); the small element-wise steps are
- * {@link GgmlMath} and {@link PagedAttention}, written to round exactly as ggml does.
+ * {@link KernelOps#matmul} (activations quantized as llama.cpp pairs them) and attention to
+ * {@link KernelOps#attention} (llama.cpp's CPU flash attention, step for step); the small element-wise steps are
+ * {@link GgmlMath}, written to round exactly as ggml does.
  *
  * <p>Not thread-safe: one caller (the step loop) at a time.
  */
@@ -59,13 +61,9 @@ public final class ForwardPass implements AutoCloseable {
     private final float[] embedRow;      // [dim] one dequantized embedding row
     private final float[] cosSin;        // [ropeDim] RoPE (cos, sin) of one position
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
-    private final PagedAttention[] attentionWorkers; // one per kernel thread (KernelOps.forEach worker index)
-    private final KernelOps.ItemTask attentionItem = this::attentionItem; // built once: dispatch allocates nothing
-    private int attentionLayer;   // the layer and batch attentionItem works on, set before each forEach
-    private Batch attentionBatch;
-
-    /** Multiply-adds below which attention stays on the caller thread (a pool hand-off costs ~20 us). */
-    private static final long PARALLEL_ATTENTION_WORK = 1L << 18;
+    private final MemorySegment seqLens; // i32 [maxTokens] positions each token attends to (its position + 1)
+    private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] the tokens' block tables, padded with 0
+    private int tableWidth;              // blocks per row of blockTables; grown (rarely) for longer sequences
 
     /**
      * @param maxTokens    most tokens in one batch
@@ -103,11 +101,9 @@ public final class ForwardPass implements AutoCloseable {
         this.embedRow = new float[dim];
         this.cosSin = new float[config.ropeDim()];
         this.logitRows = new int[maxTokens];
-        int threads = Math.max(1, ops.threads());
-        this.attentionWorkers = new PagedAttention[threads];
-        for (int i = 0; i < threads; i++) {
-            attentionWorkers[i] = new PagedAttention(config.headDim());
-        }
+        this.seqLens = arena.allocate(4L * maxTokens, 64);
+        this.tableWidth = 0;
+        this.blockTables = MemorySegment.NULL;
     }
 
     public ModelConfig config() {
@@ -240,39 +236,27 @@ public final class ForwardPass implements AutoCloseable {
         return rows;
     }
 
-    /**
-     * att = attention(q, cache) for every token and head. Work items are (token, KV head) pairs, spread over the
-     * kernels' own thread pool when the batch is large enough to pay for the hand-off.
-     */
+    /** att = attention(q, cache) for every token and head, on the kernels (parallel over token and head). */
     private void attention(int layer, Batch batch) {
         int n = batch.size();
-        int items = n * config.numKvHeads();
-        long work = 0;
+        int width = 1;
         for (int t = 0; t < n; t++) {
-            work += (long) (batch.position(t) + 1) * config.numHeads() * config.headDim();
+            width = Math.max(width, batch.position(t) / cache.blockSize() + 1);
         }
-        attentionLayer = layer;
-        attentionBatch = batch;
-        if (work < PARALLEL_ATTENTION_WORK) {
-            for (int i = 0; i < items; i++) {
-                attentionItem(0, i);
-            }
-        } else {
-            ops.forEach(items, attentionItem);
+        if (width > tableWidth || blockTables.byteSize() < 4L * n * width) {
+            // grown for a longer sequence than any before: geometric, so it happens a few times per pass lifetime
+            tableWidth = Math.max(width, tableWidth * 2);
+            blockTables = arena.allocate(4L * maxTokens * tableWidth, 64);
         }
-        attentionBatch = null;
-    }
-
-    /** Attention for work item i on kernel thread worker: token i / numKvHeads, KV head i % numKvHeads. */
-    private void attentionItem(int worker, int i) {
-        Batch batch = attentionBatch;
-        int group = config.groupSize();
-        int headDim = config.headDim();
-        int t = i / config.numKvHeads();
-        int g = i % config.numKvHeads();
-        long off = ((long) t * config.numHeads() + (long) g * group) * headDim;
-        attentionWorkers[worker].attendGroup(q, off, group, cache, cache.keys(attentionLayer),
-                cache.values(attentionLayer), batch.blockTable(t), batch.position(t) + 1, g, attentionScale, att, off);
+        for (int t = 0; t < n; t++) {
+            int[] table = batch.blockTable(t);
+            int used = batch.position(t) / cache.blockSize() + 1;
+            MemorySegment.copy(table, 0, blockTables, ValueLayout.JAVA_INT, 4L * t * tableWidth, used);
+            seqLens.setAtIndex(ValueLayout.JAVA_INT, t, batch.position(t) + 1);
+        }
+        ops.attention(att, q, n, config.numHeads(), config.numKvHeads(), config.headDim(), cache.keys(layer),
+                cache.values(layer), cache.type(), cache.blockSize(), blockTables, tableWidth, seqLens,
+                attentionScale);
     }
 
     /** Moves the rows of x and att of tokens wanting logits to the front, in batch order; returns their count. */
@@ -338,7 +322,7 @@ public final class ForwardPass implements AutoCloseable {
             for (long i = 0; i < count; i++) {
                 float value = f32(in, i);
                 f32(rounded, i, w.type() == GgmlType.F16
-                        ? PagedAttention.roundF16(value)
+                        ? GgmlMath.roundF16(value)
                         : dev.quanta.kernels.quant.FloatBits.bf16ToFloat(
                                 dev.quanta.kernels.quant.FloatBits.floatToBf16(value)));
             }

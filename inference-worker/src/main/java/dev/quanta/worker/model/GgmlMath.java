@@ -33,6 +33,11 @@ final class GgmlMath {
         s.setAtIndex(F16, index, Float.floatToFloat16(value));
     }
 
+    /** v rounded to the nearest f16 (ties to even), as a float: what an f16 tensor stores. */
+    static float roundF16(float v) {
+        return Float.float16ToFloat(Float.floatToFloat16(v));
+    }
+
     /**
      * out[i] = (x[i] * scale) * w[i] with scale = 1 / sqrt(mean(x^2) + eps), the sum of squares in double
      * (ggml_compute_forward_rms_norm_f32 followed by ggml_mul).

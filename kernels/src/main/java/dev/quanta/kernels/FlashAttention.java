@@ -1,0 +1,133 @@
+package dev.quanta.kernels;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The reference for {@link KernelOps#attention}: one query head against the cached positions of one KV head,
+ * computed exactly as llama.cpp's CPU flash attention does it for a chunk of queries
+ * ({@code ggml_compute_forward_flash_attn_ext_f16_one_chunk}, what llama.cpp runs by default on the CPU), so that
+ * the engine's logits round the way llama.cpp's do. The C kernels ({@code attention_item} in
+ * {@code kernels/native/src}) implement the same steps and must give the same bits.
+ * <ul>
+ *   <li>F16 cache: the query is rounded to f16; each score is {@code ggml_vec_dot_f16} with AVX2's shape: f32
+ *       lanes of 4 accumulators x 8 over whole 32-element steps (FMA), reduced as {@code GGML_F32x8_REDUCE}, the
+ *       tail added in double, then times the scale;</li>
+ *   <li>online softmax over positions in order: a new maximum rescales the accumulator by
+ *       {@code exp(Mold - M)}, otherwise the value is weighted by {@code exp(s - M)}; the running sum is
+ *       {@code S = S * ms + vs};</li>
+ *   <li>the value accumulator is itself f16 for an F16 cache (rounded after every update: FMA over the
+ *       whole 32-element steps, multiply-then-add on the tail), f32 otherwise; the result is the accumulator times
+ *       {@code 1 / S}.</li>
+ * </ul>
+ * NOTE: llama.cpp switches to a tiled path with f32 accumulators for batches of many queries and splits long
+ * decodes over threads; those differ in the last bits only.
+ *
+ * <p>Not thread-safe: one instance per thread.
+ */
+final class FlashAttention {
+
+    private final float[] query = new float[0x400]; // [headDim] the query, f16-rounded for an F16 cache
+    private final float[] acc = new float[0x400];   // [headDim] value accumulator
+    private final float[] lanes = new float[32];    // 4 SIMD accumulators x 8 lanes of a dot product
+
+    /**
+     * out[0..headDim) = softmax_p(scale * q . K[p]) . V[p] over positions p in [0, seqLen).
+     *
+     * @param posOffset byte offset of position p's slot for this KV head in the caches, [seqLen]
+     * @param half      whether the caches hold f16 (else f32)
+     */
+    void attend(MemorySegment q, long qOff, int headDim, MemorySegment keys, MemorySegment values, long[] posOffset,
+                int seqLen, boolean half, float scale, MemorySegment out, long outOff) {
+        for (int d = 0; d < headDim; d++) {
+            float v = q.getAtIndex(JAVA_FLOAT_UNALIGNED, qOff + d);
+            query[d] = half ? roundF16(v) : v;
+            acc[d] = 0f;
+        }
+        float m = Float.NEGATIVE_INFINITY; // running maximum score
+        float s = 0f;                      // running sum of exp(score - m)
+        for (int p = 0; p < seqLen; p++) {
+            float score = dot(keys, posOffset[p], headDim, half) * scale;
+            float ms = 1f;
+            float vs = 1f;
+            if (score > m) {
+                float mOld = m;
+                m = score;
+                ms = (float) Math.exp(mOld - m);
+                for (int d = 0; d < headDim; d++) {
+                    float v = acc[d] * ms;
+                    acc[d] = half ? roundF16(v) : v;
+                }
+            } else {
+                vs = (float) Math.exp(score - m);
+            }
+            mad(values, posOffset[p], headDim, half, vs);
+            s = s * ms + vs;
+        }
+        float inv = s == 0f ? 0f : 1f / s;
+        for (int d = 0; d < headDim; d++) {
+            out.setAtIndex(JAVA_FLOAT_UNALIGNED, outOff + d, acc[d] * inv);
+        }
+    }
+
+    private static float kv(MemorySegment cache, long off, int i, boolean half) {
+        return half ? Float.float16ToFloat(cache.get(JAVA_SHORT_UNALIGNED, off + 2L * i))
+                : cache.get(JAVA_FLOAT_UNALIGNED, off + 4L * i);
+    }
+
+    /** ggml_vec_dot_f16 (F16 cache, tail in double) or ggml_vec_dot_f32 (F32 cache) of a key with the query. */
+    private float dot(MemorySegment keys, long off, int headDim, boolean half) {
+        int np = headDim & ~31;
+        float[] l = lanes;
+        java.util.Arrays.fill(l, 0f);
+        for (int i = 0; i < np; i += 32) {
+            for (int j = 0; j < 32; j++) {
+                l[j] = Math.fma(kv(keys, off, i + j, half), query[i + j], l[j]);
+            }
+        }
+        float vec = 0f;
+        if (np > 0) { // GGML_F32x8_REDUCE: (acc0 + acc2) + (acc1 + acc3), then the 8 lanes as _mm_hadd_ps does
+            float t0 = lane(l, 0) + lane(l, 4);
+            float t1 = lane(l, 1) + lane(l, 5);
+            float t2 = lane(l, 2) + lane(l, 6);
+            float t3 = lane(l, 3) + lane(l, 7);
+            vec = (t0 + t1) + (t2 + t3);
+        }
+        if (half) {
+            double sum = vec;
+            for (int i = np; i < headDim; i++) {
+                sum += kv(keys, off, i, true) * query[i];
+            }
+            return (float) sum;
+        }
+        float sum = vec;
+        for (int i = np; i < headDim; i++) {
+            sum += kv(keys, off, i, false) * query[i];
+        }
+        return sum;
+    }
+
+    private static float lane(float[] lanes, int l) {
+        return (lanes[l] + lanes[16 + l]) + (lanes[8 + l] + lanes[24 + l]);
+    }
+
+    /** acc += w * v (ggml_vec_mad_f16 / _f32): FMA over whole 32-element steps, multiply-then-add on the tail. */
+    private void mad(MemorySegment values, long off, int headDim, boolean half, float w) {
+        int np = headDim & ~31;
+        for (int d = 0; d < np; d++) {
+            float v = Math.fma(kv(values, off, d, half), w, acc[d]);
+            acc[d] = half ? roundF16(v) : v;
+        }
+        for (int d = np; d < headDim; d++) {
+            float v = acc[d] + kv(values, off, d, half) * w;
+            acc[d] = half ? roundF16(v) : v;
+        }
+    }
+
+    /** v rounded to the nearest f16 (ties to even), as a float. */
+    static float roundF16(float v) {
+        return Float.float16ToFloat(Float.floatToFloat16(v));
+    }
+}
