@@ -28,31 +28,8 @@ INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_
     }
 }
 
-static void dot_f16_1(int64_t n, const uint16_t *a, const float *b, float *s) {
-    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-    int64_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        _mm_prefetch((const char *)(a + i) + LLMK_PREFETCH, _MM_HINT_T0);
-        acc0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(b + i), acc0);
-        acc1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 8))),
-                               _mm256_loadu_ps(b + i + 8), acc1);
-        acc2 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 16))),
-                               _mm256_loadu_ps(b + i + 16), acc2);
-        acc3 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 24))),
-                               _mm256_loadu_ps(b + i + 24), acc3);
-    }
-    for (; i + 8 <= n; i += 8)
-        acc0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(b + i), acc0);
-    float sum = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc1), _mm256_add_ps(acc2, acc3)));
-    for (; i < n; i++) sum += _cvtsh_ss(a[i]) * b[i];
-    s[0] = sum;
-}
-
 INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
-    if (NT == 1) {
-        dot_f16_1(n, a, (const float *)x, s);
-        return;
-    }
+    /* one 8-lane accumulator per token, as llama.cpp's tinyBLAS on AVX2: the same bits for any tile size */
     __m256 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
     int64_t i = 0;

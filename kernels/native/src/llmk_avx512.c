@@ -12,7 +12,9 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-/* Q4_0 / Q8_0 many-token matmul with VNNI (llmk_avx512_matmul.c). */
+/* F16 matmul, register-blocked (llmk_avx512_f16.c); Q4_0 / Q8_0 many-token matmul with VNNI (llmk_avx512_matmul.c). */
+LLMK_HIDDEN int llmk_matmul_f16_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                       float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
                                                int ntok, float *out, int64_t r0, int64_t r1);
 
@@ -132,6 +134,7 @@ VNNI void llmk_vec_dot_q8_0_q8_0_avx512(int64_t n, const void *w, const void *x,
 void llmk_fill_avx512(llmk_table *t) {
     t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx512;
     t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx512;
+    t->matmul[LLMK_TYPE_F16] = llmk_matmul_f16_avx512;
     if (llmk_cpu_features() & LLMK_CPU_AVX512VNNI) {
         t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx512;
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
