@@ -26,7 +26,36 @@ INLINE float hsum8(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-/* ---------------- f32 / f16 weights x f32, 16 lanes ---------------- */
+/* ---------------- f32 / f16 weights x f32, 16 lanes ----------------
+ * Two summation orders, as llama.cpp on AVX-512: a length that is a multiple of 16 goes through tinyBLAS (one
+ * 16-lane accumulator, then _mm512_reduce_add_ps); any other length through ggml_vec_dot_f32 / _f16 (4 accumulators
+ * over whole 64-element steps, reduced pairwise, then the tail one element at a time; the F16 tail in double). */
+
+#include <stdlib.h>
+LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float *b) {
+    int64_t np = n & ~(int64_t)63;
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int64_t i = 0; i < np; i += 64)
+        for (int j = 0; j < 4; j++)
+            acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16 * j), _mm512_loadu_ps(b + i + 16 * j), acc[j]);
+    float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
+    static int fused = -1;
+    if (fused < 0) { const char *e = getenv("QX_LEFT"); fused = e && e[0] == 'f'; }
+    for (int64_t i = np; i < n; i++) sum = fused ? fmaf(a[i], b[i], sum) : sum + a[i] * b[i];
+    return sum;
+}
+
+LLMK_HIDDEN float llmk_dot_f16_vec_avx512(int64_t n, const uint16_t *a, const float *b) {
+    int64_t np = n & ~(int64_t)63;
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int64_t i = 0; i < np; i += 64)
+        for (int j = 0; j < 4; j++)
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i + 16 * j))),
+                                     _mm512_loadu_ps(b + i + 16 * j), acc[j]);
+    double sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
+    for (int64_t i = np; i < n; i++) sum += (double)(_cvtsh_ss(a[i]) * b[i]);
+    return (float)sum;
+}
 
 INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_t bx, float *s) {
     __m512 acc[LLMK_MAX_TILE];
@@ -46,6 +75,10 @@ INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_
 }
 
 INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
+    if (n % 16 != 0) {
+        for (int t = 0; t < NT; t++) s[t] = llmk_dot_f16_vec_avx512(n, a, (const float *)((const char *)x + t * bx));
+        return;
+    }
     __m512 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
     int64_t i = 0;

@@ -53,11 +53,19 @@ INLINE void tile(int RT, int TT, const uint16_t *w, int64_t cols, const float *x
     default: tile(RT, 4, __VA_ARGS__); break; \
     }
 
+LLMK_HIDDEN float llmk_dot_f16_vec_avx512(int64_t n, const uint16_t *a, const float *b);
+
 int llmk_matmul_f16_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                            float *out, int64_t r0, int64_t r1) {
     (void)wtype;
     const uint16_t *wh = (const uint16_t *)w;
     const float *x = (const float *)xa;
+    if (cols % 16 != 0) { /* llama.cpp's ggml_vec_dot_f16 order for such lengths (see llmk_avx512.c) */
+        for (int t = 0; t < ntok; t++)
+            for (int64_t r = r0; r < r1; r++)
+                out[(int64_t)t * rows + r] = llmk_dot_f16_vec_avx512(cols, wh + r * cols, x + (int64_t)t * cols);
+        return 0;
+    }
     /* token blocks whose activations (f32) stay within ~512 KB of L2 while every row tile passes over them */
     int block = (int)((512 * 1024) / ((size_t)cols * 4)) & ~3;
     if (block < 4) block = 4;
