@@ -54,9 +54,13 @@ INLINE void relayout(const char *w, size_t wrow, int64_t b, int n, tile_block *o
         o->q[c] = _mm512_and_si512(u[c], m4);                          /* elements 4c .. 4c+3: low nibbles */
         o->q[c + 4] = _mm512_and_si512(_mm512_srli_epi16(u[c], 4), m4); /* elements 16+4c ..: high nibbles */
     }
-    float d[TILE];
-    for (int r = 0; r < TILE; r++) d[r] = r < n ? llmk_f16_table[((const block_q4_0 *)(w + (size_t)r * wrow) + b)->d] : 0;
-    o->dx = _mm512_loadu_ps(d);
+    /* the 16 rows' f16 scales: gather 32 bits at each row's block start, keep the low half, convert */
+    const __m512i idx = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                           _mm512_set1_epi32((int)wrow));
+    __mmask16 live = (__mmask16)((1u << n) - 1);
+    __m512i raw = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), live, idx,
+                                              w + (size_t)b * sizeof(block_q4_0), 1);
+    o->dx = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_and_si512(raw, _mm512_set1_epi32(0xFFFF))));
 }
 
 /* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -8 * sum(y) as int32 bits. */
@@ -122,9 +126,11 @@ int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, con
             const char *wt = (const char *)w + (size_t)r * wrow;
             __m512 acc = _mm512_setzero_ps();
             tile_block tb;
+            size_t tile_bytes = (size_t)TILE * wrow, step = (tile_bytes / (size_t)nb + 63) & ~(size_t)63;
             for (int64_t b = 0; b < nb; b++) {
-                if ((b & 3) == 0)
-                    for (int i = 0; i < n; i++) _mm_prefetch(wt + (size_t)i * wrow + (b + 16) * sizeof(block_q4_0), _MM_HINT_T0);
+                /* the tile's 16 rows are one contiguous range: stream the next tile's share into cache now */
+                for (size_t off = (size_t)b * step; off < (size_t)(b + 1) * step; off += 64)
+                    _mm_prefetch(wt + tile_bytes + off, _MM_HINT_T0);
                 relayout(wt, wrow, b, n, &tb);
                 acc = block_step(&tb, y[b].qs, tl_act + 2 * b, acc);
             }
