@@ -106,6 +106,31 @@ INLINE void tokens_over_tile(int TT, const tile_block *tile, int64_t nb, const c
     for (int j = 0; j < TT; j++) store_rows(out + (int64_t)(t0 + j) * rows + r, acc[j], n);
 }
 
+/* All TT (<= 8) tokens over rows [r0, r1), each block re-laid once in registers and used by every token. */
+INLINE void direct(int TT, const void *w, size_t wrow, int64_t nb, const char *xa, size_t arow, const float *act,
+                   float *out, int64_t rows, int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; r += TILE) {
+        int n = r1 - r < TILE ? (int)(r1 - r) : TILE;
+        const char *wt = (const char *)w + (size_t)r * wrow;
+        size_t tile_bytes = (size_t)TILE * wrow, step = (tile_bytes / (size_t)nb + 63) & ~(size_t)63;
+        __m512 acc[8];
+        for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
+        tile_block tb;
+        for (int64_t b = 0; b < nb; b++) {
+            /* the tile's 16 rows are one contiguous range: stream the next tile's share into cache now (16
+             * interleaved row streams alone defeat the hardware prefetcher) */
+            for (size_t off = (size_t)b * step; off < (size_t)(b + 1) * step; off += 64)
+                _mm_prefetch(wt + tile_bytes + off, _MM_HINT_T0);
+            relayout(wt, wrow, b, n, &tb);
+            for (int j = 0; j < TT; j++) {
+                const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)j * arow) + b;
+                acc[j] = block_step(&tb, y->qs, act + 2 * (j * nb + b), acc[j]);
+            }
+        }
+        for (int j = 0; j < TT; j++) store_rows(out + (int64_t)j * rows + r, acc[j], n);
+    }
+}
+
 int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                                   int64_t r0, int64_t r1) {
     int64_t nb = cols / QK8_0;
@@ -119,22 +144,21 @@ int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, con
         if (!tl_act) return -2;
     }
     prepare_act((const char *)xa, arow, ntok, nb, tl_act);
-    if (ntok == 1) { /* decode: re-lay each block as it streams past; nothing is reused, so nothing is stored */
-        const block_q8_0 *y = (const block_q8_0 *)xa;
-        for (int64_t r = r0; r < r1; r += TILE) {
-            int n = r1 - r < TILE ? (int)(r1 - r) : TILE;
-            const char *wt = (const char *)w + (size_t)r * wrow;
-            __m512 acc = _mm512_setzero_ps();
-            tile_block tb;
-            size_t tile_bytes = (size_t)TILE * wrow, step = (tile_bytes / (size_t)nb + 63) & ~(size_t)63;
-            for (int64_t b = 0; b < nb; b++) {
-                /* the tile's 16 rows are one contiguous range: stream the next tile's share into cache now */
-                for (size_t off = (size_t)b * step; off < (size_t)(b + 1) * step; off += 64)
-                    _mm_prefetch(wt + tile_bytes + off, _MM_HINT_T0);
-                relayout(wt, wrow, b, n, &tb);
-                acc = block_step(&tb, y[b].qs, tl_act + 2 * b, acc);
+    if (ntok <= 16) { /* decode and small batches: re-lay each block in registers, for 8 tokens at a time */
+        for (int t = 0; t < ntok; t += 8) {
+            const char *x = (const char *)xa + (size_t)t * arow;
+            const float *act = tl_act + (size_t)2 * t * nb;
+            float *o = out + (int64_t)t * rows;
+            switch (ntok - t) {
+            case 1: direct(1, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            case 2: direct(2, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            case 3: direct(3, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            case 4: direct(4, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            case 5: direct(5, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            case 6: direct(6, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            case 7: direct(7, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
+            default: direct(8, w, wrow, nb, x, arow, act, o, rows, r0, r1); break;
             }
-            store_rows(out + r, acc, n);
         }
         return 0;
     }
