@@ -1,100 +1,154 @@
 /* AVX2 many-token matmul (prefill, batched decode) for Q4_0 / Q8_0 weights x Q8_0 activations; one token goes to
- * llmk_gemv_q8_0_family_avx2 (llmk_avx2_gemv.c).
- * The activation side of a Q8_0 block (its scale dy and, for Q4_0, dy * sum(qs)) does not depend on the weight
- * row, so the matmul computes it once per call instead of once per row and token:
- *   Q4_0: dot = dx * (dy * sum(wu * y) - dy * sum(y) * 8), wu = stored nibble 0..15, so maddubs takes wu as is;
- *   Q8_0: dot = dx * dy * sum(w * y) with the sign trick.
- * Per token and block this leaves maddubs, madd, convert and two float ops. */
+ * llmk_gemv_q8_0_family_avx2 (llmk_avx2_gemv.c), Q8_0 to llmk_gemm_q8_0_avx2 (llmk_avx2_gemm_q8_0.c).
+ *
+ * Q4_0 is a small GEMM: the weight rows of a call are taken 8 at a time (a tile) and re-laid ONCE per call into a
+ * scratch buffer (the weights stay in place in the mapped file) so that each 32-bit lane of a register holds 4
+ * elements of a different row:
+ *   quad[b][j] (32 bytes) = for rows r = 0..7 of the tile: elements 4j..4j+3 of block b, as bytes 0..15,
+ * so maddubs against 4 activation bytes broadcast to all lanes, summed over the 8 quads of a block, and one madd
+ * leave in lane r the integer dot of row r with the block: no horizontal sums, and the 8 row scales are one
+ * vector. The micro-kernel runs a tile against Q4T tokens at a time (accumulators in registers):
+ *   dot = dx * dy * (sum(wu * y) - 8 * sum(y)), wu = stored nibble 0..15 (so maddubs takes it unsigned),
+ * where 8 * sum(y) per activation block is computed once per call. int16 cannot overflow: 8 maddubs outputs of
+ * 2 * 15 * 127 add up to 30480. */
 #include <stdlib.h>
 
 #include "llmk_avx2_util.h"
 
-typedef struct { float d, c; } act_side; /* c = d * sum(qs) */
+LLMK_HIDDEN int llmk_gemm_q8_0_avx2(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                                    int64_t r0, int64_t r1);
 
-static void prepare_q8_0(const void *xa, size_t arow, int ntok, int64_t nb, act_side *side) {
+#define Q4T 4 /* tokens per micro-kernel pass: 4 int16 sums + 4 float accumulators + operands fit 16 registers */
+
+typedef struct { float d; int32_t s8; } q4_side; /* per activation block: d = dy, s8 = 8 * sum(qs) */
+
+INLINE __m256i bcast4(const int8_t *p) { /* 4 bytes at p (any alignment) into every 32-bit lane */
+    int32_t v;
+    memcpy(&v, p, 4);
+    return _mm256_set1_epi32(v);
+}
+
+/* side[t * nb + b] for ntok tokens of nb Q8_0 blocks each (rows arow bytes apart). */
+static void q4_prepare(const void *xa, size_t arow, int ntok, int64_t nb, q4_side *side) {
+    const __m256i ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
     for (int t = 0; t < ntok; t++) {
         const block_q8_0 *y = (const block_q8_0 *)((const char *)xa + t * arow);
         for (int64_t b = 0; b < nb; b++) {
-            int sum = 0;
-            for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
-            float d = _cvtsh_ss(y[b].d);
-            side[t * nb + b].d = d;
-            side[t * nb + b].c = d * (float)sum;
+            __m256i v = _mm256_loadu_si256((const __m256i *)y[b].qs);
+            __m256i s = _mm256_madd_epi16(_mm256_maddubs_epi16(ones8, v), ones16);
+            __m128i h = _mm_add_epi32(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+            h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4E));
+            h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xB1));
+            side[t * nb + b].d = llmk_f16_table[y[b].d];
+            side[t * nb + b].s8 = 8 * _mm_cvtsi128_si32(h);
         }
     }
 }
 
-INLINE void q4_0_prepared(int NT, int64_t nb, const block_q4_0 *a, const char *x, size_t bx, const act_side *side,
-                          float *s) {
-    __m256 acc[LLMK_MAX_TILE];
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+/* 4x4 transpose of 32-bit elements in each 128-bit half: out[k] lane i (per half) = in[i] lane k. */
+INLINE void transpose4(__m256i *v) {
+    __m256i t0 = _mm256_unpacklo_epi32(v[0], v[1]), t1 = _mm256_unpackhi_epi32(v[0], v[1]);
+    __m256i t2 = _mm256_unpacklo_epi32(v[2], v[3]), t3 = _mm256_unpackhi_epi32(v[2], v[3]);
+    v[0] = _mm256_unpacklo_epi64(t0, t2);
+    v[1] = _mm256_unpackhi_epi64(t0, t2);
+    v[2] = _mm256_unpacklo_epi64(t1, t3);
+    v[3] = _mm256_unpackhi_epi64(t1, t3);
+}
+
+/* Re-lays the 8 rows wr[0..7] (nb blocks each) into quad[nb * 8] and their scales into dx[nb * 8] (lane = row). */
+static void q4_pack(const block_q4_0 *const wr[8], int64_t nb, __m256i *quad, float *dx) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    for (int64_t b = 0; b < nb; b++) {
+        __m256i v[4]; /* v[r]: row r's 16 bytes in the low half, row r + 4's in the high half */
+        for (int r = 0; r < 4; r++)
+            v[r] = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)wr[r][b].qs)),
+                                           _mm_loadu_si128((const __m128i *)wr[r + 4][b].qs), 1);
+        transpose4(v); /* v[k] lane r = bytes 4k..4k+3 of row r: low nibbles = elements 4k.., high = 16 + 4k.. */
+        for (int k = 0; k < 4; k++) {
+            _mm256_store_si256(quad + b * 8 + k, _mm256_and_si256(v[k], m4));
+            _mm256_store_si256(quad + b * 8 + 4 + k, _mm256_and_si256(_mm256_srli_epi16(v[k], 4), m4));
+        }
+        for (int r = 0; r < 8; r++) dx[b * 8 + r] = llmk_f16_table[wr[r][b].d];
+    }
+}
+
+/* One tile x NT tokens: acc lane r = dot(row r, token t); quad j of a block meets activation bytes 4j..4j+3. */
+INLINE void q4_tile(int NT, int64_t nb, const __m256i *quad, const float *dx, const char *x, size_t arow,
+                    const q4_side *side, __m256 *acc) {
     const __m256i ones = _mm256_set1_epi16(1);
-    const __m256i shifts = _mm256_setr_epi64x(0, 0, 4, 4), m4 = _mm256_set1_epi8(0x0F);
-    for (int64_t i = 0; i < nb; i++) {
-        /* both 128-bit lanes get the 16 bytes; the upper lane is shifted to bring the high nibbles down */
-        __m256i q = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)a[i].qs));
-        __m256i wu = _mm256_and_si256(_mm256_srlv_epi64(q, shifts), m4);
-        __m256 dx = _mm256_broadcast_ss(&llmk_f16_table[a[i].d]);
-        for (int t = 0; t < NT; t++) {
-            const block_q8_0 *b = (const block_q8_0 *)(x + t * bx) + i;
-            const act_side *as = side + t * nb + i;
-            __m256i p = _mm256_madd_epi16(_mm256_maddubs_epi16(wu, _mm256_loadu_si256((const __m256i *)b->qs)), ones);
-            /* the final hsum adds 8 lanes, so subtracting c (= 8 * d * sum / 8) per lane removes 8 * d * sum */
-            __m256 f = _mm256_fmsub_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(&as->d), _mm256_broadcast_ss(&as->c));
-            acc[t] = _mm256_fmadd_ps(f, dx, acc[t]);
-        }
-    }
-    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
-}
-
-INLINE void q8_0_prepared(int NT, int64_t nb, const block_q8_0 *a, const char *x, size_t bx, const act_side *side,
-                          float *s) {
-    __m256 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < nb; i++) {
-        __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
-        __m256i aw = _mm256_sign_epi8(wq, wq);
-        __m256 dx = _mm256_broadcast_ss(&llmk_f16_table[a[i].d]);
+    for (int64_t b = 0; b < nb; b++) {
+        __m256i p[Q4T];
+        const int8_t *y[Q4T];
+        for (int t = 0; t < NT; t++) y[t] = ((const block_q8_0 *)(x + t * arow))[b].qs;
+        for (int j = 0; j < 8; j++) {
+            __m256i wq = _mm256_load_si256(quad + b * 8 + j);
+            for (int t = 0; t < NT; t++) {
+                __m256i q = _mm256_maddubs_epi16(wq, bcast4(y[t] + 4 * j));
+                p[t] = j ? _mm256_add_epi16(p[t], q) : q;
+                /* keeps p[t] a register chain: unbarriered, gcc hoists all 32 maddubs and spills */
+                __asm__("" : "+x"(p[t]));
+            }
+        }
+        __m256 d = _mm256_load_ps(dx + b * 8);
         for (int t = 0; t < NT; t++) {
-            const block_q8_0 *b = (const block_q8_0 *)(x + t * bx) + i;
-            __m256i p = dot_i8(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
-            __m256 f = _mm256_mul_ps(_mm256_cvtepi32_ps(p), _mm256_broadcast_ss(&side[t * nb + i].d));
-            acc[t] = _mm256_fmadd_ps(f, dx, acc[t]);
+            const q4_side *s = side + t * nb + b;
+            __m256i i = _mm256_sub_epi32(_mm256_madd_epi16(p[t], ones), _mm256_set1_epi32(s->s8));
+            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i), _mm256_mul_ps(d, _mm256_set1_ps(s->d)), acc[t]);
         }
     }
-    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
 }
 
-#define Q4_0P_CASE(NT, nb, a, x, bx, side, s) q4_0_prepared(NT, nb, a, x, bx, side, s)
-#define Q8_0P_CASE(NT, nb, a, x, bx, side, s) q8_0_prepared(NT, nb, a, x, bx, side, s)
+#define Q4_TILE_CASE(NT, nb, quad, dx, x, arow, side, acc) q4_tile(NT, nb, quad, dx, x, arow, side, acc)
+
+static int q4_gemm(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out, int64_t r0,
+                   int64_t r1) {
+    int64_t nb = cols / QK4_0;
+    size_t wrow = (size_t)nb * sizeof(block_q4_0), arow = (size_t)nb * sizeof(block_q8_0);
+    /* scratch: one tile's quads (nb * 256 bytes) and scales (nb * 32 bytes), then ntok * nb side entries */
+    size_t tile_bytes = (size_t)nb * (8 * sizeof(__m256i) + 8 * sizeof(float));
+    char *scratch = aligned_alloc(64, (tile_bytes + (size_t)ntok * nb * sizeof(q4_side) + 63) & ~(size_t)63);
+    if (!scratch) return -2;
+    __m256i *quad = (__m256i *)scratch;
+    float *dx = (float *)(scratch + (size_t)nb * 8 * sizeof(__m256i));
+    q4_side *side = (q4_side *)(scratch + tile_bytes);
+    q4_prepare(xa, arow, ntok, nb, side);
+    for (int64_t r = r0; r < r1; r += 8) {
+        int nr = r1 - r < 8 ? (int)(r1 - r) : 8;
+        const block_q4_0 *wr[8]; /* a short last tile repeats its last row; only nr lanes are stored */
+        for (int i = 0; i < 8; i++) wr[i] = (const block_q4_0 *)((const char *)w + (r + (i < nr ? i : nr - 1)) * wrow);
+        q4_pack(wr, nb, quad, dx);
+        for (int t0 = 0; t0 < ntok; t0 += Q4T) {
+            int nt = ntok - t0 < Q4T ? ntok - t0 : Q4T;
+            __m256 acc[Q4T];
+            const char *x = (const char *)xa + t0 * arow;
+            const q4_side *sd = side + (size_t)t0 * nb;
+            switch (nt) {
+            case 1: Q4_TILE_CASE(1, nb, quad, dx, x, arow, sd, acc); break;
+            case 2: Q4_TILE_CASE(2, nb, quad, dx, x, arow, sd, acc); break;
+            case 3: Q4_TILE_CASE(3, nb, quad, dx, x, arow, sd, acc); break;
+            default: Q4_TILE_CASE(4, nb, quad, dx, x, arow, sd, acc); break;
+            }
+            for (int t = 0; t < nt; t++) {
+                float *o = out + (int64_t)(t0 + t) * rows + r;
+                if (nr == 8) {
+                    _mm256_storeu_ps(o, acc[t]);
+                } else {
+                    float tmp[8];
+                    _mm256_storeu_ps(tmp, acc[t]);
+                    memcpy(o, tmp, (size_t)nr * sizeof(float));
+                }
+            }
+        }
+    }
+    free(scratch);
+    return 0;
+}
 
 int llmk_matmul_q8_0_family_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                  float *out, int64_t r0, int64_t r1) {
     if (ntok == 1) return llmk_gemv_q8_0_family_avx2(wtype, w, cols, xa, out, r0, r1);
-    int64_t nb = cols / QK8_0;
-    size_t wrow = (size_t)nb * (wtype == LLMK_TYPE_Q4_0 ? sizeof(block_q4_0) : sizeof(block_q8_0));
-    size_t arow = (size_t)nb * sizeof(block_q8_0);
-    act_side stack_side[4096];
-    size_t need = (size_t)ntok * nb;
-    act_side *side = need <= sizeof(stack_side) / sizeof(stack_side[0]) ? stack_side : malloc(need * sizeof(act_side));
-    if (!side) return -2;
-    prepare_q8_0(xa, arow, ntok, nb, side);
-    float s[LLMK_MAX_TILE];
-    for (int64_t r = r0; r < r1; r++) {
-        const void *wr = (const char *)w + r * wrow;
-        for (int t0 = 0; t0 < ntok; t0 += LLMK_MAX_TILE) {
-            int nt = ntok - t0 < LLMK_MAX_TILE ? ntok - t0 : LLMK_MAX_TILE;
-            const char *x = (const char *)xa + t0 * arow;
-            const act_side *sd = side + (size_t)t0 * nb;
-            if (wtype == LLMK_TYPE_Q4_0) {
-                TILE_SWITCH(Q4_0P_CASE, nb, (const block_q4_0 *)wr, x, arow, sd, s)
-            } else {
-                TILE_SWITCH(Q8_0P_CASE, nb, (const block_q8_0 *)wr, x, arow, sd, s)
-            }
-            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * rows + r] = s[t];
-        }
-    }
-    if (side != stack_side) free(side);
-    return 0;
+    if (r0 >= r1) return 0;
+    if (wtype == LLMK_TYPE_Q4_0) return q4_gemm(w, rows, cols, xa, ntok, out, r0, r1);
+    return llmk_gemm_q8_0_avx2(w, rows, cols, xa, ntok, out, r0, r1);
 }
-
