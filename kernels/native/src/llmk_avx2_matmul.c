@@ -18,7 +18,12 @@
 LLMK_HIDDEN int llmk_gemm_q8_0_avx2(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                                     int64_t r0, int64_t r1);
 
-#define Q4T 4 /* tokens per micro-kernel pass: 4 int16 sums + 4 float accumulators + operands fit 16 registers */
+#ifndef Q4NR
+#define Q4NR 2 /* 8-row tiles per panel */
+#endif
+#define Q4T1 4  /* tokens per micro-kernel pass on a 1-tile panel */
+#define Q4T2 2  /* tokens per pass on a 2-tile panel: 4 int16 sums + 4 float accumulators + operands fit 16 ymm */
+#define Q4ACC 4
 
 typedef struct { float d; int32_t s8; } q4_side; /* per activation block: d = dy, s8 = 8 * sum(qs) */
 
@@ -55,90 +60,115 @@ INLINE void transpose4(__m256i *v) {
     v[3] = _mm256_unpackhi_epi64(t1, t3);
 }
 
-/* Re-lays the 8 rows wr[0..7] (nb blocks each) into quad[nb * 8] and their scales into dx[nb * 8] (lane = row). */
-static void q4_pack(const block_q4_0 *const wr[8], int64_t nb, __m256i *quad, float *dx) {
+/* Re-lays rows wr[0 .. 8 * nr) (nb blocks each) as nr tiles of 8 rows: block b of tile h is quad[(b * nr + h) * 8 + j]
+ * (j = 0..7) and its 8 row scales dx[(b * nr + h) * 8 + lane]. */
+static void q4_pack(const block_q4_0 *const *wr, int nr, int64_t nb, __m256i *quad, float *dx) {
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     for (int64_t b = 0; b < nb; b++) {
-        __m256i v[4]; /* v[r]: row r's 16 bytes in the low half, row r + 4's in the high half */
-        for (int r = 0; r < 4; r++)
-            v[r] = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)wr[r][b].qs)),
-                                           _mm_loadu_si128((const __m128i *)wr[r + 4][b].qs), 1);
-        transpose4(v); /* v[k] lane r = bytes 4k..4k+3 of row r: low nibbles = elements 4k.., high = 16 + 4k.. */
-        for (int k = 0; k < 4; k++) {
-            _mm256_store_si256(quad + b * 8 + k, _mm256_and_si256(v[k], m4));
-            _mm256_store_si256(quad + b * 8 + 4 + k, _mm256_and_si256(_mm256_srli_epi16(v[k], 4), m4));
+        for (int h = 0; h < nr; h++) {
+            const block_q4_0 *const *tr = wr + 8 * h;
+            __m256i v[4]; /* v[r]: row r's 16 bytes in the low half, row r + 4's in the high half */
+            for (int r = 0; r < 4; r++)
+                v[r] = _mm256_inserti128_si256(
+                    _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)tr[r][b].qs)),
+                    _mm_loadu_si128((const __m128i *)tr[r + 4][b].qs), 1);
+            transpose4(v); /* v[k] lane r = bytes 4k..4k+3 of row r: low nibbles = elements 4k.., high = 16 + 4k.. */
+            __m256i *q = quad + (b * nr + h) * 8;
+            for (int k = 0; k < 4; k++) {
+                _mm256_store_si256(q + k, _mm256_and_si256(v[k], m4));
+                _mm256_store_si256(q + 4 + k, _mm256_and_si256(_mm256_srli_epi16(v[k], 4), m4));
+            }
+            for (int r = 0; r < 8; r++) dx[(b * nr + h) * 8 + r] = llmk_f16_table[tr[r][b].d];
         }
-        for (int r = 0; r < 8; r++) dx[b * 8 + r] = llmk_f16_table[wr[r][b].d];
     }
 }
 
-/* One tile x NT tokens: acc lane r = dot(row r, token t); quad j of a block meets activation bytes 4j..4j+3. */
-INLINE void q4_tile(int NT, int64_t nb, const __m256i *quad, const float *dx, const char *x, size_t arow,
-                    const q4_side *side, __m256 *acc) {
+/* NR tiles x NT tokens: acc[h * NT + t] lane r = dot(row 8h + r, token t); quad j of a block meets activation
+ * bytes 4j..4j+3. */
+INLINE void q4_kernel(int NR, int NT, int64_t nb, const __m256i *quad, const float *dx, const char *x, size_t arow,
+                      const q4_side *side, __m256 *acc) {
     const __m256i ones = _mm256_set1_epi16(1);
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
+    for (int i = 0; i < NR * NT; i++) acc[i] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
-        __m256i p[Q4T];
-        const int8_t *y[Q4T];
+        __m256i p[Q4ACC];
+        const int8_t *y[Q4ACC];
         for (int t = 0; t < NT; t++) y[t] = ((const block_q8_0 *)(x + t * arow))[b].qs;
+        const __m256i *q = quad + b * NR * 8;
         for (int j = 0; j < 8; j++) {
-            __m256i wq = _mm256_load_si256(quad + b * 8 + j);
+            __m256i wq[2];
+            for (int h = 0; h < NR; h++) wq[h] = _mm256_load_si256(q + h * 8 + j);
             for (int t = 0; t < NT; t++) {
-                __m256i q = _mm256_maddubs_epi16(wq, bcast4(y[t] + 4 * j));
-                p[t] = j ? _mm256_add_epi16(p[t], q) : q;
-                /* keeps p[t] a register chain: unbarriered, gcc hoists all 32 maddubs and spills */
-                __asm__("" : "+x"(p[t]));
+                __m256i yb = bcast4(y[t] + 4 * j);
+                for (int h = 0; h < NR; h++) {
+                    __m256i m = _mm256_maddubs_epi16(wq[h], yb);
+                    p[h * NT + t] = j ? _mm256_add_epi16(p[h * NT + t], m) : m;
+                    /* keeps p a register chain: unbarriered, gcc hoists all the maddubs and spills */
+                    __asm__("" : "+x"(p[h * NT + t]));
+                }
             }
         }
-        __m256 d = _mm256_load_ps(dx + b * 8);
-        for (int t = 0; t < NT; t++) {
-            const q4_side *s = side + t * nb + b;
-            __m256i i = _mm256_sub_epi32(_mm256_madd_epi16(p[t], ones), _mm256_set1_epi32(s->s8));
-            acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(i), _mm256_mul_ps(d, _mm256_set1_ps(s->d)), acc[t]);
+        for (int h = 0; h < NR; h++) {
+            __m256 d = _mm256_load_ps(dx + (b * NR + h) * 8);
+            for (int t = 0; t < NT; t++) {
+                const q4_side *s = side + t * nb + b;
+                __m256i i = _mm256_sub_epi32(_mm256_madd_epi16(p[h * NT + t], ones), _mm256_set1_epi32(s->s8));
+                acc[h * NT + t] =
+                    _mm256_fmadd_ps(_mm256_cvtepi32_ps(i), _mm256_mul_ps(d, _mm256_set1_ps(s->d)), acc[h * NT + t]);
+            }
         }
     }
 }
 
-#define Q4_TILE_CASE(NT, nb, quad, dx, x, arow, side, acc) q4_tile(NT, nb, quad, dx, x, arow, side, acc)
+static void q4_store(int nr, int nt, const __m256 *acc, int ntacc, float *out, int64_t rows, int nvalid) {
+    for (int h = 0; h < nr; h++)
+        for (int t = 0; t < nt; t++) {
+            float *o = out + (int64_t)t * rows + 8 * h;
+            int n = nvalid - 8 * h;
+            if (n >= 8) {
+                _mm256_storeu_ps(o, acc[h * ntacc + t]);
+            } else if (n > 0) {
+                float tmp[8];
+                _mm256_storeu_ps(tmp, acc[h * ntacc + t]);
+                memcpy(o, tmp, (size_t)n * sizeof(float));
+            }
+        }
+}
 
 static int q4_gemm(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out, int64_t r0,
                    int64_t r1) {
     int64_t nb = cols / QK4_0;
     size_t wrow = (size_t)nb * sizeof(block_q4_0), arow = (size_t)nb * sizeof(block_q8_0);
-    /* scratch: one tile's quads (nb * 256 bytes) and scales (nb * 32 bytes), then ntok * nb side entries */
-    size_t tile_bytes = (size_t)nb * (8 * sizeof(__m256i) + 8 * sizeof(float));
-    char *scratch = aligned_alloc(64, (tile_bytes + (size_t)ntok * nb * sizeof(q4_side) + 63) & ~(size_t)63);
+    /* scratch: one panel's quads (nb * Q4NR * 256 bytes) and scales (nb * Q4NR * 32 bytes), then side entries */
+    size_t panel_bytes = (size_t)nb * Q4NR * (8 * sizeof(__m256i) + 8 * sizeof(float));
+    char *scratch = aligned_alloc(64, (panel_bytes + (size_t)ntok * nb * sizeof(q4_side) + 63) & ~(size_t)63);
     if (!scratch) return -2;
     __m256i *quad = (__m256i *)scratch;
-    float *dx = (float *)(scratch + (size_t)nb * 8 * sizeof(__m256i));
-    q4_side *side = (q4_side *)(scratch + tile_bytes);
+    float *dx = (float *)(scratch + (size_t)nb * Q4NR * 8 * sizeof(__m256i));
+    q4_side *side = (q4_side *)(scratch + panel_bytes);
     q4_prepare(xa, arow, ntok, nb, side);
-    for (int64_t r = r0; r < r1; r += 8) {
-        int nr = r1 - r < 8 ? (int)(r1 - r) : 8;
-        const block_q4_0 *wr[8]; /* a short last tile repeats its last row; only nr lanes are stored */
-        for (int i = 0; i < 8; i++) wr[i] = (const block_q4_0 *)((const char *)w + (r + (i < nr ? i : nr - 1)) * wrow);
-        q4_pack(wr, nb, quad, dx);
-        for (int t0 = 0; t0 < ntok; t0 += Q4T) {
-            int nt = ntok - t0 < Q4T ? ntok - t0 : Q4T;
-            __m256 acc[Q4T];
+    for (int64_t r = r0; r < r1; r += 8 * Q4NR) {
+        int nvalid = r1 - r < 8 * Q4NR ? (int)(r1 - r) : 8 * Q4NR;
+        int nr = (nvalid + 7) / 8;
+        const block_q4_0 *wr[8 * Q4NR]; /* a short panel repeats its last row; only nvalid rows are stored */
+        for (int i = 0; i < 8 * nr; i++)
+            wr[i] = (const block_q4_0 *)((const char *)w + (r + (i < nvalid ? i : nvalid - 1)) * wrow);
+        q4_pack(wr, nr, nb, quad, dx);
+        int step = nr == 2 ? Q4T2 : Q4T1;
+        for (int t0 = 0; t0 < ntok; t0 += step) {
+            int nt = ntok - t0 < step ? ntok - t0 : step;
+            __m256 acc[Q4ACC];
             const char *x = (const char *)xa + t0 * arow;
             const q4_side *sd = side + (size_t)t0 * nb;
-            switch (nt) {
-            case 1: Q4_TILE_CASE(1, nb, quad, dx, x, arow, sd, acc); break;
-            case 2: Q4_TILE_CASE(2, nb, quad, dx, x, arow, sd, acc); break;
-            case 3: Q4_TILE_CASE(3, nb, quad, dx, x, arow, sd, acc); break;
-            default: Q4_TILE_CASE(4, nb, quad, dx, x, arow, sd, acc); break;
+            int ntacc = nt;
+            switch (nr * 8 + nt) {
+            case 9: q4_kernel(1, 1, nb, quad, dx, x, arow, sd, acc); break;
+            case 10: q4_kernel(1, 2, nb, quad, dx, x, arow, sd, acc); break;
+            case 11: q4_kernel(1, 3, nb, quad, dx, x, arow, sd, acc); break;
+            case 12: q4_kernel(1, 4, nb, quad, dx, x, arow, sd, acc); break;
+            case 17: q4_kernel(2, 1, nb, quad, dx, x, arow, sd, acc); break;
+            default: q4_kernel(2, 2, nb, quad, dx, x, arow, sd, acc); break;
             }
-            for (int t = 0; t < nt; t++) {
-                float *o = out + (int64_t)(t0 + t) * rows + r;
-                if (nr == 8) {
-                    _mm256_storeu_ps(o, acc[t]);
-                } else {
-                    float tmp[8];
-                    _mm256_storeu_ps(tmp, acc[t]);
-                    memcpy(o, tmp, (size_t)nr * sizeof(float));
-                }
-            }
+            q4_store(nr, nt, acc, ntacc, out + (int64_t)t0 * rows + r, rows, nvalid);
         }
     }
     free(scratch);
