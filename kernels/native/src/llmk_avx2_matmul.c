@@ -86,10 +86,11 @@ static void q4_pack(const block_q4_0 *const *wr, int nr, int64_t nb, __m256i *qu
 /* NR tiles x NT tokens: acc[h * NT + t] lane r = dot(row 8h + r, token t); quad j of a block meets activation
  * bytes 4j..4j+3. */
 INLINE void q4_kernel(int NR, int NT, int64_t nb, const __m256i *quad, const float *dx, const char *x, size_t arow,
-                      const q4_side *side, __m256 *acc) {
+                      const q4_side *side, const char *pf, int pfb, __m256 *acc) {
     const __m256i ones = _mm256_set1_epi16(1);
     for (int i = 0; i < NR * NT; i++) acc[i] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
+        for (int o = 0; o < pfb; o += 64) _mm_prefetch(pf + b * pfb + o, _MM_HINT_T1);
         __m256i p[Q4ACC];
         const int8_t *y[Q4ACC];
         for (int t = 0; t < NT; t++) y[t] = ((const block_q8_0 *)(x + t * arow))[b].qs;
@@ -160,13 +161,18 @@ static int q4_gemm(const void *w, int64_t rows, int64_t cols, const void *xa, in
             const char *x = (const char *)xa + t0 * arow;
             const q4_side *sd = side + (size_t)t0 * nb;
             int ntacc = nt;
+            /* the next panel's weights (contiguous rows) into L2 while this one computes: DRAM streams during
+             * the arithmetic instead of stalling the pack; spread over the first npf passes (pfb bytes per block) */
+            int pass = t0 / step, npf = (ntok + step - 1) / step < 4 ? (ntok + step - 1) / step : 4;
+            int pfb = pass < npf && r + 8 * Q4NR < r1 ? 8 * Q4NR * (int)sizeof(block_q4_0) / npf : 0;
+            const char *pf = (const char *)w + (r + 8 * Q4NR) * wrow + (size_t)pass * pfb * nb;
             switch (nr * 8 + nt) {
-            case 9: q4_kernel(1, 1, nb, quad, dx, x, arow, sd, acc); break;
-            case 10: q4_kernel(1, 2, nb, quad, dx, x, arow, sd, acc); break;
-            case 11: q4_kernel(1, 3, nb, quad, dx, x, arow, sd, acc); break;
-            case 12: q4_kernel(1, 4, nb, quad, dx, x, arow, sd, acc); break;
-            case 17: q4_kernel(2, 1, nb, quad, dx, x, arow, sd, acc); break;
-            default: q4_kernel(2, 2, nb, quad, dx, x, arow, sd, acc); break;
+            case 9: q4_kernel(1, 1, nb, quad, dx, x, arow, sd, pf, pfb, acc); break;
+            case 10: q4_kernel(1, 2, nb, quad, dx, x, arow, sd, pf, pfb, acc); break;
+            case 11: q4_kernel(1, 3, nb, quad, dx, x, arow, sd, pf, pfb, acc); break;
+            case 12: q4_kernel(1, 4, nb, quad, dx, x, arow, sd, pf, pfb, acc); break;
+            case 17: q4_kernel(2, 1, nb, quad, dx, x, arow, sd, pf, pfb, acc); break;
+            default: q4_kernel(2, 2, nb, quad, dx, x, arow, sd, pf, pfb, acc); break;
             }
             q4_store(nr, nt, acc, ntacc, out + (int64_t)t0 * rows + r, rows, nvalid);
         }
