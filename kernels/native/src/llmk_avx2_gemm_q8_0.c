@@ -45,11 +45,13 @@ static void q8_pack(const block_q8_0 *const wr[8], int64_t nb, __m256i *quad, fl
 }
 
 /* One tile x one token (nb blocks of activations at y): the contract's result for the tile's 8 rows. */
-static __m256 q8_tile_token(int64_t nb, const __m256i *quad, const float *dx, const block_q8_0 *y) {
+static __m256 q8_tile_token(int64_t nb, const __m256i *quad, const float *dx, const block_q8_0 *y, const char *pf,
+                            int pfb) {
     const __m256i ones = _mm256_set1_epi16(1);
     __m256 a[8];
     for (int j = 0; j < 8; j++) a[j] = _mm256_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
+        for (int o = 0; o < pfb; o += 64) _mm_prefetch(pf + b * pfb + o, _MM_HINT_T1);
         __m256 s = _mm256_mul_ps(_mm256_load_ps(dx + b * 8), _mm256_set1_ps(llmk_f16_table[y[b].d]));
         const __m256i *q = quad + b * 16;
         for (int j = 0; j < 8; j++) {
@@ -79,7 +81,11 @@ int llmk_gemm_q8_0_avx2(const void *w, int64_t rows, int64_t cols, const void *x
         for (int i = 0; i < 8; i++) wr[i] = (const block_q8_0 *)((const char *)w + (r + (i < nr ? i : nr - 1)) * wrow);
         q8_pack(wr, nb, quad, dx);
         for (int t = 0; t < ntok; t++) {
-            __m256 v = q8_tile_token(nb, quad, dx, (const block_q8_0 *)((const char *)xa + t * arow));
+            /* the next tile's weights (contiguous rows) into L2 during the first npf tokens' passes over this one */
+            int npf = ntok < 4 ? ntok : 4;
+            int pfb = t < npf && r + 8 < r1 ? 8 * (int)sizeof(block_q8_0) / npf : 0;
+            const char *pf = (const char *)w + (r + 8) * wrow + (size_t)t * pfb * nb;
+            __m256 v = q8_tile_token(nb, quad, dx, (const block_q8_0 *)((const char *)xa + t * arow), pf, pfb);
             float *o = out + (int64_t)t * rows + r;
             if (nr == 8) {
                 _mm256_storeu_ps(o, v);
