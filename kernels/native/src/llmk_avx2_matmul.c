@@ -7,7 +7,8 @@
  *   quad[b][j] (32 bytes) = for rows r = 0..7 of the tile: elements 4j..4j+3 of block b, as bytes 0..15,
  * so maddubs against 4 activation bytes broadcast to all lanes, summed over the 8 quads of a block, and one madd
  * leave in lane r the integer dot of row r with the block: no horizontal sums, and the 8 row scales are one
- * vector. The micro-kernel runs a tile against Q4T tokens at a time (accumulators in registers):
+ * vector. Panels of Q4NR tiles (16 rows) run against Q4T2 tokens at a time (int16 sums and float accumulators in
+ * registers; one activation broadcast feeds both tiles), while the next panel's weights are prefetched into L2:
  *   dot = dx * dy * (sum(wu * y) - 8 * sum(y)), wu = stored nibble 0..15 (so maddubs takes it unsigned),
  * where 8 * sum(y) per activation block is computed once per call. int16 cannot overflow: 8 maddubs outputs of
  * 2 * 15 * 127 add up to 30480. */
