@@ -13,6 +13,8 @@
 #define INLINE static inline __attribute__((always_inline))
 
 /* F16 matmul, register-blocked (llmk_avx512_f16.c); Q4_0 / Q8_0 many-token matmul with VNNI (llmk_avx512_matmul.c). */
+LLMK_HIDDEN int llmk_matmul_f32_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                       float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_f16_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                        float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
@@ -27,11 +29,12 @@ INLINE float hsum8(__m256 v) {
 }
 
 /* ---------------- f32 / f16 weights x f32, 16 lanes ----------------
- * Two summation orders, as llama.cpp on AVX-512: a length that is a multiple of 16 goes through tinyBLAS (one
- * 16-lane accumulator, then _mm512_reduce_add_ps); any other length through ggml_vec_dot_f32 / _f16 (4 accumulators
- * over whole 64-element steps, reduced pairwise, then the tail one element at a time; the F16 tail in double). */
+ * llama.cpp on AVX-512 sums float dots in two orders: tinyBLAS (batches of 2+ tokens, lengths a multiple of 16:
+ * one 16-lane accumulator, then _mm512_reduce_add_ps) and ggml_vec_dot_f32 / _f16 (one token, or other lengths:
+ * 4 accumulators over whole 64-element steps, reduced pairwise, then the tail one element at a time, the F16 tail in
+ * double). The matmuls (llmk_avx512_f16.c) pick the order as llama.cpp does; the dots below, used for tiles,
+ * follow tinyBLAS where the length allows. */
 
-#include <stdlib.h>
 LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float *b) {
     int64_t np = n & ~(int64_t)63;
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
@@ -39,9 +42,7 @@ LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float
         for (int j = 0; j < 4; j++)
             acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16 * j), _mm512_loadu_ps(b + i + 16 * j), acc[j]);
     float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
-    static int fused = -1;
-    if (fused < 0) { const char *e = getenv("QX_LEFT"); fused = e && e[0] == 'f'; }
-    for (int64_t i = np; i < n; i++) sum = fused ? fmaf(a[i], b[i], sum) : sum + a[i] * b[i];
+    for (int64_t i = np; i < n; i++) sum += a[i] * b[i];
     return sum;
 }
 
@@ -168,6 +169,7 @@ void llmk_fill_avx512(llmk_table *t) {
     t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx512;
     t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx512;
     t->matmul[LLMK_TYPE_F16] = llmk_matmul_f16_avx512;
+    t->matmul[LLMK_TYPE_F32] = llmk_matmul_f32_avx512;
     if (llmk_cpu_features() & LLMK_CPU_AVX512VNNI) {
         t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx512;
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;

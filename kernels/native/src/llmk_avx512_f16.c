@@ -1,8 +1,9 @@
-/* AVX-512 matmul for F16 weights x f32 activations (compiled with -mavx512f/bw/vl/dq -mf16c -mfma).
+/* AVX-512 matmul for F16 (and F32) weights x f32 activations (compiled with -mavx512f/bw/vl/dq -mf16c -mfma).
  *
- * Arithmetic per output (weight row r x token t), the same as the AVX-512 F16 dot (llmk_avx512.c) and llama.cpp's
- * tinyBLAS for F16 on AVX-512: one 16-lane f32 accumulator, acc = fma(w[i..i+16), x[i..i+16), acc) over whole
- * 16-element steps in order, _mm512_reduce_add_ps, then the tail one element at a time (sum += w * x).
+ * Arithmetic per output (weight row r x token t), as llama.cpp on AVX-512: for more than one token and a length
+ * that is a multiple of 16, tinyBLAS's order (one 16-lane f32 accumulator, acc = fma(w[i..i+16), x[i..i+16), acc)
+ * over the 16-element steps in order, then _mm512_reduce_add_ps); for one token (llama.cpp only runs tinyBLAS for
+ * batches) or any other length, ggml_vec_dot_f16 / _f32's order (llmk_avx512.c).
  *
  * Speed comes from register blocking, not from a different order: 4 rows x up to 4 tokens of accumulators, so each
  * converted weight vector feeds up to 4 FMAs and the 16 chains hide the FMA latency (one row and one token alone is
@@ -13,9 +14,34 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
+/* ggml_vec_dot orders and the tinyBLAS-order F32 dot (llmk_avx512.c). */
+LLMK_HIDDEN float llmk_dot_f16_vec_avx512(int64_t n, const uint16_t *a, const float *b);
+LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float *b);
+LLMK_HIDDEN void llmk_vec_dot_f32_f32_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
+
 INLINE float tail(float sum, const uint16_t *w, const float *x, int64_t i, int64_t n) {
     for (; i < n; i++) sum += _cvtsh_ss(w[i]) * x[i];
     return sum;
+}
+
+/* F32 weights: llama.cpp's orders (one token: ggml_vec_dot_f32; more: tinyBLAS when cols % 16 == 0). */
+int llmk_matmul_f32_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                           float *out, int64_t r0, int64_t r1) {
+    (void)wtype;
+    const float *wf = (const float *)w, *x = (const float *)xa;
+    for (int64_t r = r0; r < r1; r++) {
+        for (int t = 0; t < ntok; t += LLMK_MAX_TILE) {
+            int nt = ntok - t < LLMK_MAX_TILE ? ntok - t : LLMK_MAX_TILE;
+            float s[LLMK_MAX_TILE];
+            if (ntok == 1 || cols % 16 != 0) {
+                for (int j = 0; j < nt; j++) s[j] = llmk_dot_f32_vec_avx512(cols, wf + r * cols, x + (int64_t)(t + j) * cols);
+            } else {
+                llmk_vec_dot_f32_f32_avx512(cols, wf + r * cols, x + (int64_t)t * cols, (size_t)cols * 4, nt, s);
+            }
+            for (int j = 0; j < nt; j++) out[(int64_t)(t + j) * rows + r] = s[j];
+        }
+    }
+    return 0;
 }
 
 /* Rows [r, r + RT) x tokens [t, t + TT); x: f32 [ntok][cols], out: f32 [ntok][rows]. */
@@ -53,14 +79,13 @@ INLINE void tile(int RT, int TT, const uint16_t *w, int64_t cols, const float *x
     default: tile(RT, 4, __VA_ARGS__); break; \
     }
 
-LLMK_HIDDEN float llmk_dot_f16_vec_avx512(int64_t n, const uint16_t *a, const float *b);
 
 int llmk_matmul_f16_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                            float *out, int64_t r0, int64_t r1) {
     (void)wtype;
     const uint16_t *wh = (const uint16_t *)w;
     const float *x = (const float *)xa;
-    if (cols % 16 != 0) { /* llama.cpp's ggml_vec_dot_f16 order for such lengths (see llmk_avx512.c) */
+    if (cols % 16 != 0 || ntok == 1) { /* llama.cpp's ggml_vec_dot_f16 order (see llmk_avx512.c) */
         for (int t = 0; t < ntok; t++)
             for (int64_t r = r0; r < r1; r++)
                 out[(int64_t)t * rows + r] = llmk_dot_f16_vec_avx512(cols, wh + r * cols, x + (int64_t)t * cols);

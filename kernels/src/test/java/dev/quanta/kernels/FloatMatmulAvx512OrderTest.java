@@ -1,0 +1,120 @@
+package dev.quanta.kernels;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quanta.gguf.GgmlType;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * On AVX-512, F32 and F16 matmuls sum in llama.cpp's orders, bit for bit: tinyBLAS for 2+ tokens when the length is
+ * a multiple of 16 (one 16-lane accumulator), ggml_vec_dot otherwise (4 x 16 lanes over 64-element steps, then
+ * the tail; for F16 in double). Written out here in plain Java.
+ */
+class FloatMatmulAvx512OrderTest {
+
+    static List<Arguments> isaAndType() {
+        List<Arguments> args = new ArrayList<>();
+        for (Isa isa : NativeSupport.isas().stream().filter(i -> i.level() >= Isa.AVX512.level()).toList()) {
+            for (GgmlType type : List.of(GgmlType.F16, GgmlType.F32)) {
+                args.add(Arguments.of(isa, type));
+            }
+        }
+        return args;
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("isaAndType")
+    void matmulSumsInLlamaCppsOrder(Isa isa, GgmlType type) {
+        Random rnd = new Random(78);
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (int cols : new int[] {64, 172, 1000, 2048}) {
+                int rows = 21;
+                MemorySegment w = TestData.weights(arena, rnd, type, rows, cols);
+                for (int tokens : new int[] {1, 2, 5, 9}) {
+                    MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
+                    MemorySegment got = arena.allocate(4L * tokens * rows);
+                    ops.matmul(type, w, rows, cols, x, got, tokens);
+                    for (int t = 0; t < tokens; t++) {
+                        float[] xs = new float[cols];
+                        MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xs, 0, cols);
+                        for (int r = 0; r < rows; r++) {
+                            float[] ws = new float[cols];
+                            for (int i = 0; i < cols; i++) {
+                                ws[i] = type == GgmlType.F16
+                                        ? Float.float16ToFloat(w.getAtIndex(JAVA_SHORT_UNALIGNED, (long) r * cols + i))
+                                        : w.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) r * cols + i);
+                            }
+                            float want = tokens > 1 && cols % 16 == 0 ? tinyBlas(ws, xs) : vecDot(ws, xs, type);
+                            float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
+                            assertThat(Float.floatToRawIntBits(have))
+                                    .as("%s cols=%d tokens=%d out[%d][%d] = %s, llama.cpp %s", type, cols, tokens, t,
+                                            r, have, want)
+                                    .isEqualTo(Float.floatToRawIntBits(want));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** _mm512_reduce_add_ps as GCC computes it: halves, then quarters, then pairs. */
+    static float reduce512(float[] a) {
+        float[] t = new float[8];
+        for (int l = 0; l < 8; l++) {
+            t[l] = a[l + 8] + a[l];
+        }
+        float s0 = t[4] + t[0];
+        float s1 = t[5] + t[1];
+        float s2 = t[6] + t[2];
+        float s3 = t[7] + t[3];
+        return (s0 + s2) + (s1 + s3);
+    }
+
+    static float tinyBlas(float[] w, float[] x) {
+        float[] acc = new float[16];
+        for (int i = 0; i < w.length; i += 16) {
+            for (int l = 0; l < 16; l++) {
+                acc[l] = Math.fma(w[i + l], x[i + l], acc[l]);
+            }
+        }
+        return reduce512(acc);
+    }
+
+    static float vecDot(float[] w, float[] x, GgmlType type) {
+        int n = w.length;
+        int np = n & ~63;
+        float[][] acc = new float[4][16];
+        for (int i = 0; i < np; i += 64) {
+            for (int j = 0; j < 4; j++) {
+                for (int l = 0; l < 16; l++) {
+                    acc[j][l] = Math.fma(w[i + 16 * j + l], x[i + 16 * j + l], acc[j][l]);
+                }
+            }
+        }
+        float[] v = new float[16];
+        for (int l = 0; l < 16; l++) {
+            v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+        }
+        if (type == GgmlType.F16) {
+            double sum = reduce512(v);
+            for (int i = np; i < n; i++) {
+                sum += w[i] * x[i];
+            }
+            return (float) sum;
+        }
+        float sum = reduce512(v);
+        for (int i = np; i < n; i++) {
+            sum += w[i] * x[i];
+        }
+        return sum;
+    }
+}
