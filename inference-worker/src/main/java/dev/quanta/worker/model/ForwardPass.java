@@ -213,16 +213,17 @@ public final class ForwardPass implements AutoCloseable {
             storeKv(l, batch, t);
         }
         attention(l, batch);
+        matmul(w.wo(), att, proj, n);
+        GgmlMath.add(x, proj, (long) n * dim);
         int rows = n;
         if (last) {
-            // NOTE: as llama.cpp, the last block's projection and FFN run only for rows whose logits are wanted
+            // NOTE: as llama.cpp, the last block's FFN runs only for rows whose logits are wanted (after the
+            // attention output projection, which runs for every row: its batch size picks its summation order)
             rows = compactToLogitRows(batch);
             if (rows == 0) {
                 return 0; // a prompt chunk without its last token: only its K/V were needed
             }
         }
-        matmul(w.wo(), att, proj, rows);
-        GgmlMath.add(x, proj, (long) rows * dim);
 
         // feed-forward block
         for (int t = 0; t < rows; t++) {
@@ -259,7 +260,7 @@ public final class ForwardPass implements AutoCloseable {
                 attentionScale);
     }
 
-    /** Moves the rows of x and att of tokens wanting logits to the front, in batch order; returns their count. */
+    /** Moves the rows of x of tokens wanting logits to the front, in batch order; returns their count. */
     private int compactToLogitRows(Batch batch) {
         int m = 0;
         for (int t = 0; t < batch.size(); t++) {
@@ -268,12 +269,10 @@ public final class ForwardPass implements AutoCloseable {
             }
         }
         int dim = config.dim();
-        int qDim = config.qDim();
         for (int j = 0; j < m; j++) {
             int t = logitRows[j]; // t >= j, so rows move only towards the front
             if (t != j) {
                 MemorySegment.copy(x, (long) t * dim * 4, x, (long) j * dim * 4, dim * 4L);
-                MemorySegment.copy(att, (long) t * qDim * 4, att, (long) j * qDim * 4, qDim * 4L);
             }
         }
         return m;
