@@ -58,6 +58,7 @@ public final class ForwardPass implements AutoCloseable {
     private final MemorySegment up;      // f32 [maxTokens][ffnDim]  Wup h
     private final MemorySegment rounded; // f32 [maxTokens][maxCols] matmul input rounded to f16/bf16 for such weights
     private final MemorySegment logits;  // f32 [maxLogitRows][vocab]
+    private final GgmlMath math;         // element-wise steps, with their row scratch
     private final float[] embedRow;      // [dim] one dequantized embedding row
     private final float[] cosSin;        // [ropeDim] RoPE (cos, sin) of one position
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
@@ -98,6 +99,7 @@ public final class ForwardPass implements AutoCloseable {
         this.up = f32Buffer((long) maxTokens * config.ffnDim());
         this.rounded = f32Buffer((long) maxTokens * maxCols);
         this.logits = f32Buffer((long) maxLogitRows * config.vocabSize());
+        this.math = new GgmlMath(Math.max(maxCols, config.kvDim()));
         this.embedRow = new float[dim];
         this.cosSin = new float[config.ropeDim()];
         this.logitRows = new int[maxTokens];
@@ -183,7 +185,7 @@ public final class ForwardPass implements AutoCloseable {
 
         // attention block
         for (int t = 0; t < n; t++) {
-            GgmlMath.rmsNorm(x, (long) t * dim, w.attnNorm(), h, (long) t * dim, dim, config.rmsEps());
+            math.rmsNorm(x, (long) t * dim, w.attnNorm(), h, (long) t * dim, dim, config.rmsEps());
         }
         matmul(w.wq(), h, q, n);
         matmul(w.wk(), h, k, n);
@@ -199,22 +201,22 @@ public final class ForwardPass implements AutoCloseable {
             for (int hd = 0; hd < config.numHeads(); hd++) {
                 long off = ((long) t * config.numHeads() + hd) * headDim;
                 if (w.qNorm() != null) {
-                    GgmlMath.rmsNorm(q, off, w.qNorm(), q, off, headDim, config.rmsEps());
+                    math.rmsNorm(q, off, w.qNorm(), q, off, headDim, config.rmsEps());
                 }
-                GgmlMath.rope(q, off, config.ropeDim(), arch.ropeNeox(), cosSin);
+                math.rope(q, off, config.ropeDim(), arch.ropeNeox(), cosSin);
             }
             for (int hd = 0; hd < config.numKvHeads(); hd++) {
                 long off = ((long) t * config.numKvHeads() + hd) * headDim;
                 if (w.kNorm() != null) {
-                    GgmlMath.rmsNorm(k, off, w.kNorm(), k, off, headDim, config.rmsEps());
+                    math.rmsNorm(k, off, w.kNorm(), k, off, headDim, config.rmsEps());
                 }
-                GgmlMath.rope(k, off, config.ropeDim(), arch.ropeNeox(), cosSin);
+                math.rope(k, off, config.ropeDim(), arch.ropeNeox(), cosSin);
             }
             storeKv(l, batch, t);
         }
         attention(l, batch);
         matmul(w.wo(), att, proj, n);
-        GgmlMath.add(x, proj, (long) n * dim);
+        math.add(x, proj, (long) n * dim);
         int rows = n;
         if (last) {
             // NOTE: as llama.cpp, the last block's FFN runs only for rows whose logits are wanted (after the
@@ -227,13 +229,13 @@ public final class ForwardPass implements AutoCloseable {
 
         // feed-forward block
         for (int t = 0; t < rows; t++) {
-            GgmlMath.rmsNorm(x, (long) t * dim, w.ffnNorm(), h, (long) t * dim, dim, config.rmsEps());
+            math.rmsNorm(x, (long) t * dim, w.ffnNorm(), h, (long) t * dim, dim, config.rmsEps());
         }
         matmul(w.wGate(), h, gate, rows);
         matmul(w.wUp(), h, up, rows);
-        GgmlMath.swiglu(gate, up, rows, config.ffnDim());
+        math.swiglu(gate, up, rows, config.ffnDim());
         matmul(w.wDown(), gate, proj, rows);
-        GgmlMath.add(x, proj, (long) rows * dim);
+        math.add(x, proj, (long) rows * dim);
         return rows;
     }
 
@@ -288,10 +290,8 @@ public final class ForwardPass implements AutoCloseable {
         MemorySegment values = cache.values(layer);
         if (cache.type() == GgmlType.F16) {
             long e = dst / 2;
-            for (int i = 0; i < kvDim; i++) {
-                GgmlMath.f16(keys, e + i, f32(k, (long) t * kvDim + i));
-                GgmlMath.f16(values, e + i, f32(v, (long) t * kvDim + i));
-            }
+            math.storeHalf(k, (long) t * kvDim, keys, e, kvDim);
+            math.storeHalf(v, (long) t * kvDim, values, e, kvDim);
         } else {
             MemorySegment.copy(k, (long) t * kvDim * 4, keys, dst, kvDim * 4L);
             MemorySegment.copy(v, (long) t * kvDim * 4, values, dst, kvDim * 4L);
@@ -302,7 +302,7 @@ public final class ForwardPass implements AutoCloseable {
     private MemorySegment outputLogits(int rows) {
         int dim = config.dim();
         for (int t = 0; t < rows; t++) {
-            GgmlMath.rmsNorm(x, (long) t * dim, weights.outputNorm(), h, (long) t * dim, dim, config.rmsEps());
+            math.rmsNorm(x, (long) t * dim, weights.outputNorm(), h, (long) t * dim, dim, config.rmsEps());
         }
         if (rows > 0) {
             matmul(weights.output(), h, logits, rows);
@@ -317,14 +317,7 @@ public final class ForwardPass implements AutoCloseable {
     private void matmul(WeightMatrix w, MemorySegment in, MemorySegment out, int rows) {
         MemorySegment input = in;
         if (w.type() == GgmlType.F16 || w.type() == GgmlType.BF16) {
-            long count = (long) rows * w.cols();
-            for (long i = 0; i < count; i++) {
-                float value = f32(in, i);
-                f32(rounded, i, w.type() == GgmlType.F16
-                        ? GgmlMath.roundF16(value)
-                        : dev.quanta.kernels.quant.FloatBits.bf16ToFloat(
-                                dev.quanta.kernels.quant.FloatBits.floatToBf16(value)));
-            }
+            math.roundTo(w.type() == GgmlType.BF16, in, rounded, (long) rows * w.cols());
             input = rounded;
         }
         ops.matmul(w.type(), w.data(), w.rows(), w.cols(), input, out, rows);

@@ -8,14 +8,27 @@ import java.lang.foreign.ValueLayout;
  * so that greedy decoding reproduces llama.cpp token for token. Offsets and lengths are in elements (f32 unless
  * the name says f16); segments are the pass's activation buffers.
  *
- * <p>NOTE: the heavy work (matmuls) goes through {@code KernelOps}; these steps are O(tokens * dim) and cheap.
+ * <p>NOTE: the heavy work (matmuls, attention) goes through {@code KernelOps}; these steps are O(tokens * dim). Each
+ * works on a row copied into Java arrays (bulk copies), as element-wise segment access cost more than the math.
  */
 final class GgmlMath {
 
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
-    private GgmlMath() {}
+    private final float[] rowA;  // [maxRow] scratch: one row being computed
+    private final float[] rowB;  // [maxRow] scratch: a second operand row
+    private final short[] half;  // [maxRow] scratch: f16 bits of a row
+
+    /**
+     * @param maxRow longest row any method is called with (elements); the instance's scratch rows. Not
+     *               thread-safe: one instance per forward pass.
+     */
+    GgmlMath(int maxRow) {
+        this.rowA = new float[maxRow];
+        this.rowB = new float[maxRow];
+        this.half = new short[maxRow];
+    }
 
     static float f32(MemorySegment s, long index) {
         return s.getAtIndex(F32, index);
@@ -46,21 +59,27 @@ final class GgmlMath {
      * @param w   f32 [n] weight, or null for no weight
      * @param out f32 [n] at outOff (may alias x)
      */
-    static void rmsNorm(MemorySegment x, long xOff, MemorySegment w, MemorySegment out, long outOff, int n, float eps) {
+    void rmsNorm(MemorySegment x, long xOff, MemorySegment w, MemorySegment out, long outOff, int n, float eps) {
+        float[] a = rowA;
+        MemorySegment.copy(x, F32, xOff * 4, a, 0, n);
         double sum = 0.0;
         for (int i = 0; i < n; i++) {
-            float v = f32(x, xOff + i);
+            float v = a[i];
             sum += v * v;
         }
         float mean = (float) (sum / n);
         float scale = 1.0f / (float) Math.sqrt(mean + eps);
-        for (int i = 0; i < n; i++) {
-            float y = f32(x, xOff + i) * scale;
-            if (w != null) {
-                y *= f32(w, i);
-            }
-            f32(out, outOff + i, y);
+        if (w != null) {
+            MemorySegment.copy(w, F32, 0, rowB, 0, n);
         }
+        for (int i = 0; i < n; i++) {
+            float y = a[i] * scale;
+            if (w != null) {
+                y *= rowB[i];
+            }
+            a[i] = y;
+        }
+        MemorySegment.copy(a, 0, out, F32, outOff * 4, n);
     }
 
     /** x[i] += b[i] for i in [0, n) (bias add, f32). */
@@ -71,9 +90,17 @@ final class GgmlMath {
     }
 
     /** x[i] += y[i] over n elements (residual add). */
-    static void add(MemorySegment x, MemorySegment y, long n) {
-        for (long i = 0; i < n; i++) {
-            f32(x, i, f32(x, i) + f32(y, i));
+    void add(MemorySegment x, MemorySegment y, long n) {
+        float[] a = rowA;
+        float[] b = rowB;
+        for (long base = 0; base < n; base += a.length) {
+            int len = (int) Math.min(a.length, n - base);
+            MemorySegment.copy(x, F32, base * 4, a, 0, len);
+            MemorySegment.copy(y, F32, base * 4, b, 0, len);
+            for (int i = 0; i < len; i++) {
+                a[i] += b[i];
+            }
+            MemorySegment.copy(a, 0, x, F32, base * 4, len);
         }
     }
 
@@ -81,19 +108,22 @@ final class GgmlMath {
      * gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v), as ggml_vec_swiglu_f32 on AVX2: whole groups of 8
      * use ggml_v_expf (a polynomial, not the correctly rounded exp), the tail the libm exp.
      */
-    static void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
+    void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
+        float[] g = rowA;
+        float[] u = rowB;
         for (int r = 0; r < rows; r++) {
-            long base = (long) r * n;
+            long base = (long) r * n * 4;
+            MemorySegment.copy(gate, F32, base, g, 0, n);
+            MemorySegment.copy(up, F32, base, u, 0, n);
             int simdEnd = n - n % 8; // ggml: for (; i + 7 < n; i += 8)
             int i = 0;
             for (; i < simdEnd; i++) {
-                float g = f32(gate, base + i);
-                f32(gate, base + i, (g / (1.0f + vexpf(-g))) * f32(up, base + i));
+                g[i] = (g[i] / (1.0f + vexpf(-g[i]))) * u[i];
             }
             for (; i < n; i++) {
-                float g = f32(gate, base + i);
-                f32(gate, base + i, (g / (1.0f + (float) Math.exp(-g))) * f32(up, base + i));
+                g[i] = (g[i] / (1.0f + (float) Math.exp(-g[i]))) * u[i];
             }
+            MemorySegment.copy(g, 0, gate, F32, base, n);
         }
     }
 
@@ -143,17 +173,45 @@ final class GgmlMath {
      * @param x     f32 head at off, [headDim]
      * @param neox  pairs (i, i + ropeDim/2) instead of (2i, 2i+1)
      */
-    static void rope(MemorySegment x, long off, int ropeDim, boolean neox, float[] cosSin) {
+    void rope(MemorySegment x, long off, int ropeDim, boolean neox, float[] cosSin) {
+        float[] a = rowA;
+        MemorySegment.copy(x, F32, off * 4, a, 0, ropeDim);
         int half = ropeDim / 2;
         for (int i0 = 0; i0 < ropeDim; i0 += 2) {
             float c = cosSin[i0];
             float s = cosSin[i0 + 1];
-            long a = neox ? off + i0 / 2 : off + i0;
-            long b = neox ? off + i0 / 2 + half : off + i0 + 1;
-            float x0 = f32(x, a);
-            float x1 = f32(x, b);
-            f32(x, a, x0 * c - x1 * s);
-            f32(x, b, x0 * s + x1 * c);
+            int ia = neox ? i0 / 2 : i0;
+            int ib = neox ? i0 / 2 + half : i0 + 1;
+            float x0 = a[ia];
+            float x1 = a[ib];
+            a[ia] = x0 * c - x1 * s;
+            a[ib] = x0 * s + x1 * c;
         }
+        MemorySegment.copy(a, 0, x, F32, off * 4, ropeDim);
+    }
+
+    /** out[i] = in[i] rounded to f16 (or bf16), kept as f32: what ggml feeds an F16 (BF16) weight's dot. */
+    void roundTo(boolean bf16, MemorySegment in, MemorySegment out, long n) {
+        float[] a = rowA;
+        for (long base = 0; base < n; base += a.length) {
+            int len = (int) Math.min(a.length, n - base);
+            MemorySegment.copy(in, F32, base * 4, a, 0, len);
+            for (int i = 0; i < len; i++) {
+                a[i] = bf16 ? dev.quanta.kernels.quant.FloatBits.bf16ToFloat(
+                        dev.quanta.kernels.quant.FloatBits.floatToBf16(a[i])) : roundF16(a[i]);
+            }
+            MemorySegment.copy(a, 0, out, F32, base * 4, len);
+        }
+    }
+
+    /** dst[i] = f16(src[i]) for n values: a KV row into an f16 cache (round to nearest even). */
+    void storeHalf(MemorySegment src, long srcOff, MemorySegment dst, long dstOff, int n) {
+        float[] a = rowA;
+        short[] h = half;
+        MemorySegment.copy(src, F32, srcOff * 4, a, 0, n);
+        for (int i = 0; i < n; i++) {
+            h[i] = Float.floatToFloat16(a[i]);
+        }
+        MemorySegment.copy(h, 0, dst, F16, dstOff * 2, n);
     }
 }
