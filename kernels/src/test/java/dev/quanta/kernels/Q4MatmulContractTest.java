@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Q4_0 matmuls on AVX-512 reproduce llama.cpp's x86 arithmetic bit for bit: matrices whose row count is a multiple
  * of 8 (which llama.cpp repacks) sum each block exactly and accumulate {@code acc = fma(isum, dx * dy, acc)} per
- * row; other matrices use tinyBLAS's 8-lane order (as Q8_0, see {@link Q8MatmulContractTest}). One token and many.
+ * row; other matrices use tinyBLAS's 8-lane order (as Q8_0, see {@link Q8GemmContractTest}). One token and many.
  */
 class Q4MatmulContractTest {
 
