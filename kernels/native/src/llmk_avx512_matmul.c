@@ -38,8 +38,6 @@ typedef struct {
 
 #define PAIR_L2_BYTES (512 * 1024) /* pair data of one token block, kept in L2 while the rows stream past */
 
-static _Thread_local pair_block *tl_pairs; /* per-thread scratch, grown on demand, never shrunk */
-static _Thread_local size_t tl_pairs_len;
 
 INLINE float hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -158,13 +156,8 @@ int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     int npairs = (ntok + 1) / 2;
     size_t need = (size_t)npairs * (size_t)nb;
-    if (need > tl_pairs_len) {
-        free(tl_pairs);
-        tl_pairs = aligned_alloc(64, need * sizeof(pair_block));
-        tl_pairs_len = tl_pairs ? need : 0;
-        if (!tl_pairs) return -2;
-    }
-    pair_block *pb = tl_pairs;
+    pair_block *pb = llmk_scratch(LLMK_SCRATCH_PAIRS, need * sizeof(pair_block));
+    if (!pb) return -2;
     prepare_pairs((const char *)xa, arow, ntok, nb, q4 ? 8 : 128, pb);
     /* token blocks: as many pairs (a multiple of 4) as keep their pair data within PAIR_L2_BYTES */
     int block_pairs = (int)(PAIR_L2_BYTES / ((size_t)nb * sizeof(pair_block))) & ~3;

@@ -25,10 +25,6 @@ typedef struct {
     __m512 dx;    /* f32: row r's block scale */
 } tile_block;     /* 576 bytes */
 
-static _Thread_local tile_block *tl_tile; /* per-thread scratch for the many-token path, grown on demand */
-static _Thread_local size_t tl_tile_len;
-static _Thread_local float *tl_act;       /* per-thread activation side: dy and -8 * sum(y) per token and block */
-static _Thread_local size_t tl_act_len;
 
 /* Block b of rows [r, r + n) (n <= 16; missing rows read as zero weights with scale 0) re-laid as a tile_block. */
 INLINE void relayout(const char *w, size_t wrow, int64_t b, int n, tile_block *o) {
@@ -137,12 +133,8 @@ int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, con
     size_t wrow = (size_t)nb * sizeof(block_q4_0);
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     size_t need = (size_t)2 * ntok * nb;
-    if (need > tl_act_len) {
-        free(tl_act);
-        tl_act = malloc(need * sizeof(float));
-        tl_act_len = tl_act ? need : 0;
-        if (!tl_act) return -2;
-    }
+    float *tl_act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, need * sizeof(float)); /* dy, -8 * sum(y) per token and block */
+    if (!tl_act) return -2;
     prepare_act((const char *)xa, arow, ntok, nb, tl_act);
     if (ntok <= 16) { /* decode and small batches: re-lay each block in registers, for 8 tokens at a time */
         for (int t = 0; t < ntok; t += 8) {
@@ -162,12 +154,8 @@ int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, con
         }
         return 0;
     }
-    if ((size_t)nb > tl_tile_len) {
-        free(tl_tile);
-        tl_tile = aligned_alloc(64, (size_t)nb * sizeof(tile_block));
-        tl_tile_len = tl_tile ? (size_t)nb : 0;
-        if (!tl_tile) return -2;
-    }
+    tile_block *tl_tile = llmk_scratch(LLMK_SCRATCH_Q4_TILE, (size_t)nb * sizeof(tile_block));
+    if (!tl_tile) return -2;
     for (int64_t r = r0; r < r1; r += TILE) {
         int n = r1 - r < TILE ? (int)(r1 - r) : TILE;
         const char *wt = (const char *)w + (size_t)r * wrow;

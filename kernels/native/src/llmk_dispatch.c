@@ -186,3 +186,44 @@ int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int 
     }
     return 0;
 }
+
+/* ---------------- per-thread scratch ----------------
+ * Kernels that re-lay weights or activations per call keep their buffers per thread, grown on demand and freed when
+ * the thread exits (the Java pool's threads live as long as their KernelOps), so a call never allocates once warm. */
+
+#include <pthread.h>
+#include <stdlib.h>
+
+typedef struct {
+    void *p[LLMK_SCRATCH_SLOTS];
+    size_t bytes[LLMK_SCRATCH_SLOTS];
+} scratch_set;
+
+static pthread_key_t g_scratch_key;
+static pthread_once_t g_scratch_once = PTHREAD_ONCE_INIT;
+
+static void scratch_free(void *v) {
+    scratch_set *s = v;
+    for (int i = 0; i < LLMK_SCRATCH_SLOTS; i++) free(s->p[i]);
+    free(s);
+}
+
+static void scratch_init(void) { pthread_key_create(&g_scratch_key, scratch_free); }
+
+void *llmk_scratch(int slot, size_t bytes) {
+    pthread_once(&g_scratch_once, scratch_init);
+    scratch_set *s = pthread_getspecific(g_scratch_key);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s || pthread_setspecific(g_scratch_key, s) != 0) {
+            free(s);
+            return NULL;
+        }
+    }
+    if (s->bytes[slot] < bytes) {
+        free(s->p[slot]);
+        s->p[slot] = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+        s->bytes[slot] = s->p[slot] ? bytes : 0;
+    }
+    return s->p[slot];
+}

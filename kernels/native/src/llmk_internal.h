@@ -84,6 +84,14 @@ static inline int llmk_nearest_int(float f) {
 #define LLMK_HIDDEN __attribute__((visibility("hidden")))
 LLMK_HIDDEN extern float llmk_f16_table[65536];
 
+/* Per-thread scratch (llmk_dispatch.c): slot's buffer of at least `bytes` (64-byte aligned), grown on demand, freed
+ * at thread exit; NULL when out of memory. */
+#define LLMK_SCRATCH_SLOTS 4
+#define LLMK_SCRATCH_PAIRS 0    /* llmk_avx512_matmul.c: activation pair blocks */
+#define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c: a re-laid 16-row tile */
+#define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
+LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
+
 /* One ISA's kernels. Entries left 0 by a SIMD level are filled from the scalar table. */
 typedef struct {
     llmk_vec_dot_fn dot[LLMK_TYPE_COUNT];      /* by weight type */
