@@ -93,7 +93,7 @@ void llmk_silu_mul(int isa, float *gate, const float *up, int64_t n);
 /* In place stable softmax of f32 [n]. */
 void llmk_softmax(int isa, float *x, int n);
 
-/* ---- paged attention for work items [item0, item1), item = query * nheads + head ----
+/* ---- paged attention for work items [item0, item1), item = query * nkv + kv head (its nheads / nkv query heads) ----
  * q, out: f32 [nq][nheads][head_dim]; k, v: [num_blocks][block_size][nkv][head_dim] of kv_type (F16 or F32);
  * block_tables: i32 [nq][max_blocks]; seq_lens: i32 [nq] (positions attended, >= 1). Head h reads kv head
  * h / (nheads / nkv). Block ids are trusted (the caller validates them). Returns 0, or -1 for a bad kv_type

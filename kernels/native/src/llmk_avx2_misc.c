@@ -101,66 +101,98 @@ INLINE __m256 round8(__m256 x, int half) { /* to the nearest f16, ties to even, 
 
 INLINE float round1(float x, int half) { return half ? _cvtsh_ss(_cvtss_sh(x, _MM_FROUND_TO_NEAREST_INT)) : x; }
 
-void llmk_attention_item_avx2(float *out, const float *q, int head_dim, const void *k, const void *v, int kv_type,
-                                size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
-                                int seq_len, float scale) {
+#define ATT_HEADS 4 /* query heads processed together per pass over the positions (state on the stack) */
+
+/* Up to ATT_HEADS heads of one group: each position's key and value rows are converted to f32 once and used by
+ * every head; per head the steps are exactly those of the reference. */
+static void attend_heads(float *out, const float *q, int nh, int head_dim, const void *k, const void *v, int kv_type,
+                         size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table, int seq_len,
+                         float scale) {
     int half = kv_type == LLMK_TYPE_F16;
     int np = head_dim & ~31, n8 = head_dim & ~7;
-    float qr[1024], acc[1024];
-    for (int d = 0; d < n8; d += 8) {
-        _mm256_storeu_ps(qr + d, round8(_mm256_loadu_ps(q + d), half));
-        _mm256_storeu_ps(acc + d, _mm256_setzero_ps());
+    float qr[ATT_HEADS][1024], acc[ATT_HEADS][1024], kf[1024], vf[1024];
+    float m[ATT_HEADS], sum[ATT_HEADS];
+    for (int h = 0; h < nh; h++) {
+        const float *qh = q + (int64_t)h * head_dim;
+        for (int d = 0; d < n8; d += 8) {
+            _mm256_storeu_ps(qr[h] + d, round8(_mm256_loadu_ps(qh + d), half));
+            _mm256_storeu_ps(acc[h] + d, _mm256_setzero_ps());
+        }
+        for (int d = n8; d < head_dim; d++) {
+            qr[h][d] = round1(qh[d], half);
+            acc[h][d] = 0.0f;
+        }
+        m[h] = -INFINITY;
+        sum[h] = 0.0f;
     }
-    for (int d = n8; d < head_dim; d++) {
-        qr[d] = round1(q[d], half);
-        acc[d] = 0.0f;
-    }
-    float m = -INFINITY, sum = 0.0f;
     for (int p = 0; p < seq_len; p++) {
         size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
         const char *kp = (const char *)k + off, *vp = (const char *)v + off;
-        float vec = 0.0f;
-        if (np > 0) { /* ggml_vec_dot_f16/_f32 (AVX2): 4 accumulators over 32-element steps, GGML_F32x8_REDUCE */
-            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-            for (int i = 0; i < np; i += 32) {
-                a0 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i), _mm256_loadu_ps(qr + i), a0);
-                a1 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i + 8), _mm256_loadu_ps(qr + i + 8), a1);
-                a2 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i + 16), _mm256_loadu_ps(qr + i + 16), a2);
-                a3 = _mm256_fmadd_ps(load_kv8(kp, kv_type, i + 24), _mm256_loadu_ps(qr + i + 24), a3);
+        for (int d = 0; d < n8; d += 8) {
+            _mm256_storeu_ps(kf + d, load_kv8(kp, kv_type, d));
+            _mm256_storeu_ps(vf + d, load_kv8(vp, kv_type, d));
+        }
+        for (int d = n8; d < head_dim; d++) {
+            kf[d] = load_kv1(kp, kv_type, d);
+            vf[d] = load_kv1(vp, kv_type, d);
+        }
+        for (int h = 0; h < nh; h++) {
+            float vec = 0.0f;
+            if (np > 0) { /* ggml_vec_dot_f16/_f32 (AVX2): 4 accumulators over 32-element steps, GGML_F32x8_REDUCE */
+                __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+                for (int i = 0; i < np; i += 32) {
+                    a0 = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i), _mm256_loadu_ps(qr[h] + i), a0);
+                    a1 = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i + 8), _mm256_loadu_ps(qr[h] + i + 8), a1);
+                    a2 = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i + 16), _mm256_loadu_ps(qr[h] + i + 16), a2);
+                    a3 = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i + 24), _mm256_loadu_ps(qr[h] + i + 24), a3);
+                }
+                __m256 x = _mm256_add_ps(_mm256_add_ps(a0, a2), _mm256_add_ps(a1, a3));
+                __m128 t = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+                t = _mm_hadd_ps(t, t);
+                vec = _mm_cvtss_f32(_mm_hadd_ps(t, t));
             }
-            __m256 x = _mm256_add_ps(_mm256_add_ps(a0, a2), _mm256_add_ps(a1, a3));
-            __m128 t = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
-            t = _mm_hadd_ps(t, t);
-            vec = _mm_cvtss_f32(_mm_hadd_ps(t, t));
+            float score;
+            if (half) {
+                double dsum = vec;
+                for (int i = np; i < head_dim; i++) dsum += (double)(kf[i] * qr[h][i]);
+                score = (float)dsum;
+            } else {
+                score = vec;
+                for (int i = np; i < head_dim; i++) score += kf[i] * qr[h][i];
+            }
+            score *= scale;
+            float ms = 1.0f, vs = 1.0f;
+            if (score > m[h]) {
+                float mold = m[h];
+                m[h] = score;
+                ms = (float)exp((double)(mold - score));
+                __m256 c = _mm256_set1_ps(ms);
+                for (int d = 0; d < n8; d += 8)
+                    _mm256_storeu_ps(acc[h] + d, round8(_mm256_mul_ps(_mm256_loadu_ps(acc[h] + d), c), half));
+                for (int d = n8; d < head_dim; d++) acc[h][d] = round1(acc[h][d] * ms, half);
+            } else {
+                vs = (float)exp((double)(score - m[h]));
+            }
+            __m256 w = _mm256_set1_ps(vs);
+            for (int d = 0; d < np; d += 8)
+                _mm256_storeu_ps(acc[h] + d,
+                                 round8(_mm256_fmadd_ps(_mm256_loadu_ps(vf + d), w, _mm256_loadu_ps(acc[h] + d)), half));
+            for (int d = np; d < head_dim; d++) acc[h][d] = round1(acc[h][d] + vf[d] * vs, half);
+            sum[h] = sum[h] * ms + vs;
         }
-        float score;
-        if (half) {
-            double dsum = vec;
-            for (int i = np; i < head_dim; i++) dsum += (double)(load_kv1(kp, kv_type, i) * qr[i]);
-            score = (float)dsum;
-        } else {
-            score = vec;
-            for (int i = np; i < head_dim; i++) score += load_kv1(kp, kv_type, i) * qr[i];
-        }
-        score *= scale;
-        float ms = 1.0f, vs = 1.0f;
-        if (score > m) {
-            float mold = m;
-            m = score;
-            ms = (float)exp((double)(mold - m));
-            __m256 c = _mm256_set1_ps(ms);
-            for (int d = 0; d < n8; d += 8)
-                _mm256_storeu_ps(acc + d, round8(_mm256_mul_ps(_mm256_loadu_ps(acc + d), c), half));
-            for (int d = n8; d < head_dim; d++) acc[d] = round1(acc[d] * ms, half);
-        } else {
-            vs = (float)exp((double)(score - m));
-        }
-        __m256 w = _mm256_set1_ps(vs);
-        for (int d = 0; d < np; d += 8)
-            _mm256_storeu_ps(acc + d, round8(_mm256_fmadd_ps(load_kv8(vp, kv_type, d), w, _mm256_loadu_ps(acc + d)), half));
-        for (int d = np; d < head_dim; d++) acc[d] = round1(acc[d] + load_kv1(vp, kv_type, d) * vs, half);
-        sum = sum * ms + vs;
     }
-    float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
-    for (int d = 0; d < head_dim; d++) out[d] = acc[d] * inv;
+    for (int h = 0; h < nh; h++) {
+        float inv = sum[h] == 0.0f ? 0.0f : 1.0f / sum[h];
+        for (int d = 0; d < head_dim; d++) out[(int64_t)h * head_dim + d] = acc[h][d] * inv;
+    }
+}
+
+void llmk_attention_item_avx2(float *out, const float *q, int group, int head_dim, const void *k, const void *v,
+                              int kv_type, size_t slot_bytes, size_t head_off, int block_size,
+                              const int32_t *block_table, int seq_len, float scale) {
+    for (int h0 = 0; h0 < group; h0 += ATT_HEADS) {
+        int nh = group - h0 < ATT_HEADS ? group - h0 : ATT_HEADS;
+        attend_heads(out + (int64_t)h0 * head_dim, q + (int64_t)h0 * head_dim, nh, head_dim, k, v, kv_type,
+                     slot_bytes, head_off, block_size, block_table, seq_len, scale);
+    }
 }

@@ -26,7 +26,7 @@ INLINE __m256i dot_i8(__m256i ax, __m256i sx, __m256i y) {
 }
 
 /* Activation quantizers and paged attention (llmk_avx2_misc.c). */
-LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int head_dim, const void *k, const void *v,
+LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int group, int head_dim, const void *k, const void *v,
                                           int kv_type, size_t slot_bytes, size_t head_off, int block_size,
                                           const int32_t *block_table, int seq_len, float scale);
 

@@ -177,11 +177,11 @@ int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int 
     size_t es = kv_type == LLMK_TYPE_F16 ? 2 : 4;
     size_t slot_bytes = (size_t)nkv * head_dim * es;
     int group = nheads / nkv;
-    if (item1 > (int64_t)nq * nheads) item1 = (int64_t)nq * nheads;
+    if (item1 > (int64_t)nq * nkv) item1 = (int64_t)nq * nkv;
     for (int64_t it = item0; it < item1; it++) {
-        int t = (int)(it / nheads), h = (int)(it % nheads);
-        int64_t qo = it * head_dim;
-        kt->attention_item(out + qo, q + qo, head_dim, k, v, kv_type, slot_bytes, (size_t)(h / group) * head_dim * es,
+        int t = (int)(it / nkv), g = (int)(it % nkv);
+        int64_t qo = ((int64_t)t * nheads + (int64_t)g * group) * head_dim;
+        kt->attention_item(out + qo, q + qo, group, head_dim, k, v, kv_type, slot_bytes, (size_t)g * head_dim * es,
                            block_size, block_tables + (int64_t)t * max_blocks, seq_lens[t], scale);
     }
     return 0;

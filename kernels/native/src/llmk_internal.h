@@ -104,7 +104,8 @@ typedef struct {
     void (*softmax)(float *x, int n);
     void (*rope)(float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
                  const float *inv_freq, int neox);
-    void (*attention_item)(float *out, const float *q, int head_dim, const void *k, const void *v, int kv_type,
+    /* one query's `group` heads (contiguous in q/out) against their shared KV head */
+    void (*attention_item)(float *out, const float *q, int group, int head_dim, const void *k, const void *v, int kv_type,
                            size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
                            int seq_len, float scale);
 } llmk_table;

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A matmul quantizes the activations ({@link ActivationQuantizer}) into scratch owned by this instance, then every
  * thread of the {@link WorkerPool} claims chunks of rows from a shared counter and calls {@code llmk_matmul} on its
- * range. Attention is split the same way over (query, head) items. The elementwise kernels are memory-bound and
+ * range. Attention is split the same way over (query, KV head) items. The elementwise kernels are memory-bound and
  * cheap next to a matmul; they run on the caller thread. All segments must be native (off-heap).
  *
  * <p>Not thread-safe: one caller at a time (see {@link KernelOps}).
@@ -322,7 +322,7 @@ public final class NativeKernelOps implements KernelOps {
         atBlockSize = blockSize;
         atMaxBlocks = maxBlocksPerSeq;
         atScale = scale;
-        int items = numQueries * numHeads;
+        int items = numQueries * numKvHeads; // a query's heads sharing one KV head: its rows are read once for all
         if (pool.size() == 1 || items < 2) {
             attentionRange(0, items);
         } else {
@@ -333,7 +333,7 @@ public final class NativeKernelOps implements KernelOps {
     }
 
     private void attentionShare(int worker, int numWorkers) {
-        long items = (long) atQueries * atHeads;
+        long items = (long) atQueries * atKvHeads;
         while (true) {
             long i0 = (long) nextChunk.getAndIncrement() * atChunk;
             if (i0 >= items) {
