@@ -213,9 +213,9 @@ class NativeKernelOpsTest {
         for (GgmlType kvType : new GgmlType[] {GgmlType.F16, GgmlType.F32}) {
             // 8: all tail (stories260K); 20: 8-wide part and tail; 64, 128: whole 32-element steps; 72: both
             for (int headDim : new int[] {8, 20, 64, 72, 128}) {
+              for (int kvHeads : new int[] {2, 1}) { // groups of 4 heads, and of 8 (more than a kernel pass takes)
                 try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
                     int heads = 8;
-                    int kvHeads = 2;
                     int blockSize = 16;
                     int numBlocks = 12;
                     int maxBlocks = 5;
@@ -236,7 +236,7 @@ class NativeKernelOpsTest {
                             TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
                     for (long i = 0; i < (long) queries * heads * headDim; i++) {
                         assertThat(Float.floatToRawIntBits(got.getAtIndex(JAVA_FLOAT_UNALIGNED, i)))
-                                .as("attention %s %s headDim %d at %d", isa, kvType, headDim, i)
+                                .as("attention %s %s headDim %d kvHeads %d at %d", isa, kvType, headDim, kvHeads, i)
                                 .isEqualTo(Float.floatToRawIntBits(want.getAtIndex(JAVA_FLOAT_UNALIGNED, i)));
                     }
                     // and the reference is attention: within f16 (or f32) accumulation error of exact softmax
@@ -254,6 +254,7 @@ class NativeKernelOpsTest {
                         }
                     }
                 }
+              }
             }
         }
     }
