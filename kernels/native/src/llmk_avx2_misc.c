@@ -165,13 +165,13 @@ static void attend_heads(float *out, const float *q, int nh, int head_dim, const
             if (score > m[h]) {
                 float mold = m[h];
                 m[h] = score;
-                ms = (float)exp((double)(mold - score));
+                ms = expf(mold - score);
                 __m256 c = _mm256_set1_ps(ms);
                 for (int d = 0; d < n8; d += 8)
                     _mm256_storeu_ps(acc[h] + d, round8(_mm256_mul_ps(_mm256_loadu_ps(acc[h] + d), c), half));
                 for (int d = n8; d < head_dim; d++) acc[h][d] = round1(acc[h][d] * ms, half);
             } else {
-                vs = (float)exp((double)(score - m[h]));
+                vs = expf(score - m[h]);
             }
             __m256 w = _mm256_set1_ps(vs);
             for (int d = 0; d < np; d += 8)

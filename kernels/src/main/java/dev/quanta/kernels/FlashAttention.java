@@ -16,7 +16,8 @@ import java.lang.foreign.MemorySegment;
  *       lanes of 4 accumulators x 8 over whole 32-element steps (FMA), reduced as {@code GGML_F32x8_REDUCE}, the
  *       tail added in double, then times the scale;</li>
  *   <li>online softmax over positions in order: a new maximum rescales the accumulator by
- *       {@code exp(Mold - M)}, otherwise the value is weighted by {@code exp(s - M)}; the running sum is
+ *       {@code expf(Mold - M)}, otherwise the value is weighted by {@code expf(s - M)} (the C library's, as llama.cpp
+ *       calls it: {@link CMath#expf}); the running sum is
  *       {@code S = S * ms + vs};</li>
  *   <li>the value accumulator is itself f16 for an F16 cache (rounded after every update: FMA over the
  *       whole 32-element steps, multiply-then-add on the tail), f32 otherwise; the result is the accumulator times
@@ -55,13 +56,13 @@ final class FlashAttention {
             if (score > m) {
                 float mOld = m;
                 m = score;
-                ms = (float) Math.exp(mOld - m);
+                ms = CMath.expf(mOld - m);
                 for (int d = 0; d < headDim; d++) {
                     float v = acc[d] * ms;
                     acc[d] = half ? roundF16(v) : v;
                 }
             } else {
-                vs = (float) Math.exp(score - m);
+                vs = CMath.expf(score - m);
             }
             mad(values, posOffset[p], headDim, half, vs);
             s = s * ms + vs;

@@ -1,5 +1,6 @@
 package dev.quanta.worker.model;
 
+import dev.quanta.kernels.CMath;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -121,7 +122,7 @@ final class GgmlMath {
                 g[i] = (g[i] / (1.0f + vexpf(-g[i]))) * u[i];
             }
             for (; i < n; i++) {
-                g[i] = (g[i] / (1.0f + (float) Math.exp(-g[i]))) * u[i];
+                g[i] = (g[i] / (1.0f + CMath.expf(-g[i]))) * u[i];
             }
             MemorySegment.copy(g, 0, gate, F32, base, n);
         }
