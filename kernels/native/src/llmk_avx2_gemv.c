@@ -34,34 +34,41 @@ typedef struct {
     float dy[8];      /* dy of the block feeding each lane */
 } q4_quad;
 
+/* Four f16 scales as [d0, d0, d2, d2 | d1, d1, d3, d3] (the lane layout of the folded sums): packed with scalar
+ * integer ops (idle ports here), converted together, then spread. */
+INLINE __m256 spread4(uint16_t d0, uint16_t d1, uint16_t d2, uint16_t d3) {
+    uint64_t h = (uint64_t)d0 | (uint64_t)d2 << 16 | (uint64_t)d1 << 32 | (uint64_t)d3 << 48;
+    __m256 d = _mm256_castps128_ps256(_mm_cvtph_ps(_mm_cvtsi64_si128((long long)h))); /* d0, d2, d1, d3 */
+    return _mm256_permutevar8x32_ps(d, _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3));
+}
+
+/* 16-bit products of two pairs of blocks (a: blocks 0 | 1, b: 2 | 3; lo/hi: elements 0..15 / 16..31) folded to
+ * 2 int32 lanes per block: [0, 0, 2, 2 | 1, 1, 3, 3]. Each 16-bit value sums at most 4 products |15 * 128|,
+ * the hadd at most 8, so nothing saturates. */
+INLINE __m256i fold4(__m256i la, __m256i ya_lo, __m256i ha, __m256i ya_hi, __m256i lb, __m256i yb_lo, __m256i hb,
+                     __m256i yb_hi) {
+    __m256i pa = _mm256_add_epi16(_mm256_maddubs_epi16(la, ya_lo), _mm256_maddubs_epi16(ha, ya_hi));
+    __m256i pb = _mm256_add_epi16(_mm256_maddubs_epi16(lb, yb_lo), _mm256_maddubs_epi16(hb, yb_hi));
+    return _mm256_madd_epi16(_mm256_hadd_epi16(pa, pb), _mm256_set1_epi16(1));
+}
+
 static void prepare_q4(const block_q8_0 *y, int64_t nq, q4_quad *qd) {
-    /* lane j of the folded sums: 128-bit half h = j / 4 takes block 2p + h of pair p = (j % 4) / 2, and
-     * k = j % 2 selects elements {8k .. 8k+7} and {16+8k .. 16+8k+7} of that block */
+    const __m256i one8 = _mm256_set1_epi8(1);
     for (int64_t q = 0; q < nq; q++) {
         const block_q8_0 *b = y + 4 * q;
         q4_quad *o = qd + q;
-        for (int p = 0; p < 2; p++)
-            for (int h = 0; h < 2; h++) {
-                memcpy(o->lo[p] + 16 * h, b[2 * p + h].qs, 16);
-                memcpy(o->hi[p] + 16 * h, b[2 * p + h].qs + 16, 16);
-            }
-        for (int j = 0; j < 8; j++) {
-            const block_q8_0 *blk = b + 2 * ((j % 4) / 2) + j / 4;
-            int k = j % 2, sum = 0;
-            for (int e = 0; e < 8; e++) sum += blk->qs[8 * k + e] + blk->qs[16 + 8 * k + e];
-            o->off[j] = 8 * sum;
-            o->dy[j] = llmk_f16_table[blk->d];
+        __m256i v[2][2]; /* [pair][lo/hi] */
+        for (int p = 0; p < 2; p++) {
+            v[p][0] = _mm256_loadu2_m128i((const __m128i *)b[2 * p + 1].qs, (const __m128i *)b[2 * p].qs);
+            v[p][1] = _mm256_loadu2_m128i((const __m128i *)(b[2 * p + 1].qs + 16), (const __m128i *)(b[2 * p].qs + 16));
+            _mm256_store_si256((__m256i *)o->lo[p], v[p][0]);
+            _mm256_store_si256((__m256i *)o->hi[p], v[p][1]);
         }
+        /* the same fold with all weights 1 gives each lane's sum(y); wu - 8 = value, so subtract 8 * that */
+        __m256i sy = fold4(one8, v[0][0], one8, v[0][1], one8, v[1][0], one8, v[1][1]);
+        _mm256_store_si256((__m256i *)o->off, _mm256_slli_epi32(sy, 3));
+        _mm256_store_ps(o->dy, spread4(b[0].d, b[1].d, b[2].d, b[3].d));
     }
-}
-
-/* dx of blocks i .. i+3 as [i, i, i+2, i+2 | i+1, i+1, i+3, i+3]: the four f16 scales are packed with scalar
- * integer ops (idle ports here), converted together, then spread. */
-INLINE __m256 q4_dx(const block_q4_0 *a) {
-    uint64_t h = (uint64_t)a[0].d | (uint64_t)a[2].d << 16 | (uint64_t)a[1].d << 32 | (uint64_t)a[3].d << 48;
-    __m128 d = _mm_cvtph_ps(_mm_cvtsi64_si128((long long)h)); /* i, i+2, i+1, i+3 */
-    __m256 d2 = _mm256_castps128_ps256(d);
-    return _mm256_permutevar8x32_ps(d2, _mm256_setr_epi32(0, 0, 1, 1, 2, 2, 3, 3));
 }
 
 /* Folded int32 lane sums (offset applied) of one row's quad. */
@@ -69,13 +76,10 @@ INLINE __m256i q4_quad_sums(const block_q4_0 *a, const q4_quad *y) {
     const __m256i m4 = _mm256_set1_epi8(0x0F);
     __m256i qa = _mm256_loadu2_m128i((const __m128i *)a[1].qs, (const __m128i *)a[0].qs);
     __m256i qb = _mm256_loadu2_m128i((const __m128i *)a[3].qs, (const __m128i *)a[2].qs);
-    __m256i pa = _mm256_add_epi16(
-        _mm256_maddubs_epi16(_mm256_and_si256(qa, m4), _mm256_load_si256((const __m256i *)y->lo[0])),
-        _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(qa, 4), m4), _mm256_load_si256((const __m256i *)y->hi[0])));
-    __m256i pb = _mm256_add_epi16(
-        _mm256_maddubs_epi16(_mm256_and_si256(qb, m4), _mm256_load_si256((const __m256i *)y->lo[1])),
-        _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(qb, 4), m4), _mm256_load_si256((const __m256i *)y->hi[1])));
-    __m256i s = _mm256_madd_epi16(_mm256_hadd_epi16(pa, pb), _mm256_set1_epi16(1));
+    __m256i s = fold4(_mm256_and_si256(qa, m4), _mm256_load_si256((const __m256i *)y->lo[0]),
+                      _mm256_and_si256(_mm256_srli_epi16(qa, 4), m4), _mm256_load_si256((const __m256i *)y->hi[0]),
+                      _mm256_and_si256(qb, m4), _mm256_load_si256((const __m256i *)y->lo[1]),
+                      _mm256_and_si256(_mm256_srli_epi16(qb, 4), m4), _mm256_load_si256((const __m256i *)y->hi[1]));
     return _mm256_sub_epi32(s, _mm256_load_si256((const __m256i *)y->off));
 }
 
@@ -111,10 +115,10 @@ INLINE void q4_rows(int R, const char *w, size_t wrow, int64_t nq, int64_t nb, c
         }
         __m256 dy = _mm256_load_ps(qd[q].dy);
         __m256i s0 = q4_quad_sums(a0 + 4 * q, qd + q);
-        acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0), _mm256_mul_ps(q4_dx(a0 + 4 * q), dy), acc0);
+        acc0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0), _mm256_mul_ps(spread4(a0[4 * q].d, a0[4 * q + 1].d, a0[4 * q + 2].d, a0[4 * q + 3].d), dy), acc0);
         if (R > 1) {
             __m256i s1 = q4_quad_sums(a1 + 4 * q, qd + q);
-            acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1), _mm256_mul_ps(q4_dx(a1 + 4 * q), dy), acc1);
+            acc1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1), _mm256_mul_ps(spread4(a1[4 * q].d, a1[4 * q + 1].d, a1[4 * q + 2].d, a1[4 * q + 3].d), dy), acc1);
         }
     }
     out[0] = hsum8(acc0) + q4_tail(a0 + 4 * nq, y + 4 * nq, nb - 4 * nq);
