@@ -191,3 +191,52 @@ int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const voi
     }
     return 0;
 }
+
+/* ---------------- F16 weights x F32 activations ---------------- */
+#ifndef F16_PF
+#define F16_PF 8192 /* bytes ahead (measured on Zen 5 from DRAM, one thread: 1024 21, 4096 31, 8192 33 GB/s) */
+#endif
+
+/* One row: four accumulators (FMA latency), 32 elements per step. One stream, so a plain distance works (unlike
+ * the interleaved Q4_0 / Q8_0 rows). */
+static float f16_row(const uint16_t *a, const float *x, int64_t n) {
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        _mm_prefetch((const char *)(a + i) + F16_PF, _MM_HINT_T0);
+        acc0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(x + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 8))),
+                               _mm256_loadu_ps(x + i + 8), acc1);
+        acc2 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 16))),
+                               _mm256_loadu_ps(x + i + 16), acc2);
+        acc3 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i + 24))),
+                               _mm256_loadu_ps(x + i + 24), acc3);
+    }
+    for (; i + 8 <= n; i += 8)
+        acc0 = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))), _mm256_loadu_ps(x + i), acc0);
+    float sum = hsum8(_mm256_add_ps(_mm256_add_ps(acc0, acc1), _mm256_add_ps(acc2, acc3)));
+    for (; i < n; i++) sum += _cvtsh_ss(a[i]) * x[i];
+    return sum;
+}
+
+/* matmul[F16] of the AVX2 table: one token row by row as above; several tokens through the tiled vec_dot. */
+int llmk_matmul_f16_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                         int64_t r0, int64_t r1) {
+    size_t wrow = (size_t)cols * 2;
+    if (ntok == 1) {
+        for (int64_t r = r0; r < r1; r++) {
+            out[r] = f16_row((const uint16_t *)((const char *)w + r * wrow), (const float *)xa, cols);
+        }
+        return 0;
+    }
+    float s[LLMK_MAX_TILE];
+    for (int64_t r = r0; r < r1; r++) {
+        for (int t0 = 0; t0 < ntok; t0 += LLMK_MAX_TILE) {
+            int nt = ntok - t0 < LLMK_MAX_TILE ? ntok - t0 : LLMK_MAX_TILE;
+            llmk_vec_dot_f16_f32_avx2(cols, (const char *)w + r * wrow, (const float *)xa + (int64_t)t0 * cols,
+                                      (size_t)cols * 4, nt, s);
+            for (int t = 0; t < nt; t++) out[(int64_t)(t0 + t) * rows + r] = s[t];
+        }
+    }
+    return 0;
+}
