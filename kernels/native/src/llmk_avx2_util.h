@@ -36,5 +36,8 @@ LLMK_HIDDEN int llmk_matmul_q8_0_family_avx2(int wtype, const void *w, int64_t r
                                              int ntok, float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const void *xa, float *out,
                                            int64_t r0, int64_t r1);
+/* F16 matmul (llmk_avx2_gemv.c): one token row by row with linear prefetch, more through the tiled vec_dot. */
+LLMK_HIDDEN int llmk_matmul_f16_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                     float *out, int64_t r0, int64_t r1);
 
 #endif

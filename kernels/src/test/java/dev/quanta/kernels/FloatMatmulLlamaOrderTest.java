@@ -15,16 +15,16 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * On AVX-512, F32 and F16 matmuls sum in llama.cpp's orders, bit for bit: tinyBLAS for 2+ tokens when the length is
- * a multiple of 16 (one 16-lane accumulator), ggml_vec_dot otherwise (4 x 16 lanes over 64-element steps, then
- * the tail; for F16 in double). Written out here in plain Java.
+ * F32 and F16 matmuls sum in llama.cpp's orders, bit for bit, written out here in plain Java. AVX-512: tinyBLAS for
+ * 2+ tokens when the length is a multiple of 16 (one 16-lane accumulator), ggml_vec_dot otherwise (4 x 16 lanes over
+ * 64-element steps, then the tail; for F16 in double). AVX2 (F16): the same with 8 lanes and 32-element steps.
  */
-class FloatMatmulAvx512OrderTest {
+class FloatMatmulLlamaOrderTest {
 
     static List<Arguments> isaAndType() {
         List<Arguments> args = new ArrayList<>();
-        for (Isa isa : NativeSupport.isas().stream().filter(i -> i.level() >= Isa.AVX512.level()).toList()) {
-            for (GgmlType type : List.of(GgmlType.F16, GgmlType.F32)) {
+        for (Isa isa : NativeSupport.isas().stream().filter(i -> i.level() >= Isa.AVX2.level()).toList()) {
+            for (GgmlType type : isa == Isa.AVX2 ? List.of(GgmlType.F16) : List.of(GgmlType.F16, GgmlType.F32)) {
                 args.add(Arguments.of(isa, type));
             }
         }
@@ -53,7 +53,9 @@ class FloatMatmulAvx512OrderTest {
                                         ? Float.float16ToFloat(w.getAtIndex(JAVA_SHORT_UNALIGNED, (long) r * cols + i))
                                         : w.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) r * cols + i);
                             }
-                            float want = tokens > 1 && cols % 16 == 0 ? tinyBlas(ws, xs) : vecDot(ws, xs, type);
+                            float want = isa == Isa.AVX2
+                                    ? (tokens > 1 && cols % 8 == 0 ? tinyBlas8(ws, xs) : vecDotF16Avx2(ws, xs))
+                                    : (tokens > 1 && cols % 16 == 0 ? tinyBlas(ws, xs) : vecDot(ws, xs, type));
                             float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
                             assertThat(Float.floatToRawIntBits(have))
                                     .as("%s cols=%d tokens=%d out[%d][%d] = %s, llama.cpp %s", type, cols, tokens, t,
@@ -64,6 +66,44 @@ class FloatMatmulAvx512OrderTest {
                 }
             }
         }
+    }
+
+    /** tinyBLAS on AVX2: one 8-lane accumulator, then llama.cpp's hsum of 8 lanes. */
+    static float tinyBlas8(float[] w, float[] x) {
+        float[] a = new float[8];
+        for (int i = 0; i < w.length; i += 8) {
+            for (int l = 0; l < 8; l++) {
+                a[l] = Math.fma(w[i + l], x[i + l], a[l]);
+            }
+        }
+        return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+    }
+
+    /** ggml_vec_dot_f16 on AVX2: 4 x 8 lanes per 32 elements, GGML_F32x8_REDUCE, the tail in double. */
+    static float vecDotF16Avx2(float[] w, float[] x) {
+        int n = w.length;
+        int np = n & ~31;
+        float[][] acc = new float[4][8];
+        for (int i = 0; i < np; i += 32) {
+            for (int j = 0; j < 4; j++) {
+                for (int l = 0; l < 8; l++) {
+                    acc[j][l] = Math.fma(w[i + 8 * j + l], x[i + 8 * j + l], acc[j][l]);
+                }
+            }
+        }
+        float[] v = new float[8];
+        for (int l = 0; l < 8; l++) {
+            v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
+        }
+        float t0 = v[0] + v[4];
+        float t1 = v[1] + v[5];
+        float t2 = v[2] + v[6];
+        float t3 = v[3] + v[7];
+        double sum = (t0 + t1) + (t2 + t3);
+        for (int i = np; i < n; i++) {
+            sum += w[i] * x[i];
+        }
+        return (float) sum;
     }
 
     /** _mm512_reduce_add_ps as GCC computes it: halves, then quarters, then pairs. */
