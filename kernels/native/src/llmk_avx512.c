@@ -49,10 +49,14 @@ LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float
 LLMK_HIDDEN float llmk_dot_f16_vec_avx512(int64_t n, const uint16_t *a, const float *b) {
     int64_t np = n & ~(int64_t)63;
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-    for (int64_t i = 0; i < np; i += 64)
+    for (int64_t i = 0; i < np; i += 64) {
+        /* one weight stream: prefetch a fixed distance ahead (8 KiB measured best for one-token F16 on Zen 5) */
+        _mm_prefetch((const char *)(a + i) + 8192, _MM_HINT_T0);
+        _mm_prefetch((const char *)(a + i) + 8192 + 64, _MM_HINT_T0);
         for (int j = 0; j < 4; j++)
             acc[j] = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i + 16 * j))),
                                      _mm512_loadu_ps(b + i + 16 * j), acc[j]);
+    }
     double sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
     for (int64_t i = np; i < n; i++) sum += (double)(_cvtsh_ss(a[i]) * b[i]);
     return (float)sum;
