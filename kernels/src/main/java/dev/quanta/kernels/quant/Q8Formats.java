@@ -35,15 +35,21 @@ final class Q8Formats {
         }
     }
 
+    /** max |x[i]| over [from, from + n), as ggml's MAX(amax, fabsf(v)) scan. */
+    static float absMax(float[] x, int from, int n) {
+        float amax = 0f;
+        for (int j = from; j < from + n; j++) {
+            float a = Math.abs(x[j]);
+            amax = amax > a ? amax : a;
+        }
+        return amax;
+    }
+
     static void quantizeQ8_0(float[] x, int xOff, MemorySegment dst, long off, int n) {
         for (int b = 0; b < n / QK8; b++) {
             int base = xOff + b * QK8;
             long blk = off + (long) b * Q8_0_BYTES;
-            float amax = 0f;
-            for (int j = 0; j < QK8; j++) {
-                float a = Math.abs(x[base + j]);
-                amax = amax > a ? amax : a;
-            }
+            float amax = absMax(x, base, QK8);
             float d = amax / ((1 << 7) - 1);
             float id = d != 0f ? 1.0f / d : 0.0f;
             Le.putHalf(dst, blk, d);
@@ -64,11 +70,7 @@ final class Q8Formats {
         for (int b = 0; b < n / QK8; b++) {
             int base = xOff + b * QK8;
             long blk = off + (long) b * Q8_0_BYTES;
-            float amax = 0f;
-            for (int j = 0; j < QK8; j++) {
-                float a = Math.abs(x[base + j]);
-                amax = amax > a ? amax : a;
-            }
+            float amax = absMax(x, base, QK8);
             float id = amax != 0f ? 127f / amax : 0f;
             Le.putHalf(dst, blk, amax / 127f);
             for (int j = 0; j < QK8; j++) {
@@ -108,11 +110,7 @@ final class Q8Formats {
         for (int b = 0; b < n / QK8; b++) {
             int base = xOff + b * QK8;
             long blk = off + (long) b * Q8_1_BYTES;
-            float amax = 0f;
-            for (int j = 0; j < QK8; j++) {
-                float a = Math.abs(x[base + j]);
-                amax = amax > a ? amax : a;
-            }
+            float amax = absMax(x, base, QK8);
             float d = amax / ((1 << 7) - 1);
             float id = d != 0f ? 1.0f / d : 0.0f;
             Le.putHalf(dst, blk, d);
