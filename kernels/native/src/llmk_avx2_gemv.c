@@ -209,12 +209,12 @@ static float f16_row(const uint16_t *a, const float *x, int64_t n) {
     return (float)sum;
 }
 
-/* matmul[F16] of the AVX2 table, in llama.cpp's AVX2 orders: one token (or a length not a multiple of 8) row by row
- * as above; several tokens through the tiled vec_dot (tinyBLAS's single 8-lane accumulator). */
+/* matmul[F16] of the AVX2 table, in llama.cpp's AVX2 orders: one token row by row as above; several tokens through
+ * the tiled vec_dot (tinyBLAS: a single 8-lane accumulator, the tail after the reduction). */
 int llmk_matmul_f16_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1) {
     size_t wrow = (size_t)cols * 2;
-    if (ntok == 1 || cols % 8 != 0) {
+    if (ntok == 1) {
         for (int t = 0; t < ntok; t++)
             for (int64_t r = r0; r < r1; r++)
                 out[(int64_t)t * rows + r] = f16_row((const uint16_t *)((const char *)w + r * wrow),

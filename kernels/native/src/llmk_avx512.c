@@ -29,11 +29,11 @@ INLINE float hsum8(__m256 v) {
 }
 
 /* ---------------- f32 / f16 weights x f32, 16 lanes ----------------
- * llama.cpp on AVX-512 sums float dots in two orders: tinyBLAS (batches of 2+ tokens, lengths a multiple of 16:
- * one 16-lane accumulator, then _mm512_reduce_add_ps) and ggml_vec_dot_f32 / _f16 (one token, or other lengths:
- * 4 accumulators over whole 64-element steps, reduced pairwise, then the tail one element at a time, the F16 tail in
- * double). The matmuls (llmk_avx512_f16.c) pick the order as llama.cpp does; the dots below, used for tiles,
- * follow tinyBLAS where the length allows. */
+ * llama.cpp on AVX-512 sums float dots in two orders: tinyBLAS (batches of 2+ tokens: one 16-lane accumulator over
+ * the whole 16-element steps, _mm512_reduce_add_ps, then the tail one element at a time) and ggml_vec_dot_f32 / _f16
+ * (one token: 4 accumulators over whole 64-element steps, reduced pairwise, then the tail one element at a time, the
+ * F16 tail in double). The matmuls (llmk_avx512_f16.c) pick the order as llama.cpp does; the dots below, used for
+ * tiles, follow tinyBLAS. */
 
 LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float *b) {
     int64_t np = n & ~(int64_t)63;
@@ -80,10 +80,6 @@ INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_
 }
 
 INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
-    if (n % 16 != 0) {
-        for (int t = 0; t < NT; t++) s[t] = llmk_dot_f16_vec_avx512(n, a, (const float *)((const char *)x + t * bx));
-        return;
-    }
     __m512 acc[LLMK_MAX_TILE];
     for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
     int64_t i = 0;

@@ -1,9 +1,9 @@
 /* AVX-512 matmul for F16 (and F32) weights x f32 activations (compiled with -mavx512f/bw/vl/dq -mf16c -mfma).
  *
- * Arithmetic per output (weight row r x token t), as llama.cpp on AVX-512: for more than one token and a length
- * that is a multiple of 16, tinyBLAS's order (one 16-lane f32 accumulator, acc = fma(w[i..i+16), x[i..i+16), acc)
- * over the 16-element steps in order, then _mm512_reduce_add_ps); for one token (llama.cpp only runs tinyBLAS for
- * batches) or any other length, ggml_vec_dot_f16 / _f32's order (llmk_avx512.c).
+ * Arithmetic per output (weight row r x token t), as llama.cpp on AVX-512: for more than one token, tinyBLAS's order
+ * (one 16-lane f32 accumulator, acc = fma(w[i..i+16), x[i..i+16), acc) over the whole 16-element steps in order,
+ * _mm512_reduce_add_ps, then any tail one element at a time); for one token (llama.cpp only runs tinyBLAS for
+ * batches) ggml_vec_dot_f16 / _f32's order (llmk_avx512.c).
  *
  * Speed comes from register blocking, not from a different order: 4 rows x up to 4 tokens of accumulators, so each
  * converted weight vector feeds up to 4 FMAs and the 16 chains hide the FMA latency (one row and one token alone is
@@ -24,7 +24,7 @@ INLINE float tail(float sum, const uint16_t *w, const float *x, int64_t i, int64
     return sum;
 }
 
-/* F32 weights: llama.cpp's orders (one token: ggml_vec_dot_f32; more: tinyBLAS when cols % 16 == 0). */
+/* F32 weights: llama.cpp's orders (one token: ggml_vec_dot_f32; more: tinyBLAS, its tail after the reduction). */
 int llmk_matmul_f32_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                            float *out, int64_t r0, int64_t r1) {
     (void)wtype;
@@ -33,7 +33,7 @@ int llmk_matmul_f32_avx512(int wtype, const void *w, int64_t rows, int64_t cols,
         for (int t = 0; t < ntok; t += LLMK_MAX_TILE) {
             int nt = ntok - t < LLMK_MAX_TILE ? ntok - t : LLMK_MAX_TILE;
             float s[LLMK_MAX_TILE];
-            if (ntok == 1 || cols % 16 != 0) {
+            if (ntok == 1) {
                 for (int j = 0; j < nt; j++) s[j] = llmk_dot_f32_vec_avx512(cols, wf + r * cols, x + (int64_t)(t + j) * cols);
             } else {
                 llmk_vec_dot_f32_f32_avx512(cols, wf + r * cols, x + (int64_t)t * cols, (size_t)cols * 4, nt, s);
@@ -85,7 +85,7 @@ int llmk_matmul_f16_avx512(int wtype, const void *w, int64_t rows, int64_t cols,
     (void)wtype;
     const uint16_t *wh = (const uint16_t *)w;
     const float *x = (const float *)xa;
-    if (cols % 16 != 0 || ntok == 1) { /* llama.cpp's ggml_vec_dot_f16 order (see llmk_avx512.c) */
+    if (ntok == 1) { /* llama.cpp's ggml_vec_dot_f16 order (see llmk_avx512.c) */
         for (int t = 0; t < ntok; t++)
             for (int64_t r = r0; r < r1; r++)
                 out[(int64_t)t * rows + r] = llmk_dot_f16_vec_avx512(cols, wh + r * cols, x + (int64_t)t * cols);

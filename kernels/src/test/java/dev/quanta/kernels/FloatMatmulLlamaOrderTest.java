@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * F32 and F16 matmuls sum in llama.cpp's orders, bit for bit, written out here in plain Java. AVX-512: tinyBLAS for
- * 2+ tokens when the length is a multiple of 16 (one 16-lane accumulator), ggml_vec_dot otherwise (4 x 16 lanes over
+ * 2+ tokens (one 16-lane accumulator, the tail after the reduction), ggml_vec_dot for one token (4 x 16 lanes over
  * 64-element steps, then the tail; for F16 in double). AVX2 (F16): the same with 8 lanes and 32-element steps.
  */
 class FloatMatmulLlamaOrderTest {
@@ -54,8 +54,8 @@ class FloatMatmulLlamaOrderTest {
                                         : w.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) r * cols + i);
                             }
                             float want = isa == Isa.AVX2
-                                    ? (tokens > 1 && cols % 8 == 0 ? tinyBlas8(ws, xs) : vecDotF16Avx2(ws, xs))
-                                    : (tokens > 1 && cols % 16 == 0 ? tinyBlas(ws, xs) : vecDot(ws, xs, type));
+                                    ? (tokens > 1 ? tinyBlas8(ws, xs) : vecDotF16Avx2(ws, xs))
+                                    : (tokens > 1 ? tinyBlas(ws, xs) : vecDot(ws, xs, type));
                             float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
                             assertThat(Float.floatToRawIntBits(have))
                                     .as("%s cols=%d tokens=%d out[%d][%d] = %s, llama.cpp %s", type, cols, tokens, t,
@@ -71,12 +71,17 @@ class FloatMatmulLlamaOrderTest {
     /** tinyBLAS on AVX2: one 8-lane accumulator, then llama.cpp's hsum of 8 lanes. */
     static float tinyBlas8(float[] w, float[] x) {
         float[] a = new float[8];
-        for (int i = 0; i < w.length; i += 8) {
+        int n8 = w.length & ~7;
+        for (int i = 0; i < n8; i += 8) {
             for (int l = 0; l < 8; l++) {
                 a[l] = Math.fma(w[i + l], x[i + l], a[l]);
             }
         }
-        return ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+        float sum = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
+        for (int i = n8; i < w.length; i++) {
+            sum += w[i] * x[i];
+        }
+        return sum;
     }
 
     /** ggml_vec_dot_f16 on AVX2: 4 x 8 lanes per 32 elements, GGML_F32x8_REDUCE, the tail in double. */
@@ -121,12 +126,17 @@ class FloatMatmulLlamaOrderTest {
 
     static float tinyBlas(float[] w, float[] x) {
         float[] acc = new float[16];
-        for (int i = 0; i < w.length; i += 16) {
+        int n16 = w.length & ~15;
+        for (int i = 0; i < n16; i += 16) {
             for (int l = 0; l < 16; l++) {
                 acc[l] = Math.fma(w[i + l], x[i + l], acc[l]);
             }
         }
-        return reduce512(acc);
+        float sum = reduce512(acc);
+        for (int i = n16; i < w.length; i++) {
+            sum += w[i] * x[i];
+        }
+        return sum;
     }
 
     static float vecDot(float[] w, float[] x, GgmlType type) {
