@@ -29,6 +29,15 @@ public interface KernelOps extends AutoCloseable {
     /** Human-readable implementation, instruction set and thread count, e.g. {@code "native avx2, 2 threads"}. */
     String description();
 
+    /**
+     * The instruction set whose llama.cpp arithmetic these kernels reproduce. The engine's own element-wise steps
+     * follow the same one (llama.cpp's SiLU, for one, uses a different vector exp on AVX2 and on AVX-512), so that a
+     * whole forward pass rounds as llama.cpp's does on this kind of CPU. {@link Isa#SCALAR}: ggml's generic code.
+     */
+    default Isa arithmetic() {
+        return Isa.SCALAR;
+    }
+
     /** Number of threads (including the caller) the kernels split work over; at least 1. */
     int threads();
 

@@ -106,6 +106,11 @@ public final class NativeKernelOps implements KernelOps {
     }
 
     @Override
+    public Isa arithmetic() {
+        return Isa.ofLevel(level);
+    }
+
+    @Override
     public String description() {
         String vnni = isa == Isa.AVX512 && (NativeLibrary.cpuFeatures() & 4) != 0 ? "+vnni" : "";
         return "native " + isa.label() + vnni + ", " + pool.size() + (pool.size() == 1 ? " thread" : " threads");

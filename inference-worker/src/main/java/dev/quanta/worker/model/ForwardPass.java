@@ -99,7 +99,7 @@ public final class ForwardPass implements AutoCloseable {
         this.up = f32Buffer((long) maxTokens * config.ffnDim());
         this.rounded = f32Buffer((long) maxTokens * maxCols);
         this.logits = f32Buffer((long) maxLogitRows * config.vocabSize());
-        this.math = new GgmlMath(Math.max(maxCols, config.kvDim()));
+        this.math = new GgmlMath(Math.max(maxCols, config.kvDim()), ops.arithmetic());
         this.embedRow = new float[dim];
         this.cosSin = new float[config.ropeDim()];
         this.logitRows = new int[maxTokens];

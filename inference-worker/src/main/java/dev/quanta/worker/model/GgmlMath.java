@@ -1,6 +1,7 @@
 package dev.quanta.worker.model;
 
 import dev.quanta.kernels.CMath;
+import dev.quanta.kernels.Isa;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -17,15 +18,22 @@ final class GgmlMath {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
     static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
+    private final int siluWidth; // elements per vector step of llama.cpp's SiLU on the kernels' ISA
     private final float[] rowA;  // [maxRow] scratch: one row being computed
     private final float[] rowB;  // [maxRow] scratch: a second operand row
     private final short[] half;  // [maxRow] scratch: f16 bits of a row
 
     /**
-     * @param maxRow longest row any method is called with (elements); the instance's scratch rows. Not
-     *               thread-safe: one instance per forward pass.
+     * @param maxRow     longest row any method is called with (elements); the instance's scratch rows. Not
+     *                   thread-safe: one instance per forward pass.
+     * @param arithmetic the kernels' ISA, whose llama.cpp SiLU (vector width and exp routine) to reproduce
      */
-    GgmlMath(int maxRow) {
+    GgmlMath(int maxRow, Isa arithmetic) {
+        this.siluWidth = switch (arithmetic) {
+            case AVX512 -> 16;
+            case AVX2 -> 8;
+            case SCALAR -> Integer.MAX_VALUE; // ggml's generic loop: expf for every element
+        };
         this.rowA = new float[maxRow];
         this.rowB = new float[maxRow];
         this.half = new short[maxRow];
@@ -106,8 +114,9 @@ final class GgmlMath {
     }
 
     /**
-     * gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v), as ggml_vec_swiglu_f32 on AVX2: whole groups of 8
-     * use ggml_v_expf (a polynomial, not the correctly rounded exp), the tail the libm exp.
+     * gate[i] = silu(gate[i]) * up[i], silu(v) = v / (1 + e^-v), as ggml_vec_swiglu_f32 on the kernels' ISA: whole
+     * vector steps (16 on AVX-512, 8 on AVX2) use that ISA's ggml_v_expf (a polynomial, not the correctly rounded
+     * exp), the tail (everything, for ggml's generic code) the C library's expf.
      */
     void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
         float[] g = rowA;
@@ -116,16 +125,32 @@ final class GgmlMath {
             long base = (long) r * n * 4;
             MemorySegment.copy(gate, F32, base, g, 0, n);
             MemorySegment.copy(up, F32, base, u, 0, n);
-            int simdEnd = n - n % 8; // ggml: for (; i + 7 < n; i += 8)
+            int simdEnd = n - n % siluWidth; // ggml: for (; i + 15 < n; i += 16) on AVX-512, + 7 / 8 on AVX2
             int i = 0;
             for (; i < simdEnd; i++) {
-                g[i] = (g[i] / (1.0f + vexpf(-g[i]))) * u[i];
+                float e = siluWidth == 16 ? vexpf512(-g[i]) : vexpf(-g[i]);
+                g[i] = (g[i] / (1.0f + e)) * u[i];
             }
             for (; i < n; i++) {
                 g[i] = (g[i] / (1.0f + CMath.expf(-g[i]))) * u[i];
             }
             MemorySegment.copy(g, 0, gate, F32, base, n);
         }
+    }
+
+    /** One lane of ggml_v_expf (AVX-512): the same routine as the AVX2 one, scaled by 2^n with scalef at the end. */
+    static float vexpf512(float x) {
+        float r = 0x1.8p23f;
+        float z = Math.fma(x, 0x1.715476p+0f, r);
+        float n = z - r;
+        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
+        if (Math.abs(n) > 192f) {
+            return (float) Math.exp(x); // overflow / underflow branch: rare for activations
+        }
+        float u = b * b;
+        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u,
+                Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
+        return Math.scalb(j, (int) n);
     }
 
     /** One lane of ggml_v_expf (AVX2): ARM's optimized-routines expf, max error about 1.5 ulp. */

@@ -26,7 +26,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Greedy decoding of the stories260K models against llama.cpp's outputs ({@code ../shared/golden/stories260K}),
  * with the Java reference kernels and with the native ones.
  *
- * <p>What holds today (measured, see the engineering note in the final report):
+ * <p>Native kernels on AVX-512 VNNI (llama.cpp's own arithmetic, see the kernels README): F32 meets the issue's bar
+ * (all 64 tokens of every prompt, top-5 log-probabilities within 0.01; measured within 0.008); Q8_0 and Q4_0 reproduce
+ * 4 and 5 of the 8 prompts to the printed 5 decimals. Below, what holds for every kernel set (the Java reference
+ * sums in ggml's generic order):
  * <ul>
  *   <li>F32: all 64 tokens of every prompt; top-5 log-probabilities within 0.02 (mostly within 0.01);</li>
  *   <li>Q4_0: every token up to the first position where llama.cpp's top two are within 0.02 (the issue asks 0.01;
@@ -72,12 +75,13 @@ class GoldenDecodingTest {
     /**
      * On AVX-512 with VNNI (the machine llama.cpp's outputs were made on) the native kernels sum in llama.cpp's own
      * orders (activation quantizer, tinyBLAS / repacked Q4_0 / vec_dot orders, flash attention), and whole greedy
-     * runs come out identical to the printed 5 decimals: at least half the prompts of each quantized file agree on
-     * every top-5 log-probability within 1e-4 over all 64 tokens (measured: 4 of 8 for Q8_0 and for Q4_0).
+     * runs come out identical to the printed 5 decimals: most prompts of each quantized file agree on
+     * every top-5 log-probability within 1e-4 over all 64 tokens.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("quantizedModels")
-    void nativeKernelsOnAvx512ReproduceLlamaCppExactlyOnMostPrompts(String modelName) throws Exception {
+    void nativeKernelsOnAvx512ReproduceLlamaCppExactlyOnMostPrompts(String modelName, int minimumExact)
+            throws Exception {
         try (KernelOps ops = Kernels.create(KernelConfig.withThreads(2))) {
             assumeTrue(ops.description().startsWith("native avx512+vnni"),
                     "llama.cpp's AVX-512 VNNI arithmetic is mirrored only there; kernels here: " + ops.description());
@@ -95,12 +99,26 @@ class GoldenDecodingTest {
                     }
                 }
             }
-            assertThat(exact).as(modelName + ": prompts reproduced exactly").isGreaterThanOrEqualTo(cases.size() / 2);
+            assertThat(exact).as(modelName + ": prompts reproduced exactly").isGreaterThanOrEqualTo(minimumExact);
         }
     }
 
+    /** Measured: Q8_0 4 of 8 prompts, Q4_0 5 of 8 (the rest flip once and drift by up to ~0.25). */
     static Stream<Arguments> quantizedModels() {
-        return Stream.of(Arguments.of("stories260K-Q8_0"), Arguments.of("stories260K-Q4_0"));
+        return Stream.of(Arguments.of("stories260K-Q8_0", 4), Arguments.of("stories260K-Q4_0", 5));
+    }
+
+    /**
+     * The issue's bar, met for the F32 file on AVX-512 VNNI: every prompt's 64 greedy tokens are llama.cpp's, and every
+     * top-5 log-probability is within 0.01 of llama.cpp's at every position (measured: within 0.008).
+     */
+    @org.junit.jupiter.api.Test
+    void nativeKernelsOnAvx512MatchLlamaCppOnTheF32Model() throws Exception {
+        try (KernelOps ops = Kernels.create(KernelConfig.withThreads(2))) {
+            assumeTrue(ops.description().startsWith("native avx512+vnni"),
+                    "llama.cpp's AVX-512 arithmetic is mirrored only there; kernels here: " + ops.description());
+            assertMatchesGolden(new Expectation("stories260K", Float.NaN, 0.01f), ops);
+        }
     }
 
     private static boolean sameToFiveDecimals(GoldenFiles.Case c, GenerationResult result) {
