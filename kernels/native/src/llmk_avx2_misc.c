@@ -105,11 +105,12 @@ INLINE float round1(float x, int half) { return half ? _cvtsh_ss(_cvtss_sh(x, _M
 
 /* Up to ATT_HEADS heads of one group: each position's key and value rows are converted to f32 once and used by
  * every head; per head the steps are exactly those of the reference. */
-static void attend_heads(float *out, const float *q, int nh, int head_dim, const void *k, const void *v, int kv_type,
-                         size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table, int seq_len,
-                         float scale) {
+static void attend_heads(int wide, float *out, const float *q, int nh, int head_dim, const void *k, const void *v,
+                         int kv_type, size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,
+                         int seq_len, float scale) {
     int half = kv_type == LLMK_TYPE_F16;
-    int np = head_dim & ~31, n8 = head_dim & ~7;
+    /* whole SIMD steps of ggml_vec_dot / _mad: 32 elements on AVX2, 64 on AVX-512 (wide); the rest is the tail */
+    int np = wide ? head_dim & ~63 : head_dim & ~31, n8 = head_dim & ~7;
     float qr[ATT_HEADS][1024], acc[ATT_HEADS][1024], kf[1024], vf[1024];
     float m[ATT_HEADS], sum[ATT_HEADS];
     for (int h = 0; h < nh; h++) {
@@ -138,7 +139,20 @@ static void attend_heads(float *out, const float *q, int nh, int head_dim, const
         }
         for (int h = 0; h < nh; h++) {
             float vec = 0.0f;
-            if (np > 0) { /* ggml_vec_dot_f16/_f32 (AVX2): 4 accumulators over 32-element steps, GGML_F32x8_REDUCE */
+            if (np > 0 && wide) { /* AVX-512 shape: 4 accumulators of 16 lanes (lo/hi halves) per 64 elements, then
+                                   * (a0 + a2) + (a1 + a3) and _mm512_reduce_add_ps */
+                __m256 lo[4], hi[4];
+                for (int j = 0; j < 4; j++) lo[j] = hi[j] = _mm256_setzero_ps();
+                for (int i = 0; i < np; i += 64)
+                    for (int j = 0; j < 4; j++) {
+                        lo[j] = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i + 16 * j), _mm256_loadu_ps(qr[h] + i + 16 * j), lo[j]);
+                        hi[j] = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i + 16 * j + 8), _mm256_loadu_ps(qr[h] + i + 16 * j + 8),
+                                                hi[j]);
+                    }
+                __m256 xl = _mm256_add_ps(_mm256_add_ps(lo[0], lo[2]), _mm256_add_ps(lo[1], lo[3]));
+                __m256 xh = _mm256_add_ps(_mm256_add_ps(hi[0], hi[2]), _mm256_add_ps(hi[1], hi[3]));
+                vec = hsum8(_mm256_add_ps(xh, xl));
+            } else if (np > 0) { /* ggml_vec_dot_f16/_f32 (AVX2): 4 accumulators over 32-element steps, GGML_F32x8_REDUCE */
                 __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
                 for (int i = 0; i < np; i += 32) {
                     a0 = _mm256_fmadd_ps(_mm256_loadu_ps(kf + i), _mm256_loadu_ps(qr[h] + i), a0);
@@ -187,12 +201,27 @@ static void attend_heads(float *out, const float *q, int nh, int head_dim, const
     }
 }
 
+static void attention_item(int wide, float *out, const float *q, int group, int head_dim, const void *k,
+                           const void *v, int kv_type, size_t slot_bytes, size_t head_off, int block_size,
+                           const int32_t *block_table, int seq_len, float scale) {
+    for (int h0 = 0; h0 < group; h0 += ATT_HEADS) {
+        int nh = group - h0 < ATT_HEADS ? group - h0 : ATT_HEADS;
+        attend_heads(wide, out + (int64_t)h0 * head_dim, q + (int64_t)h0 * head_dim, nh, head_dim, k, v, kv_type,
+                     slot_bytes, head_off, block_size, block_table, seq_len, scale);
+    }
+}
+
 void llmk_attention_item_avx2(float *out, const float *q, int group, int head_dim, const void *k, const void *v,
                               int kv_type, size_t slot_bytes, size_t head_off, int block_size,
                               const int32_t *block_table, int seq_len, float scale) {
-    for (int h0 = 0; h0 < group; h0 += ATT_HEADS) {
-        int nh = group - h0 < ATT_HEADS ? group - h0 : ATT_HEADS;
-        attend_heads(out + (int64_t)h0 * head_dim, q + (int64_t)h0 * head_dim, nh, head_dim, k, v, kv_type,
-                     slot_bytes, head_off, block_size, block_table, seq_len, scale);
-    }
+    attention_item(0, out, q, group, head_dim, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len,
+                   scale);
+}
+
+/* The AVX-512 table's attention: llama.cpp's AVX-512 vec_dot shape (64-element steps, 16 lanes), in AVX2 code. */
+void llmk_attention_item_avx512_shape(float *out, const float *q, int group, int head_dim, const void *k,
+                                      const void *v, int kv_type, size_t slot_bytes, size_t head_off, int block_size,
+                                      const int32_t *block_table, int seq_len, float scale) {
+    attention_item(1, out, q, group, head_dim, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len,
+                   scale);
 }

@@ -176,9 +176,7 @@ void llmk_fill_avx512(llmk_table *t) {
         t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx512;
         t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx512;
     }
-    /* the AVX2 table's hand-written attention beats the generic loop compiled for AVX-512: keep it */
-    void (*attention_item)(float *, const float *, int, int, const void *, const void *, int, size_t, size_t, int,
-                           const int32_t *, int, float) = t->attention_item;
     fill_elementwise_avx512(t);
-    t->attention_item = attention_item;
+    /* attention: the hand-written AVX2 kernel in llama.cpp's AVX-512 summation shape */
+    t->attention_item = llmk_attention_item_avx512_shape;
 }

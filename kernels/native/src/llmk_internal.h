@@ -92,6 +92,13 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
 LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
+/* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
+#if defined(__x86_64__) || defined(_M_X64)
+LLMK_HIDDEN void llmk_attention_item_avx512_shape(float *out, const float *q, int group, int head_dim, const void *k,
+                                                  const void *v, int kv_type, size_t slot_bytes, size_t head_off,
+                                                  int block_size, const int32_t *block_table, int seq_len, float scale);
+#endif
+
 /* One ISA's kernels. Entries left 0 by a SIMD level are filled from the scalar table. */
 typedef struct {
     llmk_vec_dot_fn dot[LLMK_TYPE_COUNT];      /* by weight type */

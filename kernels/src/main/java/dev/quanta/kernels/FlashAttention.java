@@ -12,15 +12,16 @@ import java.lang.foreign.MemorySegment;
  * the engine's logits round the way llama.cpp's do. The C kernels ({@code attention_item} in
  * {@code kernels/native/src}) implement the same steps and must give the same bits.
  * <ul>
- *   <li>F16 cache: the query is rounded to f16; each score is {@code ggml_vec_dot_f16} with AVX2's shape: f32
- *       lanes of 4 accumulators x 8 over whole 32-element steps (FMA), reduced as {@code GGML_F32x8_REDUCE}, the
- *       tail added in double, then times the scale;</li>
+ *   <li>F16 cache: the query is rounded to f16; each score is {@code ggml_vec_dot_f16} with AVX2's shape (f32 lanes
+ *       of 4 accumulators x 8 over whole 32-element steps (FMA), reduced as {@code GGML_F32x8_REDUCE}) or AVX-512's
+ *       (4 x 16 over 64-element steps, {@code _mm512_reduce_add_ps}), the tail added in double, then times the
+ *       scale;</li>
  *   <li>online softmax over positions in order: a new maximum rescales the accumulator by
  *       {@code expf(Mold - M)}, otherwise the value is weighted by {@code expf(s - M)} (the C library's, as llama.cpp
  *       calls it: {@link CMath#expf}); the running sum is
  *       {@code S = S * ms + vs};</li>
  *   <li>the value accumulator is itself f16 for an F16 cache (rounded after every update: FMA over the
- *       whole 32-element steps, multiply-then-add on the tail), f32 otherwise; the result is the accumulator times
+ *       whole SIMD steps, multiply-then-add on the tail), f32 otherwise; the result is the accumulator times
  *       {@code 1 / S}.</li>
  * </ul>
  * NOTE: llama.cpp switches to a tiled path with f32 accumulators for batches of many queries and splits long
@@ -32,7 +33,16 @@ final class FlashAttention {
 
     private final float[] query = new float[0x400]; // [headDim] the query, f16-rounded for an F16 cache
     private final float[] acc = new float[0x400];   // [headDim] value accumulator
-    private final float[] lanes = new float[32];    // 4 SIMD accumulators x 8 lanes of a dot product
+    private final int width;                        // lanes per SIMD accumulator: 8 (AVX2 shape) or 16 (AVX-512)
+    private final float[] lanes;                    // 4 SIMD accumulators x width lanes of a dot product
+    private final float[] reduced;                  // [width] the accumulators added lane by lane
+
+    /** @param wide llama.cpp's AVX-512 shape (4 x 16 lanes per 64 elements) instead of AVX2's (4 x 8 per 32) */
+    FlashAttention(boolean wide) {
+        this.width = wide ? 16 : 8;
+        this.lanes = new float[4 * width];
+        this.reduced = new float[width];
+    }
 
     /**
      * out[0..headDim) = softmax_p(scale * q . K[p]) . V[p] over positions p in [0, seqLen).
@@ -80,21 +90,23 @@ final class FlashAttention {
 
     /** ggml_vec_dot_f16 (F16 cache, tail in double) or ggml_vec_dot_f32 (F32 cache) of a key with the query. */
     private float dot(MemorySegment keys, long off, int headDim, boolean half) {
-        int np = headDim & ~31;
+        int step = 4 * width;
+        int np = headDim - headDim % step;
         float[] l = lanes;
         java.util.Arrays.fill(l, 0f);
-        for (int i = 0; i < np; i += 32) {
-            for (int j = 0; j < 32; j++) {
+        for (int i = 0; i < np; i += step) {
+            for (int j = 0; j < step; j++) {
                 l[j] = Math.fma(kv(keys, off, i + j, half), query[i + j], l[j]);
             }
         }
         float vec = 0f;
-        if (np > 0) { // GGML_F32x8_REDUCE: (acc0 + acc2) + (acc1 + acc3), then the 8 lanes as _mm_hadd_ps does
-            float t0 = lane(l, 0) + lane(l, 4);
-            float t1 = lane(l, 1) + lane(l, 5);
-            float t2 = lane(l, 2) + lane(l, 6);
-            float t3 = lane(l, 3) + lane(l, 7);
-            vec = (t0 + t1) + (t2 + t3);
+        if (np > 0) {
+            // the 4 accumulators reduced as (a0 + a2) + (a1 + a3), lane by lane
+            float[] x = reduced;
+            for (int k = 0; k < width; k++) {
+                x[k] = (l[k] + l[2 * width + k]) + (l[width + k] + l[3 * width + k]);
+            }
+            vec = width == 16 ? reduce16(x) : hadd8(x);
         }
         if (half) {
             double sum = vec;
@@ -110,13 +122,27 @@ final class FlashAttention {
         return sum;
     }
 
-    private static float lane(float[] lanes, int l) {
-        return (lanes[l] + lanes[16 + l]) + (lanes[8 + l] + lanes[24 + l]);
+    /** GGML_F32x8_REDUCE's last step: halves added, then two _mm_hadd_ps. */
+    private static float hadd8(float[] x) {
+        float t0 = x[0] + x[4];
+        float t1 = x[1] + x[5];
+        float t2 = x[2] + x[6];
+        float t3 = x[3] + x[7];
+        return (t0 + t1) + (t2 + t3);
+    }
+
+    /** _mm512_reduce_add_ps as GCC computes it: halves, then quarters, then pairs. */
+    private static float reduce16(float[] x) {
+        float s0 = (x[8] + x[0]) + (x[12] + x[4]);
+        float s1 = (x[9] + x[1]) + (x[13] + x[5]);
+        float s2 = (x[10] + x[2]) + (x[14] + x[6]);
+        float s3 = (x[11] + x[3]) + (x[15] + x[7]);
+        return (s0 + s2) + (s1 + s3);
     }
 
     /** acc += w * v (ggml_vec_mad_f16 / _f32): FMA over whole 32-element steps, multiply-then-add on the tail. */
     private void mad(MemorySegment values, long off, int headDim, boolean half, float w) {
-        int np = headDim & ~31;
+        int np = headDim - headDim % (4 * width);
         for (int d = 0; d < np; d++) {
             float v = Math.fma(kv(values, off, d, half), w, acc[d]);
             acc[d] = half ? roundF16(v) : v;

@@ -19,9 +19,29 @@ import java.lang.foreign.MemorySegment;
  */
 public final class JavaKernelOps implements KernelOps {
 
-    private final FlashAttention flash = new FlashAttention();
+    private final Isa arithmetic;
+    private final FlashAttention flash;
     private byte[] actScratch = new byte[0]; // one token's quantized activations
     private float[] rowScratch = new float[0]; // one token's f32 activations
+
+    /** The reference in ggml's generic order (attention in AVX2's summation shape, as the scalar C kernels). */
+    public JavaKernelOps() {
+        this(Isa.SCALAR);
+    }
+
+    /**
+     * The reference, with the summation shapes llama.cpp uses on {@code arithmetic} where the native kernels follow
+     * them (attention: AVX-512's 16-lane shape; otherwise AVX2's); the tests compare each ISA's kernels with it.
+     */
+    public JavaKernelOps(Isa arithmetic) {
+        this.arithmetic = arithmetic;
+        this.flash = new FlashAttention(arithmetic == Isa.AVX512);
+    }
+
+    @Override
+    public Isa arithmetic() {
+        return arithmetic;
+    }
 
     @Override
     public String description() {
