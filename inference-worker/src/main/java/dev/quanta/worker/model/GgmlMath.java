@@ -138,35 +138,37 @@ final class GgmlMath {
         }
     }
 
-    /** One lane of ggml_v_expf (AVX-512): the same routine as the AVX2 one, scaled by 2^n with scalef at the end. */
+    /** One lane of ggml_v_expf on AVX-512 (see {@link #vexpf(float, boolean)}). */
     static float vexpf512(float x) {
-        float r = 0x1.8p23f;
-        float z = Math.fma(x, 0x1.715476p+0f, r);
-        float n = z - r;
-        float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
-        if (Math.abs(n) > 192f) {
-            return (float) Math.exp(x); // overflow / underflow branch: rare for activations
-        }
-        float u = b * b;
-        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u,
-                Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u, Math.fma(0x1.ffffecp-1f, b, 1.0f));
-        return Math.scalb(j, (int) n);
+        return vexpf(x, true);
     }
 
-    /** One lane of ggml_v_expf (AVX2): ARM's optimized-routines expf, max error about 1.5 ulp. */
+    /** One lane of ggml_v_expf on AVX2 (see {@link #vexpf(float, boolean)}). */
     static float vexpf(float x) {
+        return vexpf(x, false);
+    }
+
+    /**
+     * One lane of ggml_v_expf: ARM's optimized-routines expf (max error about 1.5 ulp). Both ISAs reduce x to
+     * 2^n * e^b the same way; AVX2 then adds the polynomial's 1 in a final fma with 2^n built from z's bits, AVX-512
+     * keeps 1 in the polynomial and scales with scalef, so the last bit can differ.
+     */
+    static float vexpf(float x, boolean avx512) {
         float r = 0x1.8p23f;
         float z = Math.fma(x, 0x1.715476p+0f, r);
         float n = z - r;
         float b = Math.fma(-n, 0x1.7f7d1cp-20f, Math.fma(-n, 0x1.62e4p-1f, x));
-        if (Math.abs(n) > 126f) {
+        if (Math.abs(n) > (avx512 ? 192f : 126f)) {
             return (float) Math.exp(x); // overflow / underflow branch: rare for activations
         }
-        float k = Float.intBitsToFloat((Float.floatToRawIntBits(z) << 23) + Float.floatToRawIntBits(1f));
         float u = b * b;
-        float j = Math.fma(Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u,
-                Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f)), u, 0x1.ffffecp-1f * b);
-        return Math.fma(j, k, k);
+        float p = Math.fma(Math.fma(0x1.0e4020p-7f, b, 0x1.573e2ep-5f), u,
+                Math.fma(0x1.555e66p-3f, b, 0x1.fffdb6p-2f));
+        if (avx512) {
+            return Math.scalb(Math.fma(p, u, Math.fma(0x1.ffffecp-1f, b, 1.0f)), (int) n);
+        }
+        float k = Float.intBitsToFloat((Float.floatToRawIntBits(z) << 23) + Float.floatToRawIntBits(1f));
+        return Math.fma(Math.fma(p, u, 0x1.ffffecp-1f * b), k, k);
     }
 
     /**
