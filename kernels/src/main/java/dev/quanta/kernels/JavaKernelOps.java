@@ -13,9 +13,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * The reference {@link KernelOps}: plain scalar Java on the caller thread, obviously correct rather than fast.
  * Quantized matmuls go through {@code dev.quanta.kernels.quant} (bit-exact with ggml): each token's activations are
- * quantized with {@link Quantize#activationRow} to {@link VecDot#activationType} and dotted with {@link VecDot#dot}; float
- * weights are dotted with the f32 activations in double precision. Also the fallback when the C library cannot
- * load.
+ * quantized with {@link Quantize#activationRow} to {@link VecDot#activationType} and dotted with
+ * {@link VecDot#dot}; float weights are dotted with the f32 activations in double precision. Also the fallback
+ * when the C library cannot load.
  */
 public final class JavaKernelOps implements KernelOps {
 

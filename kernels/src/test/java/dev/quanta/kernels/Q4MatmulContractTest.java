@@ -65,7 +65,8 @@ class Q4MatmulContractTest {
     }
 
     private static float scale(MemorySegment w, long wb, MemorySegment a, long ab) {
-        return Float.float16ToFloat(w.get(JAVA_SHORT_UNALIGNED, wb)) * Float.float16ToFloat(a.get(JAVA_SHORT_UNALIGNED, ab));
+        return Float.float16ToFloat(w.get(JAVA_SHORT_UNALIGNED, wb))
+                * Float.float16ToFloat(a.get(JAVA_SHORT_UNALIGNED, ab));
     }
 
     /** ggml_gemv/gemm_q4_0_8x8_q8_0: per block the exact sum, then one fma. */
