@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The Q8_0 matmul of the SIMD kernels, for one token (decode) and many, is bit-identical to llama.cpp's x86
- * arithmetic, written out here in plain Java: per output (row, token) one 8-lane float accumulator; per 32-element block, in order,
+ * arithmetic, written out here in plain Java: per output (row, token) one 8-lane float accumulator; per
+ * 32-element block, in order,
  * {@code acc[j] = fma(dx * dy, (float) sum of the products of elements 4j..4j+3, acc[j])} with {@code dx * dy} one
  * float multiply of the f16 scales; the result is {@code ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7))}.
  * The activations are quantized by the Java reference, which the native quantizer matches bit for bit
