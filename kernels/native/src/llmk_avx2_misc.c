@@ -191,8 +191,9 @@ static void attend_heads(int wide, float *out, const float *q, int nh, int head_
             for (int d = 0; d < np; d += 8)
                 _mm256_storeu_ps(acc[h] + d,
                                  round8(_mm256_fmadd_ps(_mm256_loadu_ps(vf + d), w, _mm256_loadu_ps(acc[h] + d)), half));
-            for (int d = np; d < head_dim; d++) acc[h][d] = round1(acc[h][d] + vf[d] * vs, half);
-            sum[h] = sum[h] * ms + vs;
+            /* the tails as llama.cpp's compiler contracts them: y + x * v and S * ms + vs become single fmas */
+            for (int d = np; d < head_dim; d++) acc[h][d] = round1(fmaf(vf[d], vs, acc[h][d]), half);
+            sum[h] = fmaf(sum[h], ms, vs);
         }
     }
     for (int h = 0; h < nh; h++) {

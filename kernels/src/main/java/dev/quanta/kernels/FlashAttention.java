@@ -18,10 +18,10 @@ import java.lang.foreign.MemorySegment;
  *       scale;</li>
  *   <li>online softmax over positions in order: a new maximum rescales the accumulator by
  *       {@code expf(Mold - M)}, otherwise the value is weighted by {@code expf(s - M)} (the C library's, as llama.cpp
- *       calls it: {@link CMath#expf}); the running sum is
- *       {@code S = S * ms + vs};</li>
+ *       calls it: {@link CMath#expf}); the running sum is {@code S = fma(S, ms, vs)} (ggml writes
+ *       {@code S*ms + vs}; its C++ is compiled with FMA contraction, as llama.cpp's builds are);</li>
  *   <li>the value accumulator is itself f16 for an F16 cache (rounded after every update: FMA over the
- *       whole SIMD steps, multiply-then-add on the tail), f32 otherwise; the result is the accumulator times
+ *       whole SIMD steps and, contracted, on the tail), f32 otherwise; the result is the accumulator times
  *       {@code 1 / S}.</li>
  * </ul>
  * NOTE: llama.cpp switches to a tiled path with f32 accumulators for batches of many queries and splits long
@@ -75,7 +75,7 @@ final class FlashAttention {
                 vs = CMath.expf(score - m);
             }
             mad(values, posOffset[p], headDim, half, vs);
-            s = s * ms + vs;
+            s = Math.fma(s, ms, vs); // ggml's S = S*ms + vs, contracted to one fma by its compiler
         }
         float inv = s == 0f ? 0f : 1f / s;
         for (int d = 0; d < headDim; d++) {
@@ -140,15 +140,13 @@ final class FlashAttention {
         return (s0 + s2) + (s1 + s3);
     }
 
-    /** acc += w * v (ggml_vec_mad_f16 / _f32): FMA over whole 32-element steps, multiply-then-add on the tail. */
+    /**
+     * acc += w * v (ggml_vec_mad_f16 / _f32): one fma per element, the SIMD steps explicitly and the tail because
+     * ggml's {@code y + x*v} is contracted; rounded to f16 after each element for an F16 cache.
+     */
     private void mad(MemorySegment values, long off, int headDim, boolean half, float w) {
-        int np = headDim - headDim % (4 * width);
-        for (int d = 0; d < np; d++) {
+        for (int d = 0; d < headDim; d++) {
             float v = Math.fma(kv(values, off, d, half), w, acc[d]);
-            acc[d] = half ? roundF16(v) : v;
-        }
-        for (int d = np; d < headDim; d++) {
-            float v = acc[d] + kv(values, off, d, half) * w;
             acc[d] = half ? roundF16(v) : v;
         }
     }
