@@ -212,8 +212,10 @@ final class GgmlMath {
             int ib = neox ? i0 / 2 + half : i0 + 1;
             float x0 = a[ia];
             float x1 = a[ib];
-            a[ia] = x0 * c - x1 * s;
-            a[ib] = x0 * s + x1 * c;
+            // ggml writes x0*cos - x1*sin and x0*sin + x1*cos; its compiler contracts the first product of each
+            // into an fma (GCC, -ffp-contract=fast), and so do we
+            a[ia] = Math.fma(x0, c, -(x1 * s));
+            a[ib] = Math.fma(x0, s, x1 * c);
         }
         MemorySegment.copy(a, 0, x, F32, off * 4, ropeDim);
     }
