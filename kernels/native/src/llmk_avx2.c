@@ -41,7 +41,7 @@ INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, si
     for (int t = 0; t < NT; t++) {
         float sum = hsum8(acc[t]);
         const float *b = (const float *)((const char *)x + t * bx);
-        for (int64_t j = i; j < n; j++) sum += _cvtsh_ss(a[j]) * b[j];
+        for (int64_t j = i; j < n; j++) sum = fmaf(_cvtsh_ss(a[j]), b[j], sum); /* tinyBLAS tail, contracted */
         s[t] = sum;
     }
 }

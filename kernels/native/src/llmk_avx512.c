@@ -74,7 +74,7 @@ INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_
     for (int t = 0; t < NT; t++) {
         float sum = _mm512_reduce_add_ps(acc[t]);
         const float *b = (const float *)((const char *)x + t * bx);
-        for (int64_t j = i; j < n; j++) sum += a[j] * b[j];
+        for (int64_t j = i; j < n; j++) sum = fmaf(a[j], b[j], sum); /* tinyBLAS's tail, contracted */
         s[t] = sum;
     }
 }
@@ -91,7 +91,7 @@ INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, si
     for (int t = 0; t < NT; t++) {
         float sum = _mm512_reduce_add_ps(acc[t]);
         const float *b = (const float *)((const char *)x + t * bx);
-        for (int64_t j = i; j < n; j++) sum += _cvtsh_ss(a[j]) * b[j];
+        for (int64_t j = i; j < n; j++) sum = fmaf(_cvtsh_ss(a[j]), b[j], sum); /* tinyBLAS's tail, contracted */
         s[t] = sum;
     }
 }

@@ -20,7 +20,7 @@ LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float
 LLMK_HIDDEN void llmk_vec_dot_f32_f32_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
 
 INLINE float tail(float sum, const uint16_t *w, const float *x, int64_t i, int64_t n) {
-    for (; i < n; i++) sum += _cvtsh_ss(w[i]) * x[i];
+    for (; i < n; i++) sum = fmaf(_cvtsh_ss(w[i]), x[i], sum); /* tinyBLAS's tail, as its compiler contracts it */
     return sum;
 }
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * F32 and F16 matmuls sum in llama.cpp's orders, bit for bit, written out here in plain Java. AVX-512: tinyBLAS for
- * 2+ tokens (one 16-lane accumulator, the tail after the reduction), ggml_vec_dot for one token (4 x 16 lanes over
+ * 2+ tokens (one 16-lane accumulator, the tail after the reduction, fused), ggml_vec_dot for one token (4 x 16 lanes over
  * 64-element steps, then the tail; for F16 in double). AVX2 (F16): the same with 8 lanes and 32-element steps.
  */
 class FloatMatmulLlamaOrderTest {
@@ -79,7 +79,7 @@ class FloatMatmulLlamaOrderTest {
         }
         float sum = ((a[0] + a[4]) + (a[2] + a[6])) + ((a[1] + a[5]) + (a[3] + a[7]));
         for (int i = n8; i < w.length; i++) {
-            sum += w[i] * x[i];
+            sum = Math.fma(w[i], x[i], sum); // tinyBLAS's tail, as its compiler contracts it
         }
         return sum;
     }
@@ -134,7 +134,7 @@ class FloatMatmulLlamaOrderTest {
         }
         float sum = reduce512(acc);
         for (int i = n16; i < w.length; i++) {
-            sum += w[i] * x[i];
+            sum = Math.fma(w[i], x[i], sum); // tinyBLAS's tail, as its compiler contracts it
         }
         return sum;
     }
