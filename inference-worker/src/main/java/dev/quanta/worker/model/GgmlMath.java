@@ -184,15 +184,15 @@ final class GgmlMath {
         for (int i0 = 0; i0 < ropeDim; i0 += 2) {
             float ff = freqFactors == null ? 1.0f : freqFactors[i0 / 2];
             float t = freqScale * (theta / ff);
-            cosSin[i0] = (float) Math.cos(t);
-            cosSin[i0 + 1] = (float) Math.sin(t);
+            cosSin[i0] = CMath.cosf(t);
+            cosSin[i0 + 1] = CMath.sinf(t);
             theta *= thetaScale;
         }
     }
 
     /** The per-pair multiplier of ggml's RoPE: powf(base, -2 / ropeDim). */
     static float ropeThetaScale(float base, int ropeDim) {
-        return (float) Math.pow(base, -2.0f / ropeDim);
+        return CMath.powf(base, -2.0f / ropeDim);
     }
 
     /**
