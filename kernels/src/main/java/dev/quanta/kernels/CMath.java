@@ -34,38 +34,17 @@ public final class CMath {
 
     /** e^x as the platform's C {@code expf} computes it. */
     public static float expf(float x) {
-        if (EXPF == null) {
-            return (float) Math.exp(x);
-        }
-        try {
-            return (float) EXPF.invokeExact(x);
-        } catch (Throwable e) {
-            throw new IllegalStateException("expf failed", e);
-        }
+        return EXPF == null ? (float) Math.exp(x) : unary(EXPF, x);
     }
 
     /** cos(x) as the platform's C {@code cosf} computes it (glibc: up to about 0.56 ulp, not always correctly rounded). */
     public static float cosf(float x) {
-        if (COSF == null) {
-            return (float) Math.cos(x);
-        }
-        try {
-            return (float) COSF.invokeExact(x);
-        } catch (Throwable e) {
-            throw new IllegalStateException("cosf failed", e);
-        }
+        return COSF == null ? (float) Math.cos(x) : unary(COSF, x);
     }
 
     /** sin(x) as the platform's C {@code sinf} computes it. */
     public static float sinf(float x) {
-        if (SINF == null) {
-            return (float) Math.sin(x);
-        }
-        try {
-            return (float) SINF.invokeExact(x);
-        } catch (Throwable e) {
-            throw new IllegalStateException("sinf failed", e);
-        }
+        return SINF == null ? (float) Math.sin(x) : unary(SINF, x);
     }
 
     /** x^y as the platform's C {@code powf} computes it. */
@@ -77,6 +56,14 @@ public final class CMath {
             return (float) POWF.invokeExact(x, y);
         } catch (Throwable e) {
             throw new IllegalStateException("powf failed", e);
+        }
+    }
+
+    private static float unary(MethodHandle function, float x) {
+        try {
+            return (float) function.invokeExact(x);
+        } catch (Throwable e) {
+            throw new IllegalStateException(function + " failed", e);
         }
     }
 }
