@@ -115,55 +115,9 @@ VNNI INLINE __m256i dot_i8_vnni(__m256i ax, __m256i sx, __m256i y) {
     return _mm256_dpbusd_epi32(_mm256_setzero_si256(), ax, _mm256_sign_epi8(y, sx));
 }
 
-VNNI INLINE __m256i unpack_q4(const uint8_t *qs) {
-    __m128i t = _mm_loadu_si128((const __m128i *)qs);
-    return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), _mm256_set1_epi8(0x0F));
-}
-
-VNNI INLINE void dot_q4_0_tile(int NT, int64_t nb, const block_q4_0 *a, const void *x, size_t bx, float *s) {
-    __m256 acc[LLMK_MAX_TILE];
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < nb; i++) {
-        __m256i wq = _mm256_sub_epi8(unpack_q4(a[i].qs), _mm256_set1_epi8(8));
-        __m256i aw = _mm256_sign_epi8(wq, wq);
-        __m256 dw = _mm256_set1_ps(_cvtsh_ss(a[i].d));
-        for (int t = 0; t < NT; t++) {
-            const block_q8_0 *b = (const block_q8_0 *)((const char *)x + t * bx) + i;
-            __m256i p = dot_i8_vnni(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
-            __m256 d = _mm256_mul_ps(dw, _mm256_set1_ps(_cvtsh_ss(b->d)));
-            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
-        }
-    }
-    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
-}
-
-VNNI INLINE void dot_q8_0_tile(int NT, int64_t nb, const block_q8_0 *a, const void *x, size_t bx, float *s) {
-    __m256 acc[LLMK_MAX_TILE];
-    for (int t = 0; t < NT; t++) acc[t] = _mm256_setzero_ps();
-    for (int64_t i = 0; i < nb; i++) {
-        __m256i wq = _mm256_loadu_si256((const __m256i *)a[i].qs);
-        __m256i aw = _mm256_sign_epi8(wq, wq);
-        __m256 dw = _mm256_set1_ps(_cvtsh_ss(a[i].d));
-        for (int t = 0; t < NT; t++) {
-            const block_q8_0 *b = (const block_q8_0 *)((const char *)x + t * bx) + i;
-            __m256i p = dot_i8_vnni(aw, wq, _mm256_loadu_si256((const __m256i *)b->qs));
-            __m256 d = _mm256_mul_ps(dw, _mm256_set1_ps(_cvtsh_ss(b->d)));
-            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(p), acc[t]);
-        }
-    }
-    for (int t = 0; t < NT; t++) s[t] = hsum8(acc[t]);
-}
-
-#define Q4_0_CASE(NT, nb, a, x, bx, s) dot_q4_0_tile(NT, nb, a, x, bx, s)
-#define Q8_0_CASE(NT, nb, a, x, bx, s) dot_q8_0_tile(NT, nb, a, x, bx, s)
-
-VNNI void llmk_vec_dot_q4_0_q8_0_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
-    TILE_SWITCH(Q4_0_CASE, n / QK8_0, (const block_q4_0 *)w, x, bx, s)
-}
-
-VNNI void llmk_vec_dot_q8_0_q8_0_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
-    TILE_SWITCH(Q8_0_CASE, n / QK8_0, (const block_q8_0 *)w, x, bx, s)
-}
+#define Q8T_ATTR VNNI
+#define Q8T_DOT(ax, sx, y) dot_i8_vnni(ax, sx, y)
+#include "llmk_q8_0_tiles.inc"
 
 void llmk_fill_avx512(llmk_table *t) {
     t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_avx512;
