@@ -1,5 +1,7 @@
 package dev.quanta.kernels.quant;
 
+import java.util.Arrays;
+
 /**
  * The scale searches behind ggml's reference K-quantizers ({@code make_qx_quants}, {@code make_q3_quants},
  * {@code make_qkx2_quants}) and the 6-bit scale/min unpacking shared by Q4_K and Q5_K
@@ -13,11 +15,8 @@ final class KQuantSearch {
 
     private KQuantSearch() {}
 
-    /**
-     * Symmetric levels in [0, 2·nmax) for x[xOff..xOff+n) with weights x² (rmse_type 1, no importance
-     * matrix), trying 18 scales around nmax/max; writes L[lOff..] and returns the scale.
-     */
-    static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
+    /** The element of x[xOff..xOff+n) with the largest magnitude, sign kept (the first one on ties; 0 if all are). */
+    static float signedMax(float[] x, int xOff, int n) {
         float max = 0f;
         float amax = 0f;
         for (int i = 0; i < n; i++) {
@@ -27,10 +26,17 @@ final class KQuantSearch {
                 max = x[xOff + i];
             }
         }
-        if (amax < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; i++) {
-                levels[lOff + i] = 0;
-            }
+        return max;
+    }
+
+    /**
+     * Symmetric levels in [0, 2·nmax) for x[xOff..xOff+n) with weights x² (rmse_type 1, no importance
+     * matrix), trying 18 scales around nmax/max; writes L[lOff..] and returns the scale.
+     */
+    static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
+        float max = signedMax(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
         float iscale = -nmax / max;
@@ -76,19 +82,9 @@ final class KQuantSearch {
 
     /** make_q3_quants with do_rmse: iterative per-element refinement, levels in [0, 2·nmax). */
     static float makeQ3Quants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
-        float max = 0f;
-        float amax = 0f;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xOff + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xOff + i];
-            }
-        }
-        if (amax < GROUP_MAX_EPS) {
-            for (int i = 0; i < n; i++) {
-                levels[lOff + i] = 0;
-            }
+        float max = signedMax(x, xOff, n);
+        if (Math.abs(max) < GROUP_MAX_EPS) {
+            Arrays.fill(levels, lOff, lOff + n, 0);
             return 0f;
         }
         float iscale = -nmax / max;

@@ -142,33 +142,21 @@ final class Q8Formats {
         for (int b = 0; b < n / QK_K; b++) {
             int base = xOff + b * QK_K;
             long blk = off + (long) b * Q8_K_BYTES;
-            float max = 0f;
-            float amax = 0f;
-            for (int j = 0; j < QK_K; j++) {
-                float ax = Math.abs(x[base + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = x[base + j];
-                }
-            }
-            if (amax == 0f) {
+            float max = KQuantSearch.signedMax(x, base, QK_K);
+            if (max == 0f) {
                 // NOTE: ggml leaves bsums untouched here; we zero them so output is deterministic.
                 dst.asSlice(blk, Q8_K_BYTES).fill((byte) 0);
                 continue;
             }
             float iscale = -127f / max;
-            int[] q = new int[QK_K];
-            for (int j = 0; j < QK_K; j++) {
-                int v = Le.nearestInt(iscale * x[base + j]);
-                q[j] = Le.toInt8(Math.min(127, v));
-                Le.put8(dst, blk + 4 + j, q[j]);
-            }
-            for (int j = 0; j < QK_K / 16; j++) {
-                int sum = 0;
-                for (int ii = 0; ii < 16; ii++) {
-                    sum += q[j * 16 + ii];
+            for (int g = 0; g < QK_K / 16; g++) {
+                int sum = 0; // bsums: the 16 quantized values of group g
+                for (int j = g * 16; j < g * 16 + 16; j++) {
+                    int q = Le.toInt8(Math.min(127, Le.nearestInt(iscale * x[base + j])));
+                    Le.put8(dst, blk + 4 + j, q);
+                    sum += q;
                 }
-                dst.set(Le.SHORT, blk + 260 + 2L * j, (short) sum);
+                dst.set(Le.SHORT, blk + 260 + 2L * g, (short) sum);
             }
             dst.set(Le.FLOAT, blk, 1 / iscale);
         }
