@@ -64,13 +64,7 @@ public final class JavaKernelOps implements KernelOps {
     @Override
     public void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
             int numTokens) {
-        Shapes.matmulWeights(wType, cols);
-        Shapes.positive("rows", rows);
-        Shapes.positive("numTokens", numTokens);
-        long rowBytes = wType.byteSize(cols);
-        Shapes.fits("w", w, rowBytes * rows);
-        Shapes.fitsF32("x", x, (long) numTokens * cols);
-        Shapes.fitsF32("out", out, (long) numTokens * rows);
+        long rowBytes = Shapes.matmul(wType, w, rows, cols, x, out, numTokens);
         if (rowScratch.length < cols) {
             rowScratch = new float[cols];
         }
@@ -120,11 +114,7 @@ public final class JavaKernelOps implements KernelOps {
 
     @Override
     public void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps) {
-        Shapes.positive("dim", dim);
-        Shapes.positive("numTokens", numTokens);
-        Shapes.fitsF32("x", x, (long) numTokens * dim);
-        Shapes.fitsF32("out", out, (long) numTokens * dim);
-        Shapes.fitsF32("weight", weight, dim);
+        Shapes.rmsNorm(out, x, weight, dim, numTokens);
         for (int t = 0; t < numTokens; t++) {
             long base = (long) t * dim;
             double ss = 0;
@@ -143,10 +133,7 @@ public final class JavaKernelOps implements KernelOps {
     @Override
     public void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
             MemorySegment invFreq, boolean neox) {
-        Shapes.rope(numTokens, numHeads, headDim, ropeDim);
-        Shapes.fitsF32("x", x, (long) numTokens * numHeads * headDim);
-        Shapes.fits("positions", positions, 4L * numTokens);
-        Shapes.fitsF32("invFreq", invFreq, ropeDim / 2);
+        Shapes.rope(x, positions, numTokens, numHeads, headDim, ropeDim, invFreq);
         int half = ropeDim / 2;
         for (int t = 0; t < numTokens; t++) {
             int pos = positions.getAtIndex(JAVA_INT_UNALIGNED, t);
@@ -169,9 +156,7 @@ public final class JavaKernelOps implements KernelOps {
 
     @Override
     public void siluMul(MemorySegment gate, MemorySegment up, long n) {
-        Shapes.positive("n", n);
-        Shapes.fitsF32("gate", gate, n);
-        Shapes.fitsF32("up", up, n);
+        Shapes.siluMul(gate, up, n);
         for (long i = 0; i < n; i++) {
             float g = gate.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
             float silu = (float) (g / (1.0 + Math.exp(-g)));

@@ -145,13 +145,7 @@ public final class NativeKernelOps implements KernelOps {
     public void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
             int numTokens) {
         checkOpen();
-        Shapes.matmulWeights(wType, cols);
-        Shapes.positive("rows", rows);
-        Shapes.positive("numTokens", numTokens);
-        long rowBytes = wType.byteSize(cols);
-        Shapes.fits("w", w, rowBytes * rows);
-        Shapes.fitsF32("x", x, (long) numTokens * cols);
-        Shapes.fitsF32("out", out, (long) numTokens * rows);
+        long rowBytes = Shapes.matmul(wType, w, rows, cols, x, out, numTokens);
         requireNative("w", w);
         requireNative("x", x);
         requireNative("out", out);
@@ -221,11 +215,7 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps) {
         checkOpen();
-        Shapes.positive("dim", dim);
-        Shapes.positive("numTokens", numTokens);
-        Shapes.fitsF32("x", x, (long) numTokens * dim);
-        Shapes.fitsF32("out", out, (long) numTokens * dim);
-        Shapes.fitsF32("weight", weight, dim);
+        Shapes.rmsNorm(out, x, weight, dim, numTokens);
         requireNative("out", out);
         requireNative("x", x);
         requireNative("weight", weight);
@@ -240,13 +230,10 @@ public final class NativeKernelOps implements KernelOps {
     public void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
             MemorySegment invFreq, boolean neox) {
         checkOpen();
-        Shapes.rope(numTokens, numHeads, headDim, ropeDim);
+        Shapes.rope(x, positions, numTokens, numHeads, headDim, ropeDim, invFreq);
         if (ropeDim > 1024) {
             throw new IllegalArgumentException("ropeDim " + ropeDim + " exceeds the native limit of 1024");
         }
-        Shapes.fitsF32("x", x, (long) numTokens * numHeads * headDim);
-        Shapes.fits("positions", positions, 4L * numTokens);
-        Shapes.fitsF32("invFreq", invFreq, ropeDim / 2);
         requireNative("x", x);
         requireNative("positions", positions);
         requireNative("invFreq", invFreq);
@@ -261,9 +248,7 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public void siluMul(MemorySegment gate, MemorySegment up, long n) {
         checkOpen();
-        Shapes.positive("n", n);
-        Shapes.fitsF32("gate", gate, n);
-        Shapes.fitsF32("up", up, n);
+        Shapes.siluMul(gate, up, n);
         requireNative("gate", gate);
         requireNative("up", up);
         try {

@@ -70,13 +70,47 @@ final class Shapes {
         }
     }
 
-    static void rope(int numTokens, int numHeads, int headDim, int ropeDim) {
+    /** KernelOps.rope's contract. */
+    static void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
+            MemorySegment invFreq) {
         positive("numTokens", numTokens);
         positive("numHeads", numHeads);
         positive("headDim", headDim);
         if (ropeDim <= 0 || ropeDim > headDim || ropeDim % 2 != 0) {
             throw new IllegalArgumentException("ropeDim " + ropeDim + " must be even and in 2.." + headDim);
         }
+        fitsF32("x", x, (long) numTokens * numHeads * headDim);
+        fits("positions", positions, 4L * numTokens);
+        fitsF32("invFreq", invFreq, ropeDim / 2);
+    }
+
+    /** KernelOps.matmul's contract; returns the size of one weight row in bytes. */
+    static long matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
+            int numTokens) {
+        matmulWeights(wType, cols);
+        positive("rows", rows);
+        positive("numTokens", numTokens);
+        long rowBytes = wType.byteSize(cols);
+        fits("w", w, rowBytes * rows);
+        fitsF32("x", x, (long) numTokens * cols);
+        fitsF32("out", out, (long) numTokens * rows);
+        return rowBytes;
+    }
+
+    /** KernelOps.rmsNorm's contract. */
+    static void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens) {
+        positive("dim", dim);
+        positive("numTokens", numTokens);
+        fitsF32("x", x, (long) numTokens * dim);
+        fitsF32("out", out, (long) numTokens * dim);
+        fitsF32("weight", weight, dim);
+    }
+
+    /** KernelOps.siluMul's contract. */
+    static void siluMul(MemorySegment gate, MemorySegment up, long n) {
+        positive("n", n);
+        fitsF32("gate", gate, n);
+        fitsF32("up", up, n);
     }
 
     /**
