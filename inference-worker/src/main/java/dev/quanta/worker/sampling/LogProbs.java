@@ -16,15 +16,8 @@ public final class LogProbs {
     public static TokenLogProb[] top(float[] logits, int k) {
         int n = logits.length;
         k = Math.min(k, n);
-        float max = Float.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        double logSum = Math.log(sum);
+        float max = max(logits);
+        double logSum = logSumExp(logits, max);
         int[] best = topIndices(logits, k);
         TokenLogProb[] out = new TokenLogProb[k];
         for (int i = 0; i < k; i++) {
@@ -35,15 +28,25 @@ public final class LogProbs {
 
     /** Log-probability of one token. */
     public static float of(float[] logits, int id) {
+        float max = max(logits);
+        return (float) ((logits[id] - max) - logSumExp(logits, max));
+    }
+
+    private static float max(float[] logits) {
         float max = Float.NEGATIVE_INFINITY;
         for (float l : logits) {
             max = Math.max(max, l);
         }
+        return max;
+    }
+
+    /** log(sum_j exp(logit_j - max)), summed in double. */
+    private static double logSumExp(float[] logits, float max) {
         double sum = 0;
         for (float l : logits) {
             sum += Math.exp(l - max);
         }
-        return (float) ((logits[id] - max) - Math.log(sum));
+        return Math.log(sum);
     }
 
     /** Indices of the k largest values, largest first, ties by lower index; O(n k) for small k. */
