@@ -60,7 +60,7 @@ public final class ForwardPass implements AutoCloseable {
     private final MemorySegment logits;  // f32 [maxLogitRows][vocab]
     private final GgmlMath math;         // element-wise steps, with their row scratch
     private final float[] embedRow;      // [dim] one dequantized embedding row
-    private final float[] cosSin;        // [ropeDim] RoPE (cos, sin) of one position
+    private final float[] cosSin;        // [maxTokens][ropeDim] RoPE (cos, sin) of each batch token's position
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
     private final MemorySegment seqLens; // i32 [maxTokens] positions each token attends to (its position + 1)
     private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] the tokens' block tables, padded with 0
@@ -101,7 +101,7 @@ public final class ForwardPass implements AutoCloseable {
         this.logits = f32Buffer((long) maxLogitRows * config.vocabSize());
         this.math = new GgmlMath(Math.max(maxCols, config.kvDim()), ops.arithmetic());
         this.embedRow = new float[dim];
-        this.cosSin = new float[config.ropeDim()];
+        this.cosSin = new float[maxTokens * config.ropeDim()];
         this.logitRows = new int[maxTokens];
         this.seqLens = arena.allocate(4L * maxTokens, 64);
         this.tableWidth = 0;
@@ -137,6 +137,7 @@ public final class ForwardPass implements AutoCloseable {
         }
         validate(batch);
         embed(batch);
+        ropeAngles(batch);
         List<LayerWeights> layers = weights.layers();
         int rows = n; // tokens still computed; shrinks to the logit rows in the last layer
         for (int l = 0; l < layers.size(); l++) {
@@ -176,6 +177,14 @@ public final class ForwardPass implements AutoCloseable {
         }
     }
 
+    /** cosSin[t] = the RoPE (cos, sin) pairs of token t's position, computed once for every layer. */
+    private void ropeAngles(Batch batch) {
+        for (int t = 0; t < batch.size(); t++) {
+            GgmlMath.ropeCache(batch.position(t), config.ropeDim(), ropeThetaScale, config.ropeFreqScale(),
+                    weights.ropeFreqFactors(), cosSin, t * config.ropeDim());
+        }
+    }
+
     /** One transformer block over {@code batch}; returns how many rows later steps compute. */
     private int layer(int l, LayerWeights w, Batch batch, boolean last) {
         int n = batch.size();
@@ -196,21 +205,20 @@ public final class ForwardPass implements AutoCloseable {
                 GgmlMath.addVector(k, (long) t * config.kvDim(), w.bk(), config.kvDim());
                 GgmlMath.addVector(v, (long) t * config.kvDim(), w.bv(), config.kvDim());
             }
-            GgmlMath.ropeCache(batch.position(t), config.ropeDim(), ropeThetaScale, config.ropeFreqScale(),
-                    weights.ropeFreqFactors(), cosSin);
+            int angles = t * config.ropeDim(); // this token's pairs in cosSin
             for (int hd = 0; hd < config.numHeads(); hd++) {
                 long off = ((long) t * config.numHeads() + hd) * headDim;
                 if (w.qNorm() != null) {
                     math.rmsNorm(q, off, w.qNorm(), q, off, headDim, config.rmsEps());
                 }
-                math.rope(q, off, config.ropeDim(), arch.ropeNeox(), cosSin);
+                math.rope(q, off, config.ropeDim(), arch.ropeNeox(), cosSin, angles);
             }
             for (int hd = 0; hd < config.numKvHeads(); hd++) {
                 long off = ((long) t * config.numKvHeads() + hd) * headDim;
                 if (w.kNorm() != null) {
                     math.rmsNorm(k, off, w.kNorm(), k, off, headDim, config.rmsEps());
                 }
-                math.rope(k, off, config.ropeDim(), arch.ropeNeox(), cosSin);
+                math.rope(k, off, config.ropeDim(), arch.ropeNeox(), cosSin, angles);
             }
             storeKv(l, batch, t);
         }

@@ -175,17 +175,17 @@ final class GgmlMath {
      * RoPE angles for one position as ggml_rope_cache_init computes them: theta starts at the position and is
      * multiplied by {@code base^(-2/ropeDim)} in float for each successive pair (not recomputed from a power).
      *
-     * @param cosSin       out, f32 [ropeDim]: (cos, sin) per pair
      * @param freqFactors  f32 [ropeDim / 2] divisors (Llama 3.1 scaling), or null
+     * @param cosSin       out, f32 [ropeDim] at cosOff: (cos, sin) per pair
      */
     static void ropeCache(int position, int ropeDim, float thetaScale, float freqScale, float[] freqFactors,
-                          float[] cosSin) {
+                          float[] cosSin, int cosOff) {
         float theta = position;
         for (int i0 = 0; i0 < ropeDim; i0 += 2) {
             float ff = freqFactors == null ? 1.0f : freqFactors[i0 / 2];
             float t = freqScale * (theta / ff);
-            cosSin[i0] = CMath.cosf(t);
-            cosSin[i0 + 1] = CMath.sinf(t);
+            cosSin[cosOff + i0] = CMath.cosf(t);
+            cosSin[cosOff + i0 + 1] = CMath.sinf(t);
             theta *= thetaScale;
         }
     }
@@ -198,16 +198,17 @@ final class GgmlMath {
     /**
      * Rotates the first ropeDim elements of one head in place.
      *
-     * @param x     f32 head at off, [headDim]
-     * @param neox  pairs (i, i + ropeDim/2) instead of (2i, 2i+1)
+     * @param x       f32 head at off, [headDim]
+     * @param neox    pairs (i, i + ropeDim/2) instead of (2i, 2i+1)
+     * @param cosSin  f32 [ropeDim] at cosOff: the position's (cos, sin) pairs from {@link #ropeCache}
      */
-    void rope(MemorySegment x, long off, int ropeDim, boolean neox, float[] cosSin) {
+    void rope(MemorySegment x, long off, int ropeDim, boolean neox, float[] cosSin, int cosOff) {
         float[] a = rowA;
         MemorySegment.copy(x, F32, off * 4, a, 0, ropeDim);
         int half = ropeDim / 2;
         for (int i0 = 0; i0 < ropeDim; i0 += 2) {
-            float c = cosSin[i0];
-            float s = cosSin[i0 + 1];
+            float c = cosSin[cosOff + i0];
+            float s = cosSin[cosOff + i0 + 1];
             int ia = neox ? i0 / 2 : i0;
             int ib = neox ? i0 / 2 + half : i0 + 1;
             float x0 = a[ia];
