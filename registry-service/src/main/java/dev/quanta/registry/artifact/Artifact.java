@@ -1,14 +1,12 @@
 package dev.quanta.registry.artifact;
 
+import dev.quanta.registry.system.Timestamped;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import java.time.Instant;
 
 /**
  * One file of a model (format GGUF, quant type Q4_K_M, …) with nullable measured quality against the fp16
@@ -16,7 +14,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "artifact")
-public class Artifact {
+public class Artifact extends Timestamped {
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
@@ -35,25 +33,11 @@ public class Artifact {
     @Version
     private Long version;
 
-    private Instant createdAt;
-    private Instant updatedAt;
-
     protected Artifact() {}
 
     public Artifact(String modelKey, String location) {
         this.modelKey = modelKey;
         this.location = location;
-    }
-
-    @PrePersist
-    void onCreate() {
-        createdAt = Instant.now();
-        updatedAt = createdAt;
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
     }
 
     /** Sets the file's identity; when the content changed, earlier quality measurements no longer apply. */

@@ -1,13 +1,11 @@
 package dev.quanta.registry.model;
 
+import dev.quanta.registry.system.Timestamped;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.PrePersist;
-import jakarta.persistence.PreUpdate;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
-import java.time.Instant;
 
 /**
  * A model profile: identity plus the shape the planner needs. Units: parameters in billions, fp16 memory
@@ -16,7 +14,7 @@ import java.time.Instant;
  */
 @Entity
 @Table(name = "model_profile")
-public class ModelProfile {
+public class ModelProfile extends Timestamped {
 
     @Id
     @Column(name = "model_key")
@@ -39,24 +37,10 @@ public class ModelProfile {
     @Version
     private Long version;
 
-    private Instant createdAt;
-    private Instant updatedAt;
-
     protected ModelProfile() {}
 
     public ModelProfile(String key) {
         this.key = key;
-    }
-
-    @PrePersist
-    void onCreate() {
-        createdAt = Instant.now();
-        updatedAt = createdAt;
-    }
-
-    @PreUpdate
-    void onUpdate() {
-        updatedAt = Instant.now();
     }
 
     /** Replaces every descriptive field with {@code shape}'s (already validated and completed). */
