@@ -1,5 +1,6 @@
 package dev.quanta.worker.engine;
 
+import dev.quanta.worker.model.LlamaModel;
 import dev.quanta.worker.tokenizer.Tokenizer;
 
 /**
@@ -8,6 +9,9 @@ import dev.quanta.worker.tokenizer.Tokenizer;
  * called from any thread; listeners are called from the step thread.
  */
 public interface InferenceEngine extends AutoCloseable {
+
+    /** The loaded model: config, mapped file (metadata for the chat template), path. Read-only. */
+    LlamaModel model();
 
     /** The tokenizer of the loaded model (thread-safe, read-only). */
     Tokenizer tokenizer();
