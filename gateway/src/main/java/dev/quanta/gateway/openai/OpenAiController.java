@@ -1,0 +1,210 @@
+package dev.quanta.gateway.openai;
+
+import dev.quanta.gateway.config.GatewayProperties;
+import dev.quanta.gateway.discovery.WorkerDirectory;
+import dev.quanta.gateway.proxy.Dispatcher;
+import dev.quanta.gateway.proxy.IdleWatchdog;
+import dev.quanta.gateway.proxy.Prompts;
+import dev.quanta.gateway.proxy.SseEvents;
+import dev.quanta.gateway.web.Bodies;
+import dev.quanta.gateway.web.GatewayException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * OpenAI's API, proxied to the workers: completions and chat (streamed event by event, or whole), and the
+ * model list as the union of the live workers' models.
+ */
+@RestController
+@Tag(name = "OpenAI", description = "OpenAI-compatible API (Bearer API key)")
+class OpenAiController {
+
+    private final Dispatcher dispatcher;
+    private final WorkerDirectory directory;
+    private final IdleWatchdog watchdog;
+    private final long maxBodyBytes;
+    private final long startedAt = Instant.now().getEpochSecond();
+
+    OpenAiController(Dispatcher dispatcher, WorkerDirectory directory, IdleWatchdog watchdog,
+            GatewayProperties properties) {
+        this.dispatcher = dispatcher;
+        this.directory = directory;
+        this.watchdog = watchdog;
+        this.maxBodyBytes = properties.maxBodyBytes();
+    }
+
+    @GetMapping(value = "/v1/models", produces = "application/json")
+    @Operation(summary = "Models served by at least one live worker")
+    ObjectNode models() {
+        ObjectNode list = Bodies.JSON.createObjectNode();
+        list.put("object", "list");
+        ArrayNode data = list.putArray("data");
+        for (String model : directory.liveModels()) {
+            JsonNode card = directory.modelCard(model);
+            if (card != null) {
+                data.add(card);
+            } else {
+                ObjectNode entry = data.addObject();
+                entry.put("id", model);
+                entry.put("object", "model");
+                entry.put("created", startedAt);
+                entry.put("owned_by", "quanta");
+            }
+        }
+        return list;
+    }
+
+    @PostMapping("/v1/completions")
+    @Operation(summary = "Text completion, streamed (SSE) or whole, on a worker of the model")
+    void completions(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ObjectNode body = Bodies.readObject(request, maxBodyBytes);
+        proxy(request, response, body, "/v1/completions", Prompts.completion(body));
+    }
+
+    @PostMapping("/v1/chat/completions")
+    @Operation(summary = "Chat completion, streamed (SSE) or whole, on a worker of the model")
+    void chat(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ObjectNode body = Bodies.readObject(request, maxBodyBytes);
+        proxy(request, response, body, "/v1/chat/completions", Prompts.chat(body));
+    }
+
+    private void proxy(HttpServletRequest request, HttpServletResponse response, ObjectNode body, String path,
+            String prompt) throws IOException {
+        JsonNode model = body.path("model");
+        if (!model.isString() || model.asString().isBlank()) {
+            throw GatewayException.badRequest("'model' is required and must be a string", "model");
+        }
+        boolean stream = body.path("stream").asBoolean(false);
+        boolean clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        if (stream && !clientWantsUsage) {
+            // The gateway needs the usage to charge the key's token budget; the extra chunk is not passed on.
+            ObjectNode options = body.path("stream_options") instanceof ObjectNode o ? o : body.putObject("stream_options");
+            options.put("include_usage", true);
+        }
+        Dispatcher.Routed routed = dispatcher.open(request, "openai", model.asString(), prompt, path,
+                Bodies.JSON.writeValueAsBytes(body));
+        var upstream = routed.upstream();
+        response.setStatus(upstream.status());
+        String contentType = upstream.header("Content-Type");
+        if (contentType != null) {
+            response.setContentType(contentType);
+        }
+        response.setHeader("X-Request-Id", routed.requestId());
+        if (stream && upstream.status() == 200) {
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+            relayEvents(routed, response, !clientWantsUsage);
+        } else {
+            relayWhole(routed, response);
+        }
+    }
+
+    /** Passes each event on as soon as it is complete; a usage-only chunk the client did not ask for is dropped. */
+    private void relayEvents(Dispatcher.Routed routed, HttpServletResponse response, boolean dropUsageChunk)
+            throws IOException {
+        long tokens = 0;
+        String outcome = "ok";
+        InputStream in = routed.upstream().body();
+        try (in; IdleWatchdog.Watch watch = watchdog.watch(in)) {
+            ServletOutputStream out = response.getOutputStream();
+            SseEvents events = new SseEvents(in);
+            while (true) {
+                byte[] event;
+                try {
+                    event = events.next();
+                } catch (IOException e) {
+                    outcome = watch.expired() ? "upstream_idle_timeout" : "upstream_broken";
+                    break;
+                }
+                if (event == null) {
+                    break;
+                }
+                watch.touch();
+                String data = SseEvents.data(event);
+                if (data.contains("\"usage\"") && !data.equals("[DONE]")) {
+                    Usage usage = Usage.of(data);
+                    if (usage != null) {
+                        tokens = usage.total();
+                        if (dropUsageChunk && usage.choicesEmpty()) {
+                            continue;
+                        }
+                    }
+                }
+                try {
+                    out.write(event);
+                    out.flush();
+                } catch (IOException clientGone) {
+                    outcome = "client_cancelled"; // closing `in` (try-with-resources) cancels the upstream request
+                    break;
+                }
+            }
+        } finally {
+            dispatcher.finish(routed, tokens, outcome);
+        }
+    }
+
+    private void relayWhole(Dispatcher.Routed routed, HttpServletResponse response) throws IOException {
+        byte[] bytes;
+        try (InputStream in = routed.upstream().body()) {
+            bytes = in.readAllBytes();
+        }
+        int status = routed.upstream().status();
+        long tokens = 0;
+        if (status == 200) {
+            Usage usage = Usage.of(bytes);
+            tokens = usage == null ? 0 : usage.total();
+        }
+        String outcome = status < 400 ? "ok" : "worker_" + status;
+        try {
+            response.setContentLength(bytes.length);
+            response.getOutputStream().write(bytes);
+            response.flushBuffer();
+        } catch (IOException clientGone) {
+            outcome = "client_cancelled";
+        } finally {
+            dispatcher.finish(routed, tokens, outcome);
+        }
+    }
+
+    /** The usage block of a response or chunk. */
+    record Usage(long total, boolean choicesEmpty) {
+        static Usage of(String json) {
+            try {
+                return of(Bodies.JSON.readTree(json));
+            } catch (JacksonException e) {
+                return null;
+            }
+        }
+
+        static Usage of(byte[] json) {
+            try {
+                return of(Bodies.JSON.readTree(json));
+            } catch (JacksonException e) {
+                return null;
+            }
+        }
+
+        static Usage of(JsonNode node) {
+            JsonNode usage = node.path("usage");
+            if (!usage.isObject()) {
+                return null;
+            }
+            long total = usage.path("total_tokens").asLong(usage.path("prompt_tokens").asLong(0)
+                    + usage.path("completion_tokens").asLong(0));
+            return new Usage(total, !node.path("choices").isArray() || node.path("choices").isEmpty());
+        }
+    }
+}

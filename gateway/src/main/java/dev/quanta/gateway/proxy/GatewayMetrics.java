@@ -1,0 +1,53 @@
+package dev.quanta.gateway.proxy;
+
+import dev.quanta.gateway.routing.Decision;
+import dev.quanta.gateway.routing.Strategy;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.springframework.stereotype.Component;
+
+/**
+ * The gateway's own metrics (Prometheus names in brackets): requests by API, model, worker and outcome
+ * ({@code quanta_gateway_requests_total}), routing decisions by strategy and reason
+ * ({@code quanta_gateway_routing_decisions_total}), retries before the first byte, ejections, time to the
+ * upstream's first byte per model and worker, limit refusals.
+ */
+@Component
+public class GatewayMetrics {
+
+    private final MeterRegistry registry;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** @param outcome ok, client_error, upstream_error, cancelled, rejected_*, no_worker, unknown_model, ... */
+    public void request(String api, String model, String worker, String outcome) {
+        Counter.builder("quanta.gateway.requests").description("Requests by API, model, worker and outcome")
+                .tag("api", api).tag("model", model).tag("worker", worker).tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    public void decision(Strategy strategy, Decision.Reason reason) {
+        Counter.builder("quanta.gateway.routing.decisions").description("Routing decisions by reason")
+                .tag("strategy", strategy.name().toLowerCase()).tag("reason", reason.name().toLowerCase())
+                .register(registry).increment();
+    }
+
+    public void retry(String model, String worker, String cause) {
+        Counter.builder("quanta.gateway.upstream.retries").description("Attempts abandoned before the first byte")
+                .tag("model", model).tag("worker", worker).tag("cause", cause).register(registry).increment();
+    }
+
+    public void firstByte(String model, String worker, Duration elapsed) {
+        Timer.builder("quanta.gateway.upstream.first.byte").description("Until the worker's response headers")
+                .tag("model", model).tag("worker", worker).register(registry).record(elapsed);
+    }
+
+    public void limited(String reason) {
+        Counter.builder("quanta.gateway.limits.refused").description("Requests refused by a per-key limit")
+                .tag("reason", reason).register(registry).increment();
+    }
+}
