@@ -1,10 +1,7 @@
 package dev.quanta.gateway.auth;
 
 /**
- * The caller a request was authenticated as: {@code id} is the first 16 hex digits of the key's SHA-256 (never
- * the key), the name limits and metrics use.
+ * The caller an inference request was authenticated as: the credential's configured name (for an unnamed key
+ * {@code api-key-<first 8 hex digits of its SHA-256>}), never the secret. Limits and metrics key on it.
  */
-public record ApiKey(String id) {
-    /** Request attribute holding the {@link ApiKey}. */
-    public static final String ATTRIBUTE = ApiKey.class.getName();
-}
+public record ApiKey(String id) {}

@@ -10,11 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The gateway's settings ({@code quanta.gateway.*}); every default is written and explained in
  * {@code application.yml}.
  *
- * @param maxBodyBytes largest request body accepted (413 beyond)
+ * <p>Credentials and the body-size limit are the shared edge's ({@code quanta.edge.*}).
  */
 @ConfigurationProperties("quanta.gateway")
-public record GatewayProperties(long maxBodyBytes, Routing routing, Discovery discovery, Upstream upstream,
-        Keys keys, Limits limits, Cors cors, Platform platform) {
+public record GatewayProperties(Routing routing, Discovery discovery, Upstream upstream, Limits limits, Cors cors,
+        Platform platform) {
 
     /**
      * @param strategy            round-robin, least-loaded or prefix-aware
@@ -54,13 +54,6 @@ public record GatewayProperties(long maxBodyBytes, Routing routing, Discovery di
      */
     public record Upstream(Duration connectTimeout, Duration firstByteTimeout, Duration idleTimeout, int maxAttempts,
             int ejectAfterFailures, Duration probeAfter) {}
-
-    /**
-     * @param apiKeys    comma-separated API keys (kept only as SHA-256 hashes in memory)
-     * @param apiKeyHashes comma-separated SHA-256 hex digests of further keys (so plain keys need not be configured)
-     * @param adminToken the platform's admin credential, accepted on /platform/** and the actuator
-     */
-    public record Keys(String apiKeys, String apiKeyHashes, String adminToken) {}
 
     /**
      * @param requestsPerWindow requests each key may send per request window (0: unlimited)

@@ -1,9 +1,13 @@
 package dev.quanta.gateway.config;
 
-import dev.quanta.gateway.auth.AccessFilter;
-import dev.quanta.gateway.auth.KeyRing;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.quanta.edge.EdgeProperties;
+import dev.quanta.gateway.web.ErrorWriter;
+import dev.quanta.gateway.web.GatewayException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -11,34 +15,22 @@ import org.springframework.core.Ordered;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
 
-/** The servlet filters in front of every endpoint: CORS first (preflights need no key), then access. */
+/**
+ * Servlet filters in front of the security chain: CORS first (preflights need no key), then the declared
+ * body size, refused in the shape of the API asked (the edge's own filter after it counts chunked bodies).
+ */
 @Configuration
 class WebConfig {
-
-    private static final Logger log = LoggerFactory.getLogger(WebConfig.class);
-
-    @Bean
-    KeyRing keyRing(GatewayProperties properties) {
-        GatewayProperties.Keys k = properties.keys();
-        KeyRing ring = new KeyRing(k.apiKeys(), k.apiKeyHashes(), k.adminToken());
-        if (ring.size() == 0) {
-            log.warn("no API keys configured (QUANTA_API_KEYS): every /v1 and /api request will be refused with 401");
-        } else {
-            log.info("{} API key(s) loaded (kept as SHA-256 digests only)", ring.size());
-        }
-        return ring;
-    }
 
     @Bean
     FilterRegistrationBean<CorsFilter> corsFilter(GatewayProperties properties) {
         CorsConfiguration cors = new CorsConfiguration();
         properties.cors().allowedOrigins().forEach(cors::addAllowedOrigin);
-        cors.addAllowedMethod("GET");
-        cors.addAllowedMethod("POST");
-        cors.addAllowedMethod("PUT");
-        cors.addAllowedMethod("PATCH");
-        cors.addAllowedMethod("DELETE");
+        for (String method : new String[] {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+            cors.addAllowedMethod(method);
+        }
         cors.addAllowedHeader("*");
         cors.addExposedHeader("Retry-After");
         cors.addExposedHeader("X-Request-Id");
@@ -53,9 +45,23 @@ class WebConfig {
     }
 
     @Bean
-    FilterRegistrationBean<AccessFilter> accessFilter(KeyRing keys) {
-        FilterRegistrationBean<AccessFilter> bean = new FilterRegistrationBean<>(new AccessFilter(keys));
-        bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    FilterRegistrationBean<OncePerRequestFilter> declaredBodyLimit(EdgeProperties edge) {
+        long limit = edge.maxBodyBytes();
+        OncePerRequestFilter filter = new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                    FilterChain chain) throws ServletException, IOException {
+                if (request.getContentLengthLong() > limit) {
+                    String path = request.getRequestURI();
+                    ErrorWriter.write(response, path, path, new GatewayException(413, "request_too_large",
+                            "request body of " + request.getContentLengthLong() + " bytes exceeds " + limit));
+                    return;
+                }
+                chain.doFilter(request, response);
+            }
+        };
+        FilterRegistrationBean<OncePerRequestFilter> bean = new FilterRegistrationBean<>(filter);
+        bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
         return bean;
     }
 }

@@ -1,6 +1,6 @@
 package dev.quanta.gateway.openai;
 
-import dev.quanta.gateway.config.GatewayProperties;
+import dev.quanta.edge.EdgeProperties;
 import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.proxy.Dispatcher;
 import dev.quanta.gateway.proxy.IdleWatchdog;
@@ -39,11 +39,11 @@ class OpenAiController {
     private final long startedAt = Instant.now().getEpochSecond();
 
     OpenAiController(Dispatcher dispatcher, WorkerDirectory directory, IdleWatchdog watchdog,
-            GatewayProperties properties) {
+            EdgeProperties edge) {
         this.dispatcher = dispatcher;
         this.directory = directory;
         this.watchdog = watchdog;
-        this.maxBodyBytes = properties.maxBodyBytes();
+        this.maxBodyBytes = edge.maxBodyBytes();
     }
 
     @GetMapping(value = "/v1/models", produces = "application/json")

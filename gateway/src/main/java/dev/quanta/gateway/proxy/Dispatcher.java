@@ -1,6 +1,7 @@
 package dev.quanta.gateway.proxy;
 
 import dev.quanta.gateway.auth.ApiKey;
+import dev.quanta.gateway.auth.GatewaySecurity;
 import dev.quanta.gateway.config.GatewayProperties;
 import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.limits.KeyLimits;
@@ -55,7 +56,7 @@ public class Dispatcher {
      * @param prompt the text whose prefix routes the request (null: no prefix affinity)
      */
     public Routed open(HttpServletRequest request, String api, String model, String prompt, String path, byte[] body) {
-        ApiKey key = (ApiKey) request.getAttribute(ApiKey.ATTRIBUTE);
+        ApiKey key = GatewaySecurity.currentKey();
         admit(api, model, key);
         List<Candidate> candidates = directory.candidates(model);
         if (candidates.isEmpty()) {
@@ -107,7 +108,7 @@ public class Dispatcher {
 
     private void admit(String api, String model, ApiKey key) {
         if (key == null) {
-            return; // only reachable in tests without the access filter
+            return; // not reachable behind the security chain, which requires a credential here
         }
         KeyLimits.Admission admission;
         try {

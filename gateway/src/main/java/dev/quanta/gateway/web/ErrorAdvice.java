@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.quanta.edge.problem.PayloadTooLargeException;
+import org.springframework.core.annotation.Order;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -13,6 +15,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every error leaves in its API's shape: OpenAI on /v1, Ollama on /api, RFC 9457 elsewhere. */
 @RestControllerAdvice
+@Order(0) // before the edge's problem handler, which only knows RFC 9457
 class ErrorAdvice {
 
     private static final Logger log = LoggerFactory.getLogger(ErrorAdvice.class);
@@ -20,6 +23,13 @@ class ErrorAdvice {
     @ExceptionHandler(GatewayException.class)
     void gateway(GatewayException e, HttpServletRequest request, HttpServletResponse response) throws IOException {
         ErrorWriter.write(response, request.getRequestURI(), request.getRequestURI(), e);
+    }
+
+    @ExceptionHandler(PayloadTooLargeException.class)
+    void tooLarge(PayloadTooLargeException e, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        ErrorWriter.write(response, request.getRequestURI(), request.getRequestURI(),
+                new GatewayException(413, "request_too_large", "request body exceeds " + e.limit() + " bytes"));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)

@@ -1,0 +1,130 @@
+package dev.quanta.gateway.auth;
+
+import dev.quanta.edge.security.EdgeAuthenticationProvider;
+import dev.quanta.edge.security.EdgeAuthorization;
+import dev.quanta.edge.security.EdgeRole;
+import dev.quanta.gateway.web.ErrorWriter;
+import dev.quanta.gateway.web.GatewayException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.List;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The gateway's filter chain on the shared edge's credentials (hashed, constant-time, roles from
+ * {@code quanta.edge.*}): the edge's rules, except that refusals on the mirrored APIs come in their own
+ * shape (OpenAI's on {@code /v1}, Ollama's on {@code /api}), which is why the gateway defines its chain:
+ * <ul>
+ *   <li>actuator health and info: open; other actuator endpoints: ADMIN or METRICS; API docs: ADMIN;</li>
+ *   <li>{@code /v1/**}, {@code /api/**}: API_KEY or ADMIN;</li>
+ *   <li>{@code /platform/**}: API_KEY or ADMIN (the admin token is passed on to the service for writes);</li>
+ *   <li>anything else: ADMIN.</li>
+ * </ul>
+ */
+@Configuration
+public class GatewaySecurity {
+
+    @Bean
+    SecurityFilterChain gatewayFilterChain(HttpSecurity http, EdgeAuthenticationProvider provider) throws Exception {
+        String[] clients = EdgeAuthorization.roles(EdgeRole.API_KEY, EdgeRole.ADMIN);
+        http.csrf(csrf -> csrf.disable())
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
+                .anonymous(anonymous -> anonymous.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
+                .addFilterBefore(new BearerFilter(provider), AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> refuse(request, response, 401,
+                                "missing API key: send 'Authorization: Bearer <key>'"))
+                        .accessDeniedHandler((request, response, ex) -> refuse(request, response, 403,
+                                "this credential may not " + request.getMethod() + " " + request.getRequestURI())))
+                .authorizeHttpRequests(rules -> rules
+                        .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
+                        .requestMatchers("/actuator", "/actuator/**")
+                                .hasAnyRole(EdgeAuthorization.roles(EdgeRole.ADMIN, EdgeRole.METRICS))
+                        .requestMatchers(HttpMethod.OPTIONS, "/**").permitAll()
+                        .requestMatchers("/v1/**", "/api/**", "/platform/**").hasAnyRole(clients)
+                        .anyRequest().hasRole(EdgeRole.ADMIN.name()));
+        return http.build();
+    }
+
+    /** The caller of the current request as an {@link ApiKey}, or null when anonymous. */
+    public static ApiKey currentKey() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth == null || !auth.isAuthenticated() ? null : new ApiKey(auth.getName());
+    }
+
+    /** Whether the current caller holds the admin role. */
+    public static boolean isAdmin() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.getAuthorities().stream()
+                .anyMatch(a -> a.getAuthority().equals(EdgeRole.ADMIN.authority()));
+    }
+
+    static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String message)
+            throws IOException {
+        String path = request.getRequestURI();
+        ErrorWriter.write(response, path, path, new GatewayException(status,
+                status == 401 ? "authentication_error" : "permission_error", message));
+    }
+
+    /**
+     * {@code Authorization: Bearer <token>} checked against the edge's credential store; no header goes on
+     * anonymously (the rules decide), a header that is no credential is refused at once.
+     */
+    static final class BearerFilter extends OncePerRequestFilter {
+        private final EdgeAuthenticationProvider provider;
+
+        BearerFilter(EdgeAuthenticationProvider provider) {
+            this.provider = provider;
+        }
+
+        @Override
+        protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+                throws ServletException, IOException {
+            String header = request.getHeader("Authorization");
+            if (header == null) {
+                chain.doFilter(request, response);
+                return;
+            }
+            if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
+                refuse(request, response, 401, "the Authorization header must be 'Bearer <key>'");
+                return;
+            }
+            try {
+                Authentication auth = provider.authenticate(
+                        new EdgeAuthenticationProvider.PresentedToken(header.substring(7)));
+                var context = SecurityContextHolder.createEmptyContext();
+                context.setAuthentication(auth);
+                SecurityContextHolder.setContext(context);
+            } catch (AuthenticationException e) {
+                refuse(request, response, 401, "invalid API key");
+                return;
+            }
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                SecurityContextHolder.clearContext();
+            }
+        }
+    }
+
+}
