@@ -29,13 +29,13 @@ public class PostgresKeyLimits implements KeyLimits {
                      to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ?) * ?) AS tstart,
                      clock_timestamp() AS now
             ), r AS (
-              INSERT INTO key_usage (key_id, kind, window_start, used)
+              INSERT INTO gateway.key_usage (key_id, kind, window_start, used)
               SELECT ?, 'requests', rstart, 1 FROM w
               ON CONFLICT (key_id, kind, window_start) DO UPDATE SET used = key_usage.used + 1
               RETURNING used
             )
             SELECT (SELECT used FROM r) AS requests,
-                   coalesce((SELECT u.used FROM key_usage u, w WHERE u.key_id = ? AND u.kind = 'tokens'
+                   coalesce((SELECT u.used FROM gateway.key_usage u, w WHERE u.key_id = ? AND u.kind = 'tokens'
                              AND u.window_start = w.tstart), 0) AS tokens,
                    ceil(extract(epoch FROM w.rstart - w.now) + ?) AS request_retry,
                    ceil(extract(epoch FROM w.tstart - w.now) + ?) AS token_retry
@@ -43,7 +43,7 @@ public class PostgresKeyLimits implements KeyLimits {
             """;
 
     private static final String CHARGE = """
-            INSERT INTO key_usage (key_id, kind, window_start, used)
+            INSERT INTO gateway.key_usage (key_id, kind, window_start, used)
             VALUES (?, 'tokens', to_timestamp(floor(extract(epoch FROM clock_timestamp()) / ?) * ?), ?)
             ON CONFLICT (key_id, kind, window_start) DO UPDATE SET used = key_usage.used + excluded.used
             """;
@@ -87,7 +87,7 @@ public class PostgresKeyLimits implements KeyLimits {
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
     void purge() {
         long keep = 2 * Math.max(limits.requestWindow().toSeconds(), limits.tokenWindow().toSeconds());
-        int removed = jdbc.update("DELETE FROM key_usage WHERE window_start < clock_timestamp() - make_interval(secs => ?)",
+        int removed = jdbc.update("DELETE FROM gateway.key_usage WHERE window_start < clock_timestamp() - make_interval(secs => ?)",
                 (double) keep);
         if (removed > 0) {
             log.debug("purged {} expired usage windows", removed);

@@ -115,6 +115,7 @@ public class Dispatcher {
             admission = limits.admit(key.id());
         } catch (DataAccessException e) {
             // NOTE: fail closed: without the shared counters no replica can tell whether the key is within its limits.
+            log.warn("usage limits unavailable: {}", e.getMessage());
             metrics.request(api, model, "none", "limits_unavailable");
             throw new GatewayException(503, "service_unavailable", "usage limits cannot be checked right now", 2, null);
         }
