@@ -15,6 +15,12 @@ import java.sql.SQLException;
  */
 final class LocalDatabase implements AutoCloseable {
 
+    /**
+     * PostgreSQL major version of the embedded server: the same as the tests' (test-support's Testcontainers
+     * image), so what passes in tests is what runs locally. The binaries' version is pinned in launcher/pom.xml.
+     */
+    static final int EMBEDDED_MAJOR = 17;
+
     private final String jdbcUrl;
     private final String user;
     private final String password;
@@ -31,7 +37,8 @@ final class LocalDatabase implements AutoCloseable {
         try (Connection ignored = DriverManager.getConnection(jdbcUrl, user, password)) {
             return new LocalDatabase(jdbcUrl, user, password, null);
         } catch (SQLException e) {
-            throw new SQLException("DATABASE_URL " + jdbcUrl + " does not answer: " + e.getMessage(), e);
+            throw new SQLException("DATABASE_URL " + Redaction.maskUrl(jdbcUrl) + " does not answer: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -39,6 +46,15 @@ final class LocalDatabase implements AutoCloseable {
     static LocalDatabase embedded(Path dataDir, Path logFile) throws IOException {
         Files.createDirectories(dataDir);
         Files.createDirectories(logFile.getParent());
+        Path versionFile = dataDir.resolve("PG_VERSION");
+        if (Files.exists(versionFile)) {
+            String existing = Files.readString(versionFile).strip();
+            if (!existing.equals(Integer.toString(EMBEDDED_MAJOR))) {
+                throw new IOException("the data directory " + dataDir + " was made by PostgreSQL " + existing
+                        + " but the embedded server is " + EMBEDDED_MAJOR + "; move the directory away (or dump it"
+                        + " with pg_dump " + existing + " and restore) before starting again");
+            }
+        }
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)

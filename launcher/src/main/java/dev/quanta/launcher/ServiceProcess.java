@@ -23,30 +23,41 @@ final class ServiceProcess implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final Process process;
+    private final String readinessPath;
 
-    private ServiceProcess(String name, int port, Path logFile, Process process) {
+    private ServiceProcess(String name, int port, Path logFile, Process process, String readinessPath) {
         this.name = name;
         this.port = port;
         this.logFile = logFile;
         this.process = process;
+        this.readinessPath = readinessPath;
     }
 
-    /** Starts {@code java <flags> <javaOptions> -jar jar} with {@code env} added to this process's environment. */
+    /** A Spring service: {@code java <flags> <javaOptions> -jar jar}, ready when its actuator readiness says so. */
     static ServiceProcess start(String name, Path jar, List<String> javaOptions, int port, Map<String, String> env,
-            Path logFile)
-            throws IOException {
+            Path logFile) throws IOException {
+        return start(name, jar, javaOptions, List.of(), port, env, logFile, "/actuator/health/readiness");
+    }
+
+    /**
+     * Starts {@code java <flags> <javaOptions> -jar jar <args>} with {@code env} added to this process's
+     * environment; ready when {@code GET readinessPath} answers 200.
+     */
+    static ServiceProcess start(String name, Path jar, List<String> javaOptions, List<String> args, int port,
+            Map<String, String> env, Path logFile, String readinessPath) throws IOException {
         Files.createDirectories(logFile.getParent());
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"));
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
-        return new ServiceProcess(name, port, logFile, builder.start());
+        return new ServiceProcess(name, port, logFile, builder.start(), readinessPath);
     }
 
     String name() {
@@ -61,10 +72,10 @@ final class ServiceProcess implements AutoCloseable {
         return logFile;
     }
 
-    /** Waits until {@code /actuator/health/readiness} answers 200, the process dies, or {@code timeout} passes. */
+    /** Waits until the readiness path answers 200, the process dies, or {@code timeout} passes. */
     void awaitReady(Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(baseUrl() + readinessPath))
                 .timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -4,38 +4,55 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Starts the local platform: PostgreSQL (embedded unless {@code DATABASE_URL} is set), then each service
- * as a child JVM, waits until each is ready, prints the URLs and stops everything on Ctrl-C.
+ * Starts the local platform: PostgreSQL (embedded unless {@code DATABASE_URL} is set), the registry, the
+ * planner, the gateway and one inference worker, each as a child JVM; waits until each is ready and the
+ * gateway routes to the worker; prints the gateway URL and an API key; stops everything on Ctrl-C.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start the local platform (PostgreSQL + services) and stop it on Ctrl-C.")
+        description = "Start the local platform (PostgreSQL, registry, planner, gateway, one worker); Ctrl-C stops it.")
 final class UpCommand implements Callable<Integer> {
+
+    static final String WORKER_ID = "local-worker-1";
 
     @Option(names = "--home", description = "Quanta checkout holding the built jars (default: $QUANTA_HOME or .)")
     Path home = Path.of(env("QUANTA_HOME", "."));
 
-    @Option(names = "--state-dir", description = "Embedded PostgreSQL data, logs and the generated admin token"
-            + " (default: <home>/.quanta)")
+    @Option(names = "--state-dir", description = "Embedded PostgreSQL data, logs, generated secrets and the demo"
+            + " model (default: <home>/.quanta)")
     Path stateDir;
 
     @Option(names = "--models-dir", description = "Model directory served to the services"
             + " (default: $QUANTA_MODELS_DIR or <home>/models)")
     Path modelsDir;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "GGUF the worker serves (default: the first *.gguf"
+            + " in the models directory, else a random-weight demo model generated once)")
+    Path model;
+
+    @Option(names = "--demo-vocab", paramLabel = "VOCAB.gguf", description = "Tokenizer for the demo model (default:"
+            + " $QUANTA_DEMO_VOCAB, else ../shared/models/vocab/ggml-vocab-llama-spm.gguf or <models>/vocab/*.gguf)")
+    Path demoVocab;
+
+    @Option(names = "--gateway-port", description = "Gateway port (default: ${DEFAULT-VALUE})")
+    int gatewayPort = 8080;
 
     @Option(names = "--registry-port", description = "Registry port (default: ${DEFAULT-VALUE})")
     int registryPort = 8081;
@@ -43,15 +60,22 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--planner-port", description = "Planner port (default: ${DEFAULT-VALUE})")
     int plannerPort = 8082;
 
-    @Option(names = "--without", split = ",", description = "Services not to start, e.g. --without planner")
+    @Option(names = "--worker-port", description = "Worker port (default: ${DEFAULT-VALUE})")
+    int workerPort = 8090;
+
+    @Option(names = "--without", split = ",", description = "Components not to start: planner, gateway, worker")
     List<String> without = List.of();
 
     @Option(names = "--ready-timeout", description = "Seconds to wait for each service (default: ${DEFAULT-VALUE})")
-    int readyTimeoutSeconds = 180;
+    int readyTimeoutSeconds = 300;
 
     @Option(names = "--service-java-options", split = " ",
             description = "JVM options for each service (default: ${DEFAULT-VALUE})")
     List<String> serviceJavaOptions = List.of("-Xmx512m", "-XX:+UseSerialGC");
+
+    @Option(names = "--worker-java-options", split = " ",
+            description = "JVM options for the worker (default: ${DEFAULT-VALUE})")
+    List<String> workerJavaOptions = List.of("-Xmx2g");
 
     private final PrintStream out = System.out;
 
@@ -59,18 +83,31 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         home = home.toAbsolutePath().normalize();
         Path state = stateDir != null ? stateDir.toAbsolutePath() : home.resolve(".quanta");
-        Path models = modelsDir != null ? modelsDir : Path.of(env("QUANTA_MODELS_DIR", home.resolve("models").toString()));
+        Path models = (modelsDir != null ? modelsDir
+                : Path.of(env("QUANTA_MODELS_DIR", home.resolve("models").toString()))).toAbsolutePath();
         Files.createDirectories(models);
         List<ServiceSpec> specs = new ArrayList<>();
         specs.add(new ServiceSpec("registry", "registry-service", registryPort));
         specs.add(new ServiceSpec("planner", "planner-service", plannerPort));
+        specs.add(new ServiceSpec("gateway", "gateway", gatewayPort));
         specs.removeIf(s -> without.contains(s.name()));
+        boolean withWorker = !without.contains("worker");
         for (ServiceSpec spec : specs) {
             spec.jar(home); // fail before starting anything when a jar is missing
             requireFreePort(spec.port(), spec.name());
         }
+        Path workerJar = withWorker ? new ServiceSpec("worker", "inference-worker", workerPort).jar(home) : null;
+        if (withWorker) {
+            requireFreePort(workerPort, "worker");
+        }
 
-        String adminToken = adminToken(state);
+        Secrets.Secret adminToken = Secrets.resolve("QUANTA_ADMIN_TOKEN", System.getenv("QUANTA_ADMIN_TOKEN"), state,
+                "admin-token");
+        Secrets.Secret apiKey = Secrets.resolve("QUANTA_API_KEYS", System.getenv("QUANTA_API_KEYS"), state, "api-key");
+        Secrets.Secret workerToken = Secrets.resolve("QUANTA_WORKER_TOKEN", System.getenv("QUANTA_WORKER_TOKEN"), state,
+                "worker-token");
+        ModelChoice choice = withWorker ? chooseModel(models, state, workerJar) : null;
+
         List<AutoCloseable> running = new ArrayList<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(running), "quanta-stop"));
 
@@ -80,8 +117,10 @@ final class UpCommand implements Callable<Integer> {
         env.put("DATABASE_URL", db.jdbcUrl());
         env.put("DATABASE_USER", db.user());
         env.put("DATABASE_PASSWORD", db.password());
-        env.put("QUANTA_ADMIN_TOKEN", adminToken);
-        env.put("QUANTA_MODELS_DIR", models.toAbsolutePath().toString());
+        env.put("QUANTA_ADMIN_TOKEN", adminToken.value());
+        env.put("QUANTA_API_KEYS", apiKey.value());
+        env.put("QUANTA_WORKER_TOKENS", WORKER_ID + "=" + workerToken.value());
+        env.put("QUANTA_MODELS_DIR", models.toString());
         env.put("QUANTA_REGISTRY_URL", "http://127.0.0.1:" + registryPort);
         env.put("QUANTA_PLANNER_URL", "http://127.0.0.1:" + plannerPort);
 
@@ -94,17 +133,54 @@ final class UpCommand implements Callable<Integer> {
             services.add(service);
             service.awaitReady(Duration.ofSeconds(readyTimeoutSeconds));
         }
+        if (withWorker) {
+            out.println("starting worker on port " + workerPort + " serving " + choice.file().getFileName() + " as '"
+                    + choice.servedName() + "' ...");
+            Map<String, String> workerEnv = new LinkedHashMap<>(env);
+            workerEnv.remove("QUANTA_WORKER_TOKENS");
+            workerEnv.remove("QUANTA_API_KEYS");
+            workerEnv.remove("QUANTA_ADMIN_TOKEN");
+            workerEnv.remove("DATABASE_PASSWORD");
+            workerEnv.put("QUANTA_WORKER_ID", WORKER_ID);
+            workerEnv.put("QUANTA_WORKER_TOKEN", workerToken.value());
+            ServiceProcess worker = ServiceProcess.start("worker", workerJar, workerJavaOptions,
+                    List.of("serve", "--model", choice.file().toString(), "--port", Integer.toString(workerPort),
+                            "--served-model-name", choice.servedName(),
+                            "--registry-url", "http://127.0.0.1:" + registryPort),
+                    workerPort, workerEnv, state.resolve("logs").resolve("worker.log"), "/health");
+            running.add(0, worker);
+            services.add(worker);
+            worker.awaitReady(Duration.ofSeconds(readyTimeoutSeconds));
+            if (!without.contains("gateway")) {
+                awaitRouted(choice.servedName(), apiKey.value(), Duration.ofSeconds(60));
+            }
+        }
 
+        String gateway = "http://127.0.0.1:" + gatewayPort;
         out.println();
         out.println("Quanta is up:");
         for (ServiceProcess service : services) {
-            out.printf("  %-9s %s  (OpenAPI %s/v3/api-docs, log %s)%n", service.name(), service.baseUrl(),
-                    service.baseUrl(), displayPath(service.logFile()));
+            out.printf("  %-9s %s  (log %s)%n", service.name(), service.baseUrl(), displayPath(service.logFile()));
         }
-        out.printf("  %-9s %s%s%n", "postgres", db.jdbcUrl(),
+        out.printf("  %-9s %s%s%n", "postgres", Redaction.maskUrl(db.jdbcUrl()),
                 db.isEmbedded() ? "  (embedded, data in " + state.resolve("postgres") + ")" : "  (DATABASE_URL)");
-        out.printf("  %-9s %s%n", "models", models.toAbsolutePath());
-        out.println("  admin token (Authorization: Bearer ...): " + adminToken);
+        out.printf("  %-9s %s%n", "models", models);
+        if (choice != null) {
+            out.printf("  %-9s %s served as '%s'%s%n", "model", choice.file(), choice.servedName(),
+                    choice.demo() ? "  (random weights: a demo of the plumbing, its text is noise)" : "");
+        }
+        out.println("  admin token: " + adminToken.display("QUANTA_ADMIN_TOKEN"));
+        if (!without.contains("gateway")) {
+            out.println();
+            out.println("Gateway: " + gateway + "   (OpenAI API at " + gateway + "/v1, Ollama API at " + gateway
+                    + "/api, platform APIs at " + gateway + "/platform/registry and /platform/planner)");
+            out.println("API key: " + apiKey.display("QUANTA_API_KEYS"));
+            if (choice != null) {
+                out.println("Try:     curl -s " + gateway + "/v1/completions -H \"Authorization: Bearer $KEY\""
+                        + " -H 'Content-Type: application/json' -d '{\"model\":\"" + choice.servedName()
+                        + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":32}'");
+            }
+        }
         out.println("Press Ctrl-C to stop.");
         out.flush();
 
@@ -120,32 +196,92 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
+    private ModelChoice chooseModel(Path models, Path state, Path workerJar) throws Exception {
+        var found = ModelChoice.explicitOrFound(model, models);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        Path demo = state.resolve("demo").resolve(ModelChoice.DEMO_FILE);
+        if (Files.isRegularFile(demo)) {
+            out.println("no GGUF in " + models + ": serving the random-weight demo model " + demo
+                    + " (noise, not language; put a real GGUF in " + models + " or pass --model FILE)");
+            return ModelChoice.demo(demo);
+        }
+        Path vocab = findVocab(models);
+        out.println("no GGUF in " + models + ": generating a small RANDOM-WEIGHT demo model once (smol-135m shape,"
+                + " Q4_0, tokenizer from " + vocab + ") at " + demo + " ...");
+        out.println("  it shows the platform working end to end; its text is noise. For real text put a GGUF in "
+                + models + " or pass --model FILE.");
+        Files.createDirectories(demo.getParent());
+        Path partial = demo.resolveSibling(demo.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-jar",
+                workerJar.toString(), "synth", "--shape", "smol-135m", "--type", "Q4_0", "--vocab", vocab.toString(),
+                "--seed", "1", "--out", partial.toString()));
+        Path log = state.resolve("logs").resolve("synth.log");
+        Files.createDirectories(log.getParent());
+        Process synth = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        if (!synth.waitFor(10, TimeUnit.MINUTES) || synth.exitValue() != 0) {
+            synth.destroyForcibly();
+            throw new IOException("generating the demo model failed; see " + log);
+        }
+        Files.move(partial, demo);
+        return ModelChoice.demo(demo);
+    }
+
+    private Path findVocab(Path models) throws IOException {
+        List<Path> candidates = new ArrayList<>();
+        if (demoVocab != null) {
+            candidates.add(demoVocab);
+        }
+        String fromEnv = System.getenv("QUANTA_DEMO_VOCAB");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            candidates.add(Path.of(fromEnv));
+        }
+        candidates.add(home.resolve("../shared/models/vocab/ggml-vocab-llama-spm.gguf"));
+        candidates.add(models.resolve("vocab/ggml-vocab-llama-spm.gguf"));
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return p.toAbsolutePath().normalize();
+            }
+        }
+        throw new IOException("no model to serve: pass --model FILE, put a GGUF in " + models
+                + ", or give a tokenizer GGUF for the demo model with --demo-vocab (e.g. llama.cpp's"
+                + " models/ggml-vocab-llama-spm.gguf)");
+    }
+
+    /** Waits until the gateway lists the worker's model in /v1/models: the whole path works. */
+    private void awaitRouted(String servedName, String apiKey, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/models"))
+                .header("Authorization", "Bearer " + apiKey.split(",")[0].replaceFirst("^[A-Za-z0-9._-]+=", ""))
+                .timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            try {
+                HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("\"" + servedName + "\"")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // gateway busy starting
+            }
+            Thread.sleep(500);
+        }
+        throw new IOException("the gateway did not list '" + servedName + "' within " + timeout.toSeconds()
+                + " s; see the worker's and the gateway's logs");
+    }
+
     private LocalDatabase openDatabase(Path state) throws Exception {
         String url = System.getenv("DATABASE_URL");
         if (url != null && !url.isBlank()) {
             return LocalDatabase.external(url, env("DATABASE_USER", "postgres"), env("DATABASE_PASSWORD", ""));
         }
-        out.println("starting embedded PostgreSQL (data in " + state.resolve("postgres") + ") ...");
+        out.println("starting embedded PostgreSQL " + LocalDatabase.EMBEDDED_MAJOR + " (data in "
+                + state.resolve("postgres") + ") ...");
         return LocalDatabase.embedded(state.resolve("postgres"), state.resolve("logs").resolve("postgres.log"));
-    }
-
-    /** {@code QUANTA_ADMIN_TOKEN}, or the one generated on the first run and kept (mode 600) in the state dir. */
-    private static String adminToken(Path state) throws IOException {
-        String configured = System.getenv("QUANTA_ADMIN_TOKEN");
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        Path file = state.resolve("admin-token");
-        if (Files.exists(file)) {
-            return Files.readString(file).strip();
-        }
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        Files.createDirectories(state);
-        Files.writeString(file, token + "\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return token;
     }
 
     private static void requireFreePort(int port, String service) throws IOException {
@@ -178,7 +314,7 @@ final class UpCommand implements Callable<Integer> {
         return value == null || value.isBlank() ? fallback : value;
     }
 
-    /** A service of the platform: its name, Maven module and port. */
+    /** A component of the platform: its name, Maven module and port. */
     record ServiceSpec(String name, String module, int port) {
         Path jar(Path home) throws IOException {
             Path target = home.resolve(module).resolve("target");
@@ -191,7 +327,7 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             throw new IOException(name + " is not built (no " + module + "/target/*-exec.jar under " + home
-                    + "); run ./mvnw -DskipTests install first");
+                    + "); run ./mvnw -B -DskipTests package first");
         }
     }
 }

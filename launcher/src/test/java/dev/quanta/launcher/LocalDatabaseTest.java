@@ -35,6 +35,32 @@ class LocalDatabaseTest {
     }
 
     @Test
+    void embeddedServerIsTheTestsMajorVersion() throws Exception {
+        try (LocalDatabase db = LocalDatabase.embedded(state.resolve("pg"), state.resolve("logs/postgres.log"));
+                Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+                ResultSet rs = c.createStatement().executeQuery("SHOW server_version_num")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(Integer.parseInt(rs.getString(1)) / 10000).isEqualTo(LocalDatabase.EMBEDDED_MAJOR);
+        }
+    }
+
+    @Test
+    void refusesADataDirectoryOfAnotherMajorVersion() throws Exception {
+        Path data = state.resolve("old");
+        java.nio.file.Files.createDirectories(data);
+        java.nio.file.Files.writeString(data.resolve("PG_VERSION"), "14\n");
+        assertThatThrownBy(() -> LocalDatabase.embedded(data, state.resolve("logs/postgres.log")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("PostgreSQL 14")
+                .hasMessageContaining("move the directory away");
+    }
+
+    @Test
+    void externalDatabaseErrorMasksThePassword() {
+        assertThatThrownBy(() -> LocalDatabase.external("jdbc:postgresql://127.0.0.1:1/none?password=hunter2", "u", "p"))
+                .isInstanceOf(SQLException.class).hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void externalDatabaseThatDoesNotAnswerIsNamedInTheError() {
         assertThatThrownBy(() -> LocalDatabase.external("jdbc:postgresql://127.0.0.1:1/none", "u", "p"))
                 .isInstanceOf(SQLException.class)
