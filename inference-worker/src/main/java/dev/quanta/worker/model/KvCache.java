@@ -103,6 +103,20 @@ public final class KvCache implements AutoCloseable {
         return values[layer];
     }
 
+    /** Copies block {@code src}'s keys and values (every layer, every slot) over block {@code dst}'s. */
+    public void copyBlock(int src, int dst) {
+        long bytes = blockSize * tokenStride();
+        for (int l = 0; l < numLayers; l++) {
+            MemorySegment.copy(keys[l], offset(src, 0, 0), keys[l], offset(dst, 0, 0), bytes);
+            MemorySegment.copy(values[l], offset(src, 0, 0), values[l], offset(dst, 0, 0), bytes);
+        }
+    }
+
+    /** Bytes of K and V one token takes over all layers. */
+    public static long bytesPerToken(ModelConfig config, GgmlType type) {
+        return 2L * config.numLayers() * config.numKvHeads() * config.headDim() * (type == GgmlType.F16 ? 2 : 4);
+    }
+
     /** Total bytes held. */
     public long byteSize() {
         return 2L * numLayers * keys[0].byteSize();

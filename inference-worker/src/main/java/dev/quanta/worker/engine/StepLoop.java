@@ -1,0 +1,299 @@
+package dev.quanta.worker.engine;
+
+import dev.quanta.worker.kv.BlockCopy;
+import dev.quanta.worker.model.Batch;
+import dev.quanta.worker.model.ForwardPass;
+import dev.quanta.worker.model.KvCache;
+import dev.quanta.worker.sampling.LogProbs;
+import dev.quanta.worker.sampling.TokenLogProb;
+import dev.quanta.worker.scheduler.ScheduledChunk;
+import dev.quanta.worker.scheduler.Scheduler;
+import dev.quanta.worker.scheduler.SchedulerOutput;
+import dev.quanta.worker.scheduler.Sequence;
+import dev.quanta.worker.tokenizer.Tokenizer;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One engine step: schedule → forward → sample → emit. There is no prefill or decode phase: the batch holds each
+ * running sequence's next token and chunks of prompts alike, and whichever sequence has computed all its known
+ * tokens samples its next one from its logits row. Runs on the engine's step thread only.
+ */
+final class StepLoop {
+
+    private static final Logger LOG = Logger.getLogger(StepLoop.class.getName());
+    private static final TokenLogProb[] NONE = new TokenLogProb[0];
+
+    private final Scheduler scheduler;
+    private final ForwardPass pass;
+    private final KvCache cache;
+    private final Tokenizer tokenizer;
+    private final int maxModelLen;
+    private final Batch batch;
+    private final int vocab;
+    private final float[] raw;   // [vocab] the logits row being sampled, as the model gave it
+    private final float[] work;  // [vocab] the same row with this sequence's masks applied
+    private final int[] eogIds;  // end-of-generation ids, masked before min_tokens
+    final List<RequestState> active = new ArrayList<>();
+    long generationTokens;
+    long promptTokens;
+    long finishedSequences;
+
+    StepLoop(Scheduler scheduler, ForwardPass pass, KvCache cache, Tokenizer tokenizer, int maxModelLen) {
+        this.scheduler = scheduler;
+        this.pass = pass;
+        this.cache = cache;
+        this.tokenizer = tokenizer;
+        this.maxModelLen = maxModelLen;
+        this.batch = new Batch(pass.maxTokens());
+        this.vocab = pass.config().vocabSize();
+        this.raw = new float[vocab];
+        this.work = new float[vocab];
+        List<Integer> eog = new ArrayList<>();
+        for (int id = 0; id < Math.min(vocab, tokenizer.vocabSize()); id++) {
+            if (tokenizer.isEog(id)) {
+                eog.add(id);
+            }
+        }
+        this.eogIds = eog.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Admits a request: its first sequence queues; the others wait to fork from it once its prompt is computed. */
+    void admit(RequestState rq) {
+        active.add(rq);
+        promptTokens += rq.request.promptTokensRef().length;
+        for (int i = 0; i < rq.sequences.length; i++) {
+            Sequence s = rq.sequences[i];
+            if (i == 0) {
+                scheduler.add(s);
+            } else {
+                rq.pendingForks.add(s);
+            }
+        }
+    }
+
+    /** Ends every sequence of cancelled requests (ABORT), freeing their blocks. */
+    void abortCancelled() {
+        for (Iterator<RequestState> it = active.iterator(); it.hasNext(); ) {
+            RequestState rq = it.next();
+            if (rq.cancelled.get() && !rq.done()) {
+                for (Sequence s : rq.sequences) {
+                    if (s.status() != Sequence.Status.FINISHED) {
+                        finish(s.owner(), FinishReason.ABORT, "");
+                    }
+                }
+            }
+            if (rq.done()) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Ends everything (shutdown). */
+    void abortAll() {
+        for (RequestState rq : active) {
+            rq.cancelled.set(true);
+        }
+        abortCancelled();
+    }
+
+    /** Runs one step; returns false when there was nothing to compute. */
+    boolean step() {
+        SchedulerOutput out = scheduler.schedule();
+        if (out.isEmpty()) {
+            if (scheduler.numRunning() == 0 && scheduler.numWaiting() > 0) {
+                // cannot happen for an admitted request (the pool holds a full-length sequence): fail it, not the loop
+                Sequence head = scheduler.waiting().getFirst();
+                fail(head.<SeqState>owner().request, new IllegalStateException("the KV cache cannot hold "
+                        + head.numTokens() + " tokens"));
+            }
+            return false;
+        }
+        batch.clear();
+        for (ScheduledChunk c : out.chunks()) {
+            Sequence s = c.seq();
+            for (int i = 0; i < c.numTokens(); i++) {
+                int pos = c.start() + i;
+                batch.add(s.token(pos), pos, c.blockTable(), c.wantsLogits(i));
+            }
+        }
+        MemorySegment logits;
+        try {
+            logits = pass.forward(batch);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, "forward pass failed; failing the requests in this step", e);
+            for (ScheduledChunk c : out.chunks()) {
+                fail(c.seq().<SeqState>owner().request, e);
+            }
+            return true;
+        }
+        int row = 0;
+        for (ScheduledChunk c : out.chunks()) {
+            Sequence s = c.seq();
+            SeqState st = s.owner();
+            boolean completes = c.completes();
+            scheduler.onComputed(c);
+            for (int i = 0; i < c.numTokens(); i++) {
+                if (!c.wantsLogits(i)) {
+                    continue;
+                }
+                int pos = c.start() + i;
+                if (st.request.failed || st.request.cancelled.get()) {
+                    row++;
+                    continue;
+                }
+                MemorySegment.copy(logits, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * vocab * 4, raw, 0, vocab);
+                row++;
+                if (s.wantsPromptLogits() && pos < s.numPromptTokens() - 1) {
+                    recordPromptLogprob(st.request, pos, s.token(pos + 1));
+                }
+                if (completes && i == c.numTokens() - 1) {
+                    if (s.wantsPromptLogits()) {
+                        s.promptLogitsDone();
+                        emitPromptLogprobs(st.request);
+                    }
+                    if (st.index == 0 && !st.request.pendingForks.isEmpty()) {
+                        forkChildren(st.request, s);
+                    }
+                    if (!st.request.done()) {
+                        sample(st, s);
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The request's other sequences start from the first one's computed prompt, and sample from the same row. */
+    private void forkChildren(RequestState rq, Sequence parent) {
+        List<Sequence> children = new ArrayList<>(rq.pendingForks);
+        rq.pendingForks.clear();
+        for (Sequence child : children) {
+            BlockCopy copy = scheduler.fork(parent, child);
+            if (copy != null) {
+                cache.copyBlock(copy.src(), copy.dst());
+            }
+            if (child.status() == Sequence.Status.RUNNING) {
+                sample(child.owner(), child);
+            }
+        }
+    }
+
+    /** Samples the next token of {@code s} from {@link #raw}, emits it, and ends the sequence when a stop holds. */
+    private void sample(SeqState st, Sequence s) {
+        RequestState rq = st.request;
+        StopConditions stop = rq.request.stop();
+        System.arraycopy(raw, 0, work, 0, vocab);
+        if (s.numGenerated() < stop.minTokens()) {
+            for (int id : eogIds) {
+                work[id] = Float.NEGATIVE_INFINITY;
+            }
+            for (int id : stop.stopTokenIds()) {
+                if (id >= 0 && id < vocab) {
+                    work[id] = Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        int token = st.sampler.sample(work);
+        float logprob = Float.NaN;
+        TokenLogProb[] top = NONE;
+        int k = rq.request.topLogprobs();
+        if (k >= 0) {
+            logprob = LogProbs.of(raw, token);
+            if (k > 0) {
+                top = LogProbs.top(raw, k);
+            }
+        }
+        s.append(token);
+        generationTokens++;
+        FinishReason reason = null;
+        String text = "";
+        boolean stopString = false;
+        if ((!stop.ignoreEos() && tokenizer.isEog(token)) || stop.stopTokenIds().contains(token)) {
+            reason = FinishReason.STOP;
+        } else {
+            StopStrings.Result r = st.stops.push(st.detokenizer.push(token));
+            text = r.release();
+            if (r.stopped()) {
+                reason = FinishReason.STOP;
+                stopString = true;
+            }
+        }
+        if (reason == null && (s.numGenerated() >= stop.maxTokens() || s.numTokens() >= maxModelLen)) {
+            reason = FinishReason.LENGTH;
+        }
+        try {
+            rq.listener.onToken(new TokenOutput(st.index, token, text, logprob, top));
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "listener of " + rq.requestId() + " failed; cancelling it", e);
+            rq.cancelled.set(true);
+            return;
+        }
+        if (reason != null) {
+            String tail = stopString ? "" : st.stops.push(st.detokenizer.flush()).release() + st.stops.drain();
+            finish(st, reason, tail);
+        }
+    }
+
+    private void finish(SeqState st, FinishReason reason, String tail) {
+        Sequence s = st.request.sequences[st.index];
+        scheduler.finish(s);
+        RequestState rq = st.request;
+        rq.finishedSequences++;
+        finishedSequences++;
+        try {
+            rq.listener.onFinish(st.index, reason, tail, rq.usage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "listener of " + rq.requestId() + " failed in onFinish", e);
+        }
+    }
+
+    private void fail(RequestState rq, Throwable error) {
+        if (rq.failed) {
+            return;
+        }
+        rq.failed = true;
+        for (Sequence s : rq.sequences) {
+            scheduler.finish(s);
+        }
+        try {
+            rq.listener.onError(error);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "listener of " + rq.requestId() + " failed in onError", e);
+        }
+    }
+
+    /** Prompt token {@code pos + 1}'s entry, from the logits at {@code pos} (once, even if recomputed). */
+    private void recordPromptLogprob(RequestState rq, int pos, int nextToken) {
+        if (rq.promptLogprobs.size() != pos) {
+            return;
+        }
+        int k = Math.max(rq.request.topLogprobs(), 0);
+        TokenLogProb[] entry = new TokenLogProb[1 + k];
+        entry[0] = new TokenLogProb(nextToken, LogProbs.of(raw, nextToken));
+        if (k > 0) {
+            System.arraycopy(LogProbs.top(raw, k), 0, entry, 1, k);
+        }
+        rq.promptLogprobs.add(entry);
+    }
+
+    private void emitPromptLogprobs(RequestState rq) {
+        List<TokenLogProb[]> all = new ArrayList<>(rq.promptLogprobs.size() + 1);
+        all.add(null);
+        all.addAll(rq.promptLogprobs);
+        try {
+            rq.listener.onPromptLogprobs(java.util.Collections.unmodifiableList(all));
+        } catch (RuntimeException e) {
+            rq.cancelled.set(true);
+        }
+    }
+}

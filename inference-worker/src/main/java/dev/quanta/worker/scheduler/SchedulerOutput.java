@@ -1,0 +1,22 @@
+package dev.quanta.worker.scheduler;
+
+import java.util.List;
+
+/**
+ * One step's work: the chunks to compute (running sequences first, in order) and the sequences preempted to make
+ * room (their blocks are already freed; they wait at the head of the queue to be recomputed).
+ */
+public record SchedulerOutput(List<ScheduledChunk> chunks, List<Sequence> preempted) {
+
+    public int numTokens() {
+        int n = 0;
+        for (ScheduledChunk c : chunks) {
+            n += c.numTokens();
+        }
+        return n;
+    }
+
+    public boolean isEmpty() {
+        return chunks.isEmpty();
+    }
+}
