@@ -141,9 +141,16 @@ final class UpCommand implements Callable<Integer> {
             workerEnv.remove("QUANTA_API_KEYS");
             workerEnv.remove("QUANTA_ADMIN_TOKEN");
             workerEnv.remove("DATABASE_PASSWORD");
-            workerEnv.put("QUANTA_WORKER_ID", WORKER_ID);
-            workerEnv.put("QUANTA_WORKER_TOKEN", workerToken.value());
-            ServiceProcess worker = ServiceProcess.start("worker", workerJar, workerJavaOptions,
+            boolean workerRole = registryKnowsWorkerCredentials();
+            // NOTE: a registry built before the shared edge only accepts the admin token for leases; then the
+            // worker falls back to it (the worker's own default), and the output says so.
+            workerEnv.put("QUANTA_WORKER_TOKEN", workerRole ? workerToken.value() : adminToken.value());
+            if (!workerRole) {
+                out.println("  (this registry predates worker credentials: the worker renews its lease with the admin token)");
+            }
+            List<String> workerJvm = new ArrayList<>(workerJavaOptions);
+            workerJvm.add("-Dquanta.worker.worker-id=" + WORKER_ID);
+            ServiceProcess worker = ServiceProcess.start("worker", workerJar, workerJvm,
                     List.of("serve", "--model", choice.file().toString(), "--port", Integer.toString(workerPort),
                             "--served-model-name", choice.servedName(),
                             "--registry-url", "http://127.0.0.1:" + registryPort),
@@ -193,6 +200,14 @@ final class UpCommand implements Callable<Integer> {
                 }
             }
             Thread.sleep(1000);
+        }
+    }
+
+    /** Whether the built registry carries the shared edge, whose WORKER role takes QUANTA_WORKER_TOKENS. */
+    private boolean registryKnowsWorkerCredentials() throws IOException {
+        Path jar = new ServiceSpec("registry", "registry-service", registryPort).jar(home);
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.stream().anyMatch(e -> e.getName().startsWith("BOOT-INF/lib/quanta-service-edge"));
         }
     }
 

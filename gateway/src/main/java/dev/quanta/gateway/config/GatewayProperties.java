@@ -4,6 +4,7 @@ import dev.quanta.gateway.routing.Strategy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -60,8 +61,29 @@ public record GatewayProperties(Routing routing, Discovery discovery, Upstream u
      * @param requestWindow     the request-rate window
      * @param tokensPerWindow   prompt + completion tokens each key may use per token window (0: unlimited)
      * @param tokenWindow       the token-budget window
+     * @param perKey            overrides by key name, e.g. {@code per-key.team-a.tokens-per-window: 50000}
      */
-    public record Limits(long requestsPerWindow, Duration requestWindow, long tokensPerWindow, Duration tokenWindow) {}
+    public record Limits(long requestsPerWindow, Duration requestWindow, long tokensPerWindow, Duration tokenWindow,
+            Map<String, KeyLimit> perKey) {
+        public Limits {
+            perKey = perKey == null ? Map.of() : Map.copyOf(perKey);
+        }
+
+        /** The request limit of the key named {@code keyName} (its override, else the default). */
+        public long requestsFor(String keyName) {
+            KeyLimit k = perKey.get(keyName);
+            return k != null && k.requestsPerWindow() != null ? k.requestsPerWindow() : requestsPerWindow;
+        }
+
+        /** The token budget of the key named {@code keyName} (its override, else the default). */
+        public long tokensFor(String keyName) {
+            KeyLimit k = perKey.get(keyName);
+            return k != null && k.tokensPerWindow() != null ? k.tokensPerWindow() : tokensPerWindow;
+        }
+    }
+
+    /** One key's own limits (by the key's name in {@code quanta.edge.api-keys}); null fields keep the default. */
+    public record KeyLimit(Long requestsPerWindow, Long tokensPerWindow) {}
 
     /** @param allowedOrigins origins allowed by CORS (empty: CORS off) */
     public record Cors(List<String> allowedOrigins) {

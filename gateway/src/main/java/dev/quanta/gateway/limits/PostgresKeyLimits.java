@@ -63,12 +63,14 @@ public class PostgresKeyLimits implements KeyLimits {
         Map<String, Object> row = jdbc.queryForMap(ADMIT, rw, rw, tw, tw, keyId, keyId, rw, tw);
         long requests = ((Number) row.get("requests")).longValue();
         long tokens = ((Number) row.get("tokens")).longValue();
-        if (limits.requestsPerWindow() > 0 && requests > limits.requestsPerWindow()) {
-            return new Admission(false, "request rate: more than " + limits.requestsPerWindow() + " requests per "
+        long maxRequests = limits.requestsFor(keyId);
+        long maxTokens = limits.tokensFor(keyId);
+        if (maxRequests > 0 && requests > maxRequests) {
+            return new Admission(false, "request rate: more than " + maxRequests + " requests per "
                     + limits.requestWindow().toSeconds() + " s", Math.max(1, ((Number) row.get("request_retry")).longValue()));
         }
-        if (limits.tokensPerWindow() > 0 && tokens >= limits.tokensPerWindow()) {
-            return new Admission(false, "token budget: " + tokens + " of " + limits.tokensPerWindow() + " tokens per "
+        if (maxTokens > 0 && tokens >= maxTokens) {
+            return new Admission(false, "token budget: " + tokens + " of " + maxTokens + " tokens per "
                     + limits.tokenWindow().toSeconds() + " s used", Math.max(1, ((Number) row.get("token_retry")).longValue()));
         }
         return Admission.OK;

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Gateway benchmarks (issue #8). Prints figures; asserts nothing.
+#   1. latency the gateway adds over calling a worker directly, 16 concurrent clients (wrk --latency, p50/p99)
+#   2. GET /v1/models throughput through the gateway after warm-up (wrk)
+#   3. shared-prefix workload with 2 workers: prefix-aware vs round-robin routing, prefix-cache hit rate and
+#      mean time to first token
+# Needs: a build (./mvnw -B -DskipTests package), PostgreSQL for the gateway's limits (DATABASE_URL, default
+# jdbc:postgresql://127.0.0.1:5432/postgres as postgres), ../shared/models/stories260K.gguf (or MODEL=FILE).
+# Installs wrk with apt-get when absent. Usage: scripts/bench-gateway.sh   (about 4 minutes)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
+DURATION="${DURATION:-20s}"
+KEY="bench-key-$(date +%s)-0123456789abcdef"
+LOGS="$(mktemp -d /tmp/bench-gateway.XXXX)"
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+[ -f "$MODEL" ] || { echo "model not found: $MODEL (set MODEL=FILE)" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk ..."; (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || { echo "could not install wrk" >&2; exit 1; }
+fi
+JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
+GATEWAY_JAR="$(ls gateway/target/*-exec.jar)"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() { # url [header]
+  for _ in $(seq 1 600); do
+    if curl -sf -o /dev/null ${2:+-H "$2"} "$1"; then return 0; fi; sleep 0.5; done
+  echo "timeout waiting for $1" >&2; exit 1
+}
+start_worker() { # port
+  bin/quanta serve --model "$MODEL" --port "$1" --served-model-name bench --threads 1 --kv-cache-gib 0.05 \
+    --host 127.0.0.1 >"$LOGS/worker-$1.log" 2>&1 &
+  PIDS+=($!)
+}
+start_gateway() { # port strategy worker-ports...
+  local port=$1 strategy=$2; shift 2
+  local args=(--server.port="$port" --quanta.gateway.discovery.registry-url= --quanta.gateway.routing.strategy="$strategy"
+              --quanta.gateway.limits.requests-per-window=0 --quanta.gateway.limits.tokens-per-window=0
+              --quanta.gateway.discovery.metrics-poll=500ms --logging.level.root=WARN)
+  local i=0
+  for w in "$@"; do
+    args+=(--quanta.gateway.discovery.static-workers[$i].model=bench --quanta.gateway.discovery.static-workers[$i].url=http://127.0.0.1:$w)
+    i=$((i+1))
+  done
+  QUANTA_API_KEYS="$KEY" "$JAVA" -Xmx512m -XX:+UseParallelGC -jar "$GATEWAY_JAR" "${args[@]}" >"$LOGS/gateway-$port.log" 2>&1 &
+  GW_PID=$!; PIDS+=($GW_PID)
+  wait_for "http://127.0.0.1:$port/v1/models" "Authorization: Bearer $KEY"
+  until curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/v1/models" | grep -q '"bench"'; do sleep 0.5; done
+}
+
+W1=$(free_port); W2=$(free_port); G=$(free_port)
+echo "starting 2 workers on $(basename "$MODEL") (logs in $LOGS) ..."
+start_worker "$W1"; start_worker "$W2"
+wait_for "http://127.0.0.1:$W1/health"; wait_for "http://127.0.0.1:$W2/health"
+
+cat >"$LOGS/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+wrk.body = '{"model":"bench","prompt":"Once upon a time","max_tokens":1,"temperature":0}'
+LUA
+
+echo; echo "== 1. added latency, 16 concurrent clients, POST /v1/completions (max_tokens 1), $DURATION each"
+start_gateway "$G" round-robin "$W1"
+pct() { awk -v p="$1" '$1==p {print $2}'; }
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.3f", v}'; }
+wrk -t2 -c16 -d5s -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions" >/dev/null # warm-up
+for round in 1 2; do
+  D=$(wrk -t2 -c16 -d"$DURATION" --latency -s "$LOGS/post.lua" "http://127.0.0.1:$W1/v1/completions")
+  V=$(wrk -t2 -c16 -d"$DURATION" --latency -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions")
+  d50=$(echo "$D" | pct "50%" | to_ms); d99=$(echo "$D" | pct "99%" | to_ms)
+  v50=$(echo "$V" | pct "50%" | to_ms); v99=$(echo "$V" | pct "99%" | to_ms)
+  dr=$(echo "$D" | awk '/Requests\/sec/ {print $2}'); vr=$(echo "$V" | awk '/Requests\/sec/ {print $2}')
+  echo "round $round: direct p50 ${d50} ms p99 ${d99} ms (${dr} req/s) | via gateway p50 ${v50} ms p99 ${v99} ms (${vr} req/s)"
+  awk -v a="$v50" -v b="$d50" -v c="$v99" -v d="$d99" 'BEGIN {printf "         added: p50 %+.3f ms, p99 %+.3f ms\n", a-b, c-d}'
+done
+
+echo; echo "== 2. GET /v1/models through the gateway (warm-up 10 s, then $DURATION, 2 threads x 32 connections)"
+wrk -t2 -c32 -d10s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" >/dev/null
+wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" | grep -E "Requests/sec|50%|99%"
+kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true
+
+echo; echo "== 3. shared-prefix workload, 2 workers"
+SEED=1
+for strategy in prefix-aware round-robin; do
+  G=$(free_port)
+  start_gateway "$G" "$strategy" "$W1" "$W2"
+  python3 scripts/bench_gateway_client.py prefix "http://127.0.0.1:$G" "$KEY" bench "$strategy" "$SEED" \
+    "http://127.0.0.1:$W1,http://127.0.0.1:$W2"
+  kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true
+  SEED=$((SEED+1)) # fresh prefixes for each strategy: nothing cached from the previous run helps
+done
