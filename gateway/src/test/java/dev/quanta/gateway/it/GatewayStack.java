@@ -40,8 +40,9 @@ final class GatewayStack implements AutoCloseable {
             p.put("quanta.gateway.discovery.static-workers[" + i + "].url", workers.get(i).url());
         }
         p.putAll(extra);
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
-                .properties(p).run();
+        // as command-line arguments: they outrank application.yml (default properties would not)
+        String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class).run(args);
         GatewayStack stack = new GatewayStack(port, context);
         stack.awaitModels(workers.stream().map(w -> w.model).distinct().toList(), Duration.ofSeconds(30));
         return stack;

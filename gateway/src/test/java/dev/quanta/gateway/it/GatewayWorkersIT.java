@@ -114,7 +114,7 @@ class GatewayWorkersIT {
                         + JSON.writeValueAsString(prefix) + "}")).build(),
                 HttpResponse.BodyHandlers.ofString()).body()).path("count").asInt();
         assertThat(prefixTokens).as("shared prefix length in tokens").isBetween(200, 400);
-        long[] hitsBefore = {a1.load().prefixHits(), a2.load().prefixHits()};
+        double[] hitsBefore = {a1.load().prefixHits(), a2.load().prefixHits()};
         long[] doneBefore = {a1.finishedRequests(), a2.finishedRequests()};
         int n = 6;
         for (int i = 0; i < n; i++) {
