@@ -12,6 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
 DURATION="${DURATION:-20s}"
+PARTS="${PARTS:-123}"   # which of the three parts to run, e.g. PARTS=3
 KEY="bench-key-$(date +%s)-0123456789abcdef"
 LOGS="$(mktemp -d /tmp/bench-gateway.XXXX)"
 PIDS=()
@@ -63,6 +64,7 @@ wrk.headers["Authorization"] = "Bearer $KEY"
 wrk.body = '{"model":"bench","prompt":"Once upon a time","max_tokens":1,"temperature":0}'
 LUA
 
+if [[ "$PARTS" == *1* || "$PARTS" == *2* ]]; then
 echo; echo "== 1. added latency, 16 concurrent clients, POST /v1/completions (max_tokens 1), $DURATION each"
 start_gateway "$G" round-robin "$W1"
 pct() { awk -v p="$1" '$1==p {print $2}'; }
@@ -82,7 +84,9 @@ echo; echo "== 2. GET /v1/models through the gateway (warm-up 10 s, then $DURATI
 wrk -t2 -c32 -d10s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" >/dev/null
 wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" | grep -E "Requests/sec|50%|99%"
 kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true
+fi
 
+[[ "$PARTS" == *3* ]] || exit 0
 echo; echo "== 3. shared-prefix workload, 2 workers"
 SEED=1
 for strategy in prefix-aware round-robin; do

@@ -6,7 +6,7 @@ REQUESTS requests (each one of the prompts + a distinct question, order shuffled
 once, streamed; prints mean time to first token (first SSE chunk carrying text) and the prefix-cache hit rate
 read from the workers' /metrics before and after (hits / queries, in tokens).
 """
-import json, random, re, sys, threading, time, urllib.request
+import json, random, sys, time, urllib.error, urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 def metric(url, name):
@@ -24,7 +24,11 @@ def stream_ttft(gateway, key, model, prompt, max_tokens):
                                  headers={"Content-Type": "application/json", "Authorization": "Bearer " + key})
     start = time.perf_counter()
     first = None
-    with urllib.request.urlopen(req, timeout=300) as resp:
+    try:
+        resp = urllib.request.urlopen(req, timeout=300)
+    except urllib.error.HTTPError as e:
+        sys.exit(f"HTTP {e.code}: {e.read().decode(errors='replace')[:300]}")
+    with resp:
         for raw in resp:
             line = raw.decode().strip()
             if first is None and line.startswith("data: {") and '"text":""' not in line.replace(" ", ""):
@@ -34,7 +38,7 @@ def stream_ttft(gateway, key, model, prompt, max_tokens):
 def prefix(argv):
     gateway, key, model, label, seed = argv[0], argv[1], argv[2], argv[3], int(argv[4])
     workers = argv[5].split(",")
-    groups, requests, in_flight, prefix_chars = 4, 32, 4, 900
+    groups, requests, in_flight, prefix_chars = 4, 32, 4, 700
     rnd = random.Random(seed)
     words = ["cat", "dog", "tree", "sun", "ball", "park", "girl", "boy", "mom", "red", "big", "happy", "sad",
              "fish", "bird", "cake", "toy", "box", "car", "rain"]

@@ -14,8 +14,12 @@ public record WorkerLoad(double waiting, double running, double kvUsage, double 
     /** What the gateway assumes before the first scrape: idle. */
     public static final WorkerLoad UNKNOWN = new WorkerLoad(0, 0, 0, 0, 0);
 
-    /** Queue depth as the Gateway API Inference Extension's queue scorer sees it. */
+    /**
+     * Queue depth for the queue scorer: waiting plus running requests. NOTE: the Gateway API Inference
+     * Extension counts waiting requests only; on our CPU workers every running sequence shares the same cores
+     * (and a worker admits up to 64 before any waits), so running requests slow a worker as queued ones do.
+     */
     public double queueDepth() {
-        return waiting;
+        return waiting + running;
     }
 }

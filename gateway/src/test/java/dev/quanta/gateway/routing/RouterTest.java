@@ -97,6 +97,14 @@ class RouterTest {
     }
 
     @Test
+    void runningRequestsCountAsQueueDepth() {
+        Router router = router(Strategy.LEAST_LOADED);
+        Decision d = router.route("m", List.of(new Candidate(A, new WorkerLoad(0, 4, 0, 0, 0)), idle(B)),
+                new long[0], null);
+        assertThat(d.chosen()).isEqualTo(B);
+    }
+
+    @Test
     void singleCandidateIsChosenWithoutScoring() {
         Decision d = router(Strategy.PREFIX_AWARE).route("m", List.of(idle(A)), new long[0], null);
         assertThat(d.chosen()).isEqualTo(A);
