@@ -58,6 +58,9 @@ public class PostgresKeyLimits implements KeyLimits {
 
     @Override
     public Admission admit(String keyId) {
+        if (limits.requestsFor(keyId) <= 0 && limits.tokensFor(keyId) <= 0) {
+            return Admission.OK; // unlimited key: nothing to count
+        }
         long rw = limits.requestWindow().toSeconds();
         long tw = limits.tokenWindow().toSeconds();
         Map<String, Object> row = jdbc.queryForMap(ADMIT, rw, rw, tw, tw, keyId, keyId, rw, tw);
@@ -78,7 +81,7 @@ public class PostgresKeyLimits implements KeyLimits {
 
     @Override
     public void charge(String keyId, long tokens) {
-        if (tokens <= 0) {
+        if (tokens <= 0 || limits.tokensFor(keyId) <= 0) {
             return;
         }
         long tw = limits.tokenWindow().toSeconds();
