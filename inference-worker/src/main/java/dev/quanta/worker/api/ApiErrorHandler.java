@@ -50,6 +50,22 @@ class ApiErrorHandler {
         return respond(request, OpenAiException.internal("internal error: " + e.getClass().getSimpleName()));
     }
 
+    /** The registry's problem type base, so the platform's endpoints share one vocabulary. */
+    static final String PROBLEMS = "https://quanta.dev/problems/";
+
+    private static String problemType(OpenAiException e) {
+        return switch (e.status()) {
+            case 400 -> e.param() != null ? "validation" : "malformed-request";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "overloaded";
+            case 503 -> "unavailable";
+            default -> e.status() >= 500 ? "internal" : "bad-request";
+        };
+    }
+
     static ResponseEntity<Object> respond(HttpServletRequest request, OpenAiException e) {
         HttpHeaders headers = new HttpHeaders();
         if (e.retryAfterSeconds() > 0) {
@@ -62,6 +78,7 @@ class ApiErrorHandler {
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         HttpStatus status = HttpStatus.valueOf(e.status());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        problem.setType(URI.create(PROBLEMS + problemType(e)));
         problem.setTitle(status.getReasonPhrase());
         problem.setInstance(URI.create(request.getRequestURI()));
         if (e.param() != null) {
