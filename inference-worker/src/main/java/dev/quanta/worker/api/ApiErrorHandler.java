@@ -12,6 +12,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,10 @@ class ApiErrorHandler {
         return respond(request, OpenAiException.invalid(null,
                 "We could not parse the JSON body of your request: " + first));
     }
+
+    /** The client went away mid-response (its request is already cancelled): nothing can be written, no noise. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone() {}
 
     /** Spring MVC's own (404 no such path, 405, 415, ...), else a 500 that is logged. */
     @ExceptionHandler(Exception.class)
