@@ -157,7 +157,7 @@ def bench_single(base, model, ids, repeat, quanta_model, threads):
         http_rates.append(single_http(base, model, ids))
         if quanta_model:
             out = subprocess.run([os.path.join(ROOT, "bin", "quanta"), "bench", "--model", quanta_model, "-p", "0",
-                                  "-n", "64", "-r", "1", "-t", str(threads), "--json"],
+                                  "-n", "64", "-r", "5", "-t", str(threads), "--json"],
                                  capture_output=True, text=True, check=True).stdout
             cli_rates.append(json.loads(out)["tg_tok_s"])
     line = f"one stream, 64 tok decode: {statistics.mean(http_rates):8.1f} tok/s over HTTP"
