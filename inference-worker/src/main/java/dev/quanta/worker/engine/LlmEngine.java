@@ -106,7 +106,7 @@ public final class LlmEngine implements InferenceEngine {
             int numBlocks = KvBudget.numBlocks(config, maxModelLen, perToken);
             cache = new KvCache(model.config(), numBlocks, config.blockSize(), config.kvType());
             int maxTokens = config.maxBatchedTokens();
-            int maxLogitRows = config.maxSeqs();
+            int maxLogitRows = Math.min(config.maxSeqs(), maxTokens); // a row per sequence, at most a row per token
             pass = new ForwardPass(model, cache, ops, maxTokens, maxLogitRows);
             String modelId = path.getFileName() + ":" + Files.size(path) + ":" + model.config().vocabSize();
             KvCacheManager kv = new KvCacheManager(numBlocks, config.blockSize(), modelId, true);
