@@ -173,13 +173,15 @@ public final class LlmEngine implements InferenceEngine {
                     maxModelLen, wanted, prompt.length, request.stop().maxTokens()), 0);
         }
         int n = request.n();
-        int queued = pendingSequences.addAndGet(n);
-        if (queued + stats.waiting() > config.maxWaiting() + Math.max(0, config.maxSeqs() - stats.running())) {
-            pendingSequences.addAndGet(-n);
+        int live = loop.live.addAndGet(n);
+        if (live > config.maxSeqs() + config.maxWaiting()) {
+            loop.live.addAndGet(-n);
             throw new EngineRejectedException(EngineRejectedException.Reason.QUEUE_FULL, String.format(
-                    "the server is busy: %d requests are waiting (limit %d); retry later", stats.waiting(),
+                    "the server is busy: %d sequences running and %d waiting (limits %d and %d); retry later",
+                    Math.min(live - n, config.maxSeqs()), Math.max(0, live - n - config.maxSeqs()), config.maxSeqs(),
                     config.maxWaiting()), 1);
         }
+        pendingSequences.addAndGet(n);
         RequestState rq = new RequestState(request, listener, this::wakeUp);
         for (int i = 0; i < n; i++) {
             String id = request.requestId() + "#" + sequenceIds.incrementAndGet();
