@@ -61,6 +61,7 @@ public final class LlmEngine implements InferenceEngine {
         this.maxModelLen = maxModelLen;
         this.scheduler = scheduler;
         this.loop = new StepLoop(scheduler, pass, cache, tokenizer, maxModelLen);
+        loop.onSequenceEnd(this::publishStats);
         publishStats();
         this.thread = Thread.ofPlatform().name("quanta-engine").daemon(true).unstarted(this::run);
         thread.start();

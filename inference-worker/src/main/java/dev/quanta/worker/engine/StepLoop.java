@@ -46,6 +46,13 @@ final class StepLoop {
     long promptTokens;
     long finishedSequences;
 
+    private Runnable publish = () -> {};
+
+    /** Called after a sequence ends, before its listener hears of it: a finished client sees stats without it. */
+    void onSequenceEnd(Runnable publishStats) {
+        this.publish = publishStats;
+    }
+
     StepLoop(Scheduler scheduler, ForwardPass pass, KvCache cache, Tokenizer tokenizer, int maxModelLen) {
         this.scheduler = scheduler;
         this.pass = pass;
@@ -260,6 +267,7 @@ final class StepLoop {
         RequestState rq = st.request;
         rq.finishedSequences++;
         finishedSequences++;
+        publish.run();
         try {
             rq.listener.onFinish(st.index, reason, tail, rq.usage());
         } catch (RuntimeException e) {
@@ -275,6 +283,7 @@ final class StepLoop {
         for (Sequence s : rq.sequences) {
             retire(s);
         }
+        publish.run();
         try {
             rq.listener.onError(error);
         } catch (RuntimeException e) {
