@@ -1,0 +1,27 @@
+package dev.quanta.deploy.readonly;
+
+import dev.quanta.deploy.RepoPaths;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to start one service from its runnable jar for the read-only test: module, extra JVM flags, arguments
+ * (with {@code {port}} and {@code {models}} placeholders), environment, the path that answers 200 once it is ready,
+ * and a few paths to exercise before it is stopped.
+ */
+record ServiceLaunch(String module, List<String> jvmFlags, List<String> args, Map<String, String> env,
+        String readyPath, List<String> exercise) {
+
+    /** The module's runnable jar under target/ (built by the reactor before this module's integration tests). */
+    Path jar() {
+        String version = System.getProperty("quanta.version", "0.1.0-SNAPSHOT");
+        String artifact = "quanta-" + module;
+        return RepoPaths.root().resolve(module).resolve("target").resolve(artifact + "-" + version + "-exec.jar");
+    }
+
+    @Override
+    public String toString() {
+        return module;
+    }
+}
