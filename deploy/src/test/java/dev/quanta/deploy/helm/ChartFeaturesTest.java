@@ -297,6 +297,20 @@ class ChartFeaturesTest {
     }
 
     @Test
+    void theInvariantChecksCatchAWeakenedChart() {
+        assertThatThrownBy(() -> ChartInvariantsTest.checkLockedDown(
+                render(Map.of("containerSecurityContext.readOnlyRootFilesystem", "false"))))
+                .hasMessageContaining("readOnlyRootFilesystem").hasMessageContaining(P + "worker");
+        assertThatThrownBy(() -> ChartInvariantsTest.checkLockedDown(
+                render(Map.of("podSecurityContext.seccompProfile.type", "Unconfined"))))
+                .hasMessageContaining("RuntimeDefault");
+        // A startup probe too short for loading a model.
+        assertThatThrownBy(() -> ChartInvariantsTest.checkProbes(
+                render(Map.of("worker.startupProbe.failureThreshold", "6"))))
+                .hasMessageContaining("startup budget");
+    }
+
+    @Test
     void theSchemaRejectsBadValues() {
         assertThatThrownBy(() -> render(Map.of("gatway.replicaCount", "2"))).hasMessageContaining("gatway");
         assertThatThrownBy(() -> render(Map.of("postgresql.enabled", "false")))

@@ -86,27 +86,31 @@ class ChartInvariantsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quanta.deploy.helm.ValueSets#all")
     void everyPodIsLockedDown(String label, List<Path> files) {
+        checkLockedDown(rendered(label, files));
+    }
+
+    static void checkLockedDown(Rendered r) {
         SoftAssertions soft = new SoftAssertions();
-        for (Map<String, Object> workload : rendered(label, files).workloads()) {
+        for (Map<String, Object> workload : r.workloads()) {
             String id = workload.get("kind") + "/" + name(workload);
             Map<String, Object> pod = podSpec(workload);
             soft.assertThat(pod.get("automountServiceAccountToken")).as(id + " mounts no token").isEqualTo(false);
-            soft.assertThat(at(pod, "securityContext.runAsNonRoot")).as(id).isEqualTo(true);
+            soft.assertThat(at(pod, "securityContext.runAsNonRoot")).as(id + " runAsNonRoot").isEqualTo(true);
             soft.assertThat(at(pod, "securityContext.runAsUser")).as(id + " runs as a non-zero uid")
                     .isInstanceOf(Integer.class).isNotEqualTo(0);
-            soft.assertThat(str(pod, "securityContext.seccompProfile.type")).as(id).isEqualTo("RuntimeDefault");
-            soft.assertThat(pod.get("hostNetwork")).as(id).isNull();
+            soft.assertThat(str(pod, "securityContext.seccompProfile.type")).as(id + " seccompProfile").isEqualTo("RuntimeDefault");
+            soft.assertThat(pod.get("hostNetwork")).as(id + " hostNetwork").isNull();
             Map<String, Map<String, Object>> volumes = new HashMap<>(maps(pod, "volumes").stream()
                     .collect(Collectors.toMap(v -> str(v, "name"), v -> v)));
             maps(workload, "spec.volumeClaimTemplates").forEach(t -> volumes.put(str(t, "metadata.name"), t));
             for (Map<String, Object> c : allContainers(workload)) {
                 String cid = id + " container " + c.get("name");
-                soft.assertThat(at(c, "securityContext.readOnlyRootFilesystem")).as(cid).isEqualTo(true);
-                soft.assertThat(at(c, "securityContext.allowPrivilegeEscalation")).as(cid).isEqualTo(false);
-                soft.assertThat(at(c, "securityContext.runAsNonRoot")).as(cid).isEqualTo(true);
-                soft.assertThat(list(c, "securityContext.capabilities.drop")).as(cid).containsExactly("ALL");
-                soft.assertThat(at(c, "securityContext.capabilities.add")).as(cid).isNull();
-                soft.assertThat(at(c, "securityContext.privileged")).as(cid).isNotEqualTo(true);
+                soft.assertThat(at(c, "securityContext.readOnlyRootFilesystem")).as(cid + " readOnlyRootFilesystem").isEqualTo(true);
+                soft.assertThat(at(c, "securityContext.allowPrivilegeEscalation")).as(cid + " allowPrivilegeEscalation").isEqualTo(false);
+                soft.assertThat(at(c, "securityContext.runAsNonRoot")).as(cid + " runAsNonRoot").isEqualTo(true);
+                soft.assertThat(list(c, "securityContext.capabilities.drop")).as(cid + " capabilities.drop").containsExactly("ALL");
+                soft.assertThat(at(c, "securityContext.capabilities.add")).as(cid + " capabilities.add").isNull();
+                soft.assertThat(at(c, "securityContext.privileged")).as(cid + " privileged").isNotEqualTo(true);
                 // The root filesystem is read-only: /tmp (java.io.tmpdir) must be a writable emptyDir.
                 Map<String, Object> tmpMount = maps(c, "volumeMounts").stream()
                         .filter(m -> "/tmp".equals(m.get("mountPath"))).findFirst().orElse(null);
@@ -134,8 +138,12 @@ class ChartInvariantsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quanta.deploy.helm.ValueSets#all")
     void quantaContainersProbeTheActuatorHealthGroups(String label, List<Path> files) {
+        checkProbes(rendered(label, files));
+    }
+
+    static void checkProbes(Rendered r) {
         SoftAssertions soft = new SoftAssertions();
-        for (Map<String, Object> workload : rendered(label, files).ofKind("Deployment")) {
+        for (Map<String, Object> workload : r.ofKind("Deployment")) {
             String component = podLabels(workload).get("app.kubernetes.io/component");
             soft.assertThat(QUANTA_COMPONENTS).as(name(workload)).contains(component);
             for (Map<String, Object> c : containers(workload)) {
@@ -154,7 +162,7 @@ class ChartInvariantsTest {
                         .isGreaterThanOrEqualTo("worker".equals(component) ? 600 : 60);
             }
         }
-        for (Map<String, Object> db : rendered(label, files).ofKind("StatefulSet")) {
+        for (Map<String, Object> db : r.ofKind("StatefulSet")) {
             for (Map<String, Object> c : containers(db)) {
                 for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                     soft.assertThat(String.join(" ", list(c, probe + ".exec.command").stream().map(Object::toString)
