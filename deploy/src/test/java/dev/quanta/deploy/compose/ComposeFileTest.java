@@ -6,6 +6,7 @@ import static dev.quanta.deploy.Yamls.map;
 import static dev.quanta.deploy.Yamls.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quanta.deploy.BuildLayout;
 import dev.quanta.deploy.RepoPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -2,14 +2,12 @@ package dev.quanta.deploy.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quanta.deploy.BuildLayout;
 import dev.quanta.deploy.RepoPaths;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,13 +22,8 @@ class DockerfileArtifactsIT {
     void theJarTheDockerfileCopiesIsProducedByTheBuild(String module) throws IOException {
         String glob = BuildLayout.runnableJarGlob(module);
         assertThat(Files.readString(RepoPaths.root().resolve(module).resolve("Dockerfile"))).contains(glob);
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-        Path target = RepoPaths.root().resolve(module).resolve("target");
-        List<Path> jars;
-        try (Stream<Path> files = Files.list(target)) {
-            jars = files.map(f -> RepoPaths.root().relativize(f)).filter(matcher::matches).toList();
-        }
+        List<Path> jars = BuildLayout.runnableJars(module);
         assertThat(jars).as(glob).hasSize(1);
-        assertThat(RepoPaths.root().resolve(jars.getFirst())).isNotEmptyFile();
+        assertThat(jars.getFirst()).isNotEmptyFile();
     }
 }

@@ -1,6 +1,6 @@
 package dev.quanta.deploy.readonly;
 
-import dev.quanta.deploy.RepoPaths;
+import dev.quanta.deploy.BuildLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +15,12 @@ record ServiceLaunch(String module, List<String> jvmFlags, List<String> args, Ma
 
     /** The module's runnable jar under target/ (built by the reactor before this module's integration tests). */
     Path jar() {
-        String version = System.getProperty("quanta.version", "0.1.0-SNAPSHOT");
-        String artifact = "quanta-" + module;
-        return RepoPaths.root().resolve(module).resolve("target").resolve(artifact + "-" + version + "-exec.jar");
+        List<Path> jars = BuildLayout.runnableJars(module);
+        if (jars.size() != 1) {
+            throw new AssertionError("expected one " + BuildLayout.runnableJarGlob(module) + " (build " + module
+                    + " first), found " + jars);
+        }
+        return jars.getFirst();
     }
 
     @Override
