@@ -168,7 +168,10 @@ affinity:
   mountPath: /tmp
 {{- end -}}
 
-{{/* Probes on Spring Boot's actuator health groups: dict "port" PORTNAME "startupFailures" N "startupPeriod" S. */}}
+{{/*
+Probes on Spring Boot's actuator health groups: dict "port" PORTNAME "startupFailures" N "startupPeriod" S, and
+optionally "readinessPath" (the worker's /health, 503 until its model is loaded and warmed up).
+*/}}
 {{- define "quanta.actuatorProbes" -}}
 startupProbe:
   httpGet:
@@ -185,7 +188,7 @@ livenessProbe:
   failureThreshold: 3
 readinessProbe:
   httpGet:
-    path: /actuator/health/readiness
+    path: {{ .readinessPath | default "/actuator/health/readiness" }}
     port: {{ .port }}
   periodSeconds: 5
   timeoutSeconds: 3
@@ -205,4 +208,18 @@ readinessProbe:
 {{/* Claim holding the models (pvc model storage). */}}
 {{- define "quanta.modelsClaimName" -}}
 {{- default (include "quanta.componentName" (dict "root" . "component" "models")) .Values.worker.modelStorage.pvc.existingClaim -}}
+{{- end -}}
+
+{{/* How many workers may exist: each gets a lease id (its pod name) and a credential. */}}
+{{- define "quanta.workerSlots" -}}
+{{- if .Values.worker.autoscaling.enabled -}}
+{{- max .Values.worker.autoscaling.maxReplicas .Values.worker.replicaCount -}}
+{{- else -}}
+{{- .Values.worker.replicaCount -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Secret holding one credential per worker pod name, and the registry's "<id>=<secret>,..." list. */}}
+{{- define "quanta.workerTokensSecretName" -}}
+{{- default (printf "%s-worker-tokens" (include "quanta.fullname" .)) .Values.worker.tokens.existingSecret -}}
 {{- end -}}

@@ -36,7 +36,7 @@ class ComposeFileTest {
             "worker-1", "inference-worker", "worker-2", "inference-worker");
     private static final Map<String, Integer> PORTS = Map.of(
             "registry-service", 8081, "planner-service", 8082, "gateway", 8080, "inference-worker", 8090);
-    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("^\\$\\{[A-Z_]+:\\?[^}]+}$");
+    private static final Pattern REQUIRED_VARIABLE = Pattern.compile("\\$\\{[A-Z0-9_]+:\\?[^}]+}");
 
     static Map<String, Object> compose;
 
@@ -76,7 +76,7 @@ class ComposeFileTest {
     @CsvSource({
         "registry, postgres",
         "planner,  postgres registry",
-        "gateway,  registry planner",
+        "gateway,  postgres registry planner",
         "worker-1, registry",
         "worker-2, registry",
     })
@@ -124,14 +124,18 @@ class ComposeFileTest {
         for (String name : map(compose, "services").keySet()) {
             map(service(name), "environment").forEach((key, value) -> {
                 if (key.matches(".*(PASSWORD|TOKEN|API_KEYS).*")) {
-                    soft.assertThat(String.valueOf(value)).as(name + " " + key).matches(REQUIRED_VARIABLE);
+                    // Only required ${VAR:?...} interpolations, at most labelled ("worker-1=${...},...").
+                    String text = String.valueOf(value);
+                    soft.assertThat(REQUIRED_VARIABLE.matcher(text).find()).as(name + " " + key + " " + text).isTrue();
+                    soft.assertThat(REQUIRED_VARIABLE.matcher(text).replaceAll("")).as(name + " " + key)
+                            .matches("([a-z0-9-]+=)?(,[a-z0-9-]+=)*");
                 }
             });
         }
         soft.assertAll();
         String example = read(RepoPaths.root().resolve(".env.example"));
-        for (String variable : List.of("POSTGRES_PASSWORD", "QUANTA_ADMIN_TOKEN", "QUANTA_WORKER_TOKEN",
-                "QUANTA_API_KEYS")) {
+        for (String variable : List.of("POSTGRES_PASSWORD", "QUANTA_ADMIN_TOKEN", "QUANTA_WORKER1_TOKEN",
+                "QUANTA_WORKER2_TOKEN", "QUANTA_API_KEYS")) {
             assertThat(example).as(".env.example leaves " + variable + " empty").containsPattern(
                     "(?m)^" + variable + "=$");
         }
@@ -140,18 +144,25 @@ class ComposeFileTest {
 
     @Test
     void servicesAreConfiguredByTheEnvironmentConventions() {
-        for (String name : List.of("registry", "planner")) {
+        for (String name : List.of("registry", "planner", "gateway")) {
             assertThat(map(service(name), "environment")).as(name)
                     .containsEntry("DATABASE_URL", "jdbc:postgresql://postgres:5432/quanta")
                     .containsKeys("DATABASE_USER", "DATABASE_PASSWORD", "QUANTA_ADMIN_TOKEN");
         }
         assertThat(map(service("gateway"), "environment")).containsEntry("QUANTA_REGISTRY_URL", "http://registry:8081")
                 .containsEntry("QUANTA_PLANNER_URL", "http://planner:8082").containsKey("QUANTA_API_KEYS");
+        String registryTokens = str(service("registry"), "environment.QUANTA_WORKER_TOKENS");
         for (String worker : List.of("worker-1", "worker-2")) {
+            // Its lease id, its own credential (the registry admits that id with it) and the address it announces.
             assertThat(map(service(worker), "environment")).containsEntry("QUANTA_REGISTRY_URL", "http://registry:8081")
-                    .containsEntry("QUANTA_WORKER_URL", "http://" + worker + ":8090").containsKey("QUANTA_WORKER_TOKEN");
-            assertThat(list(service(worker), "command")).startsWith("serve", "--model").contains("--port", "8090");
+                    .containsEntry("QUANTA_WORKER_WORKERID", worker);
+            String token = str(service(worker), "environment.QUANTA_WORKER_TOKEN");
+            assertThat(registryTokens).contains(worker + "=" + token);
+            assertThat(list(service(worker), "command")).startsWith("serve", "--model").contains("--port", "8090")
+                    .containsSubsequence("--advertised-url", "http://" + worker + ":8090");
         }
+        assertThat(str(service("worker-1"), "environment.QUANTA_WORKER_TOKEN"))
+                .isNotEqualTo(str(service("worker-2"), "environment.QUANTA_WORKER_TOKEN"));
     }
 
     @Test
@@ -199,6 +210,7 @@ class ComposeFileTest {
         // Build stage: the whole reactor from the context; what Maven needs must not be ignored.
         Dockerfile.Stage build = file.stage("build");
         assertThat(build.all("COPY")).extracting(Dockerfile.Instruction::args).containsExactly(". .");
+        assertThat(ignored).doesNotContain(module, "*", ".");
         for (String needed : List.of("pom.xml", "mvnw", ".mvn/wrapper/maven-wrapper.properties", module + "/pom.xml",
                 module + "/src/main")) {
             assertThat(RepoPaths.root().resolve(needed)).as(needed).exists();
@@ -210,12 +222,31 @@ class ComposeFileTest {
         String run = build.all("RUN").getLast().args();
         assertThat(run).contains("./mvnw").contains("-pl " + module + " -am package")
                 .contains("cp " + BuildLayout.runnableJarGlob(module) + " /out/app.jar");
-        // ... which is what the runtime stage copies from the build stage and runs.
-        Dockerfile.Instruction copy = file.runtime().all("COPY").getFirst();
-        Matcher m = Pattern.compile("--from=build (\\S+) (\\S+)").matcher(copy.args());
-        assertThat(m.matches()).as(copy.args()).isTrue();
-        assertThat(m.group(1)).isEqualTo("/out/app.jar");
-        assertThat(file.runtime().all("ENTRYPOINT").getFirst().args()).contains("\"-jar\", \"" + m.group(2) + "\"");
+        // ... which is what the runtime stage copies from the build stage and runs; anything else it copies comes
+        // from the context and exists there.
+        String jar = null;
+        for (Dockerfile.Instruction copy : file.runtime().all("COPY")) {
+            Matcher fromBuild = Pattern.compile("--from=build (\\S+) (\\S+)").matcher(copy.args());
+            if (fromBuild.matches()) {
+                assertThat(fromBuild.group(1)).isEqualTo("/out/app.jar");
+                jar = fromBuild.group(2);
+            } else {
+                String source = copy.args().split("\\s+")[0];
+                assertThat(RepoPaths.root().resolve(source)).as(copy.args()).isRegularFile().isExecutable();
+                assertThat(ignored).as(source + " reaches the build").noneMatch(p -> source.startsWith(p));
+            }
+        }
+        assertThat(jar).as("the runnable jar is copied from the build stage").isNotNull();
+        String entrypoint = file.runtime().all("ENTRYPOINT").getFirst().args();
+        if (entrypoint.contains("\"-jar\"")) {
+            assertThat(entrypoint).contains("\"-jar\", \"" + jar + "\"");
+        } else {
+            // an entrypoint script copied from the module: it runs the same jar
+            String script = entrypoint.replaceAll("[\\[\\]\"]", "").strip();
+            String copied = file.runtime().all("COPY").stream().map(Dockerfile.Instruction::args)
+                    .filter(a -> a.endsWith(" " + script)).findFirst().orElseThrow().split("\\s+")[0];
+            assertThat(read(RepoPaths.root().resolve(copied))).contains("-jar " + jar);
+        }
     }
 
     static String read(Path file) {

@@ -43,6 +43,10 @@ class ChartFeaturesTest {
         return containers(r.get("Deployment", P + deployment)).getFirst();
     }
 
+    static Map<String, Object> worker(Rendered r) {
+        return r.get("StatefulSet", P + "worker");
+    }
+
     static String decode(Map<String, Object> secret, String key) {
         return new String(Base64.getDecoder().decode(str(secret, "data." + key)), StandardCharsets.UTF_8);
     }
@@ -58,10 +62,13 @@ class ChartFeaturesTest {
     void defaultsDeployEveryComponentWithAnInChartDatabase() {
         Rendered r = render();
         assertThat(r.ofKind("Deployment")).extracting(Rendered::name)
-                .containsExactlyInAnyOrder(P + "registry", P + "planner", P + "gateway", P + "worker");
-        assertThat(r.get("StatefulSet", P + "postgresql")).isNotNull();
-        assertThat(str(r.get("ConfigMap", P + "registry"), "data.DATABASE_URL"))
-                .isEqualTo("jdbc:postgresql://" + P + "postgresql:5432/quanta");
+                .containsExactlyInAnyOrder(P + "registry", P + "planner", P + "gateway");
+        assertThat(r.ofKind("StatefulSet")).extracting(Rendered::name)
+                .containsExactlyInAnyOrder(P + "postgresql", P + "worker");
+        for (String service : List.of("registry", "planner", "gateway")) {
+            assertThat(str(r.get("ConfigMap", P + service), "data.DATABASE_URL")).as(service)
+                    .isEqualTo("jdbc:postgresql://" + P + "postgresql:5432/quanta");
+        }
         assertThat(str(r.get("ConfigMap", P + "planner"), "data.QUANTA_REGISTRY_URL")).isEqualTo("http://" + P
                 + "registry:8081");
         assertThat(r.ofKind("NetworkPolicy")).isEmpty();
@@ -75,11 +82,11 @@ class ChartFeaturesTest {
     @Test
     void workersServeTheModelFromAReadOnlySharedVolumeAndCarryTheInferenceExtensionLabel() {
         Rendered r = render();
-        Map<String, Object> worker = r.get("Deployment", P + "worker");
+        Map<String, Object> worker = worker(r);
         assertThat(podLabels(worker)).containsEntry("inference.networking.k8s.io/engine-type", "vllm");
         Map<String, Object> c = containers(worker).getFirst();
-        assertThat(list(c, "args")).containsExactly("serve", "--model", "/models/model.gguf", "--port", "8090");
-        assertThat(env(c)).containsEntry("QUANTA_WORKER_URL", "http://$(POD_IP):8090");
+        assertThat(list(c, "args")).containsExactly("serve", "--model", "/models/model.gguf", "--port", "8090",
+                "--advertised-url", "http://$(POD_IP):8090");
         assertThat(str(maps(c, "env").stream().filter(e -> "POD_IP".equals(e.get("name"))).findFirst().orElseThrow(),
                 "valueFrom.fieldRef.fieldPath")).isEqualTo("status.podIP");
         Map<String, Object> models = maps(podSpec(worker), "volumes").stream()
@@ -97,7 +104,7 @@ class ChartFeaturesTest {
     @Test
     void downloadModeFetchesTheModelInAnInitContainerIntoAnEmptyDir() {
         Rendered r = render(testValues("model-download.yaml"));
-        Map<String, Object> worker = r.get("Deployment", P + "worker");
+        Map<String, Object> worker = worker(r);
         Map<String, Object> init = maps(podSpec(worker), "initContainers").getFirst();
         assertThat(env(init)).containsEntry("MODEL_URL", "https://models.example.com/tiny.gguf")
                 .containsEntry("MODEL_FILE", "tiny.gguf");
@@ -116,7 +123,7 @@ class ChartFeaturesTest {
     @Test
     void externalDatabaseReplacesTheStatefulSet() {
         Rendered r = render(testValues("external-database.yaml"));
-        assertThat(r.ofKind("StatefulSet")).isEmpty();
+        assertThat(r.find("StatefulSet", P + "postgresql")).isEmpty();
         assertThat(r.find("Service", P + "postgresql")).isEmpty();
         for (String service : List.of("registry", "planner")) {
             assertThat(strings(r.get("ConfigMap", P + service), "data"))
@@ -132,10 +139,11 @@ class ChartFeaturesTest {
         Map<String, Object> sts = r.get("StatefulSet", P + "postgresql");
         assertThat(str(sts, "spec.volumeClaimTemplates")).contains("fast-ssd").contains("20Gi");
         assertThat(decode(r.get("Secret", P + "postgresql"), "password")).isEqualTo("in-chart-db-password");
-        Map<String, Object> registry = container(r, "registry");
-        Map<String, Object> password = maps(registry, "env").stream()
-                .filter(e -> "DATABASE_PASSWORD".equals(e.get("name"))).findFirst().orElseThrow();
-        assertThat(str(password, "valueFrom.secretKeyRef.name")).isEqualTo(P + "postgresql");
+        for (String service : List.of("registry", "planner", "gateway")) {
+            Map<String, Object> password = maps(container(r, service), "env").stream()
+                    .filter(e -> "DATABASE_PASSWORD".equals(e.get("name"))).findFirst().orElseThrow();
+            assertThat(str(password, "valueFrom.secretKeyRef.name")).as(service).isEqualTo(P + "postgresql");
+        }
     }
 
     @Test
@@ -152,8 +160,35 @@ class ChartFeaturesTest {
         assertThat(refs).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "DATABASE_PASSWORD", "team-db/db-password",
                 "QUANTA_ADMIN_TOKEN", "team-auth/admin",
-                "QUANTA_WORKER_TOKEN", "team-auth/worker",
+                "QUANTA_WORKER_TOKENS", "team-worker-tokens/registry-entries",
                 "QUANTA_API_KEYS", "team-api-keys/keys"));
+        assertThat(maps(podSpec(worker(r)), "volumes")).anyMatch(v -> "team-worker-tokens".equals(
+                str(v, "secret.secretName")));
+    }
+
+    @Test
+    void eachWorkerPodHasItsOwnCredentialAndTheRegistryKnowsEveryOne() {
+        Rendered r = render(testValues("hpa-workers.yaml"));
+        Map<String, Object> secret = r.get("Secret", P + "worker-tokens");
+        List<String> ids = java.util.stream.IntStream.range(0, 12).mapToObj(i -> P + "worker-" + i).toList();
+        assertThat(map(secret, "data").keySet()).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(ids.stream(), java.util.stream.Stream.of("registry-entries")).toList());
+        String entries = decode(secret, "registry-entries");
+        assertThat(entries.split(",")).hasSize(12);
+        for (String id : ids) {
+            assertThat(entries).contains(id + "=" + decode(secret, id));
+        }
+        assertThat(ids.stream().map(id -> decode(secret, id)).distinct()).hasSize(12);
+        Map<String, Object> c = containers(worker(r)).getFirst();
+        assertThat(env(c)).containsEntry("QUANTA_WORKER_WORKERID", "$(POD_NAME)")
+                .containsEntry("QUANTA_WORKER_TOKEN_FILE", "/etc/quanta/worker-tokens/$(POD_NAME)");
+        Map<String, Object> volume = maps(podSpec(worker(r)), "volumes").stream()
+                .filter(v -> "worker-tokens".equals(v.get("name"))).findFirst().orElseThrow();
+        assertThat(maps(volume, "secret.items")).extracting(i -> i.get("key")).containsExactlyElementsOf(ids);
+        Map<String, Object> registryEnv = maps(container(r, "registry"), "env").stream()
+                .filter(e -> "QUANTA_WORKER_TOKENS".equals(e.get("name"))).findFirst().orElseThrow();
+        assertThat(str(registryEnv, "valueFrom.secretKeyRef.name")).isEqualTo(P + "worker-tokens");
+        assertThat(str(registryEnv, "valueFrom.secretKeyRef.key")).isEqualTo("registry-entries");
     }
 
     @Test
@@ -161,13 +196,15 @@ class ChartFeaturesTest {
         Rendered fresh = render();
         String generated = decode(fresh.get("Secret", P + "auth"), "admin-token");
         assertThat(generated).hasSize(40).matches("[A-Za-z0-9]+");
-        ChartRenderer.api().putSecret(ChartRenderer.NAMESPACE, P + "auth",
-                Map.of("admin-token", "kept-admin-token", "worker-token", "kept-worker-token"));
+        ChartRenderer.api().putSecret(ChartRenderer.NAMESPACE, P + "auth", Map.of("admin-token", "kept-admin-token"));
         ChartRenderer.api().putSecret(ChartRenderer.NAMESPACE, P + "postgresql", Map.of("password", "kept-db"));
+        ChartRenderer.api().putSecret(ChartRenderer.NAMESPACE, P + "worker-tokens",
+                Map.of(P + "worker-0", "kept-w0", P + "worker-1", "kept-w1"));
         Rendered upgrade = render();
         assertThat(decode(upgrade.get("Secret", P + "auth"), "admin-token")).isEqualTo("kept-admin-token");
-        assertThat(decode(upgrade.get("Secret", P + "auth"), "worker-token")).isEqualTo("kept-worker-token");
         assertThat(decode(upgrade.get("Secret", P + "postgresql"), "password")).isEqualTo("kept-db");
+        assertThat(decode(upgrade.get("Secret", P + "worker-tokens"), "registry-entries"))
+                .isEqualTo(P + "worker-0=kept-w0," + P + "worker-1=kept-w1");
         assertThat(ChartRenderer.api().requests()).contains("GET /api/v1/namespaces/" + ChartRenderer.NAMESPACE
                 + "/secrets/" + P + "auth");
     }
@@ -175,7 +212,8 @@ class ChartFeaturesTest {
     @Test
     void changedConfigurationChangesThePodChecksum() {
         String before = str(render().get("Deployment", P + "gateway"), "spec.template.metadata.annotations");
-        String after = str(render(Map.of("gateway.workers.discovery", "static")).get("Deployment", P + "gateway"),
+        String after = str(render(Map.of("gateway.workers.static[0].model", "m",
+                "gateway.workers.static[0].url", "http://w:8090")).get("Deployment", P + "gateway"),
                 "spec.template.metadata.annotations");
         String beforeConfig = before.replaceAll(".*checksum/config=([0-9a-f]+).*", "$1");
         String afterConfig = after.replaceAll(".*checksum/config=([0-9a-f]+).*", "$1");
@@ -183,18 +221,18 @@ class ChartFeaturesTest {
     }
 
     @Test
-    void staticDiscoveryListsTheWorkersForTheGateway() {
+    void staticWorkersReachTheGatewayAsItsStaticWorkersList() {
         Rendered r = render(testValues("components-off.yaml"));
-        assertThat(strings(r.get("ConfigMap", P + "gateway"), "data")).containsEntry("QUANTA_GATEWAY_WORKERS",
-                "http://worker-a.example.internal:8090,http://worker-b.example.internal:8090");
-        assertThat(r.ofKind("Deployment")).extracting(Rendered::name)
-                .containsExactlyInAnyOrder(P + "gateway", P + "worker");
-        assertThat(r.ofKind("StatefulSet")).isEmpty();
-        assertThat(r.find("Secret", P + "database")).isEmpty();
-        Rendered defaults = render(Map.of("gateway.workers.discovery", "static"));
-        assertThat(strings(defaults.get("ConfigMap", P + "gateway"), "data"))
-                .containsEntry("QUANTA_GATEWAY_WORKERS", "http://" + P + "worker:8090");
-        assertThat(strings(render().get("ConfigMap", P + "gateway"), "data")).doesNotContainKey("QUANTA_GATEWAY_WORKERS");
+        // Spring's relaxed binding of quanta.gateway.discovery.static-workers[i].model / .url
+        assertThat(strings(r.get("ConfigMap", P + "gateway"), "data"))
+                .containsEntry("QUANTA_GATEWAY_DISCOVERY_STATICWORKERS_0_MODEL", "llama-3.2-1b")
+                .containsEntry("QUANTA_GATEWAY_DISCOVERY_STATICWORKERS_0_URL", "http://worker-a.example.internal:8090")
+                .containsEntry("QUANTA_GATEWAY_DISCOVERY_STATICWORKERS_1_MODEL", "qwen2.5-0.5b")
+                .containsEntry("QUANTA_GATEWAY_DISCOVERY_STATICWORKERS_1_URL", "http://worker-b.example.internal:8090");
+        assertThat(r.ofKind("Deployment")).extracting(Rendered::name).containsExactly(P + "gateway");
+        assertThat(r.ofKind("StatefulSet")).extracting(Rendered::name).containsExactly(P + "worker");
+        assertThat(strings(render().get("ConfigMap", P + "gateway"), "data"))
+                .noneSatisfy((k, v) -> assertThat(k).startsWith("QUANTA_GATEWAY_DISCOVERY_STATICWORKERS"));
     }
 
     @Test
@@ -202,7 +240,7 @@ class ChartFeaturesTest {
         Rendered r = render(testValues("hpa-off.yaml"));
         assertThat(r.ofKind("HorizontalPodAutoscaler")).isEmpty();
         assertThat(at(r.get("Deployment", P + "gateway"), "spec.replicas")).isEqualTo(3);
-        assertThat(at(r.get("Deployment", P + "worker"), "spec.replicas")).isEqualTo(4);
+        assertThat(at(worker(r), "spec.replicas")).isEqualTo(4);
     }
 
     @Test
@@ -215,7 +253,8 @@ class ChartFeaturesTest {
         assertThat(str(metric, "pods.target.type")).isEqualTo("AverageValue");
         assertThat(str(metric, "pods.target.averageValue")).isEqualTo("3");
         assertThat(at(hpa, "spec.maxReplicas")).isEqualTo(12);
-        assertThat(map(r.get("Deployment", P + "worker"), "spec")).doesNotContainKey("replicas");
+        assertThat(map(worker(r), "spec")).doesNotContainKey("replicas");
+        assertThat(str(hpa, "spec.scaleTargetRef.kind")).isEqualTo("StatefulSet");
     }
 
     @Test
@@ -232,11 +271,11 @@ class ChartFeaturesTest {
         // Metrics: the monitoring namespace (which, on the shared port, is the API port: see values.yaml).
         assertThat(strings(maps(rules.get(1), "from").getFirst(), "namespaceSelector.matchLabels"))
                 .containsEntry("kubernetes.io/metadata.name", "observability");
-        // The database: registry and planner only.
+        // The database: registry, planner and the gateway (its shared limit counters) only.
         List<Map<String, Object>> db = maps(maps(r.get("NetworkPolicy", P + "postgresql"), "spec.ingress").getFirst(),
                 "from");
         assertThat(db.stream().flatMap(p -> r.workloadsSelectedBy(strings(p, "podSelector.matchLabels")).stream())
-                .map(Rendered::name)).containsExactlyInAnyOrder(P + "registry", P + "planner");
+                .map(Rendered::name)).containsExactlyInAnyOrder(P + "registry", P + "planner", P + "gateway");
         assertThat(db).noneMatch(p -> p.containsKey("namespaceSelector"));
         assertThat(r.find("NetworkPolicy", P + "gateway")).as("the gateway is the public entry").isEmpty();
     }
@@ -263,14 +302,35 @@ class ChartFeaturesTest {
         Map<String, Object> monitor = r.get("ServiceMonitor", P + "worker");
         assertThat(OpenApiSchema.violations(ChartInvariantsTest.serviceMonitorSchema(), monitor)).isEmpty();
         assertThat(strings(monitor, "metadata.labels")).containsEntry("release", "kube-prometheus-stack");
-        Map<String, String> selector = strings(monitor, "spec.selector.matchLabels");
         List<Map<String, Object>> services = r.ofKind("Service").stream()
-                .filter(s -> strings(s, "metadata.labels").entrySet().containsAll(selector.entrySet())).toList();
+                .filter(s -> selects(map(monitor, "spec.selector"), strings(s, "metadata.labels"))).toList();
         assertThat(services).extracting(Rendered::name).containsExactly(P + "worker");
         Map<String, Object> endpoint = maps(monitor, "spec.endpoints").getFirst();
         assertThat(maps(services.getFirst(), "spec.ports")).extracting(p -> p.get("name")).contains(str(endpoint, "port"));
         assertThat(endpoint).containsEntry("path", "/metrics").containsEntry("interval", "30s");
         assertThat(list(monitor, "spec.namespaceSelector.matchNames")).containsExactly(ChartRenderer.NAMESPACE);
+    }
+
+    /** A LabelSelector (matchLabels, and matchExpressions with Exists/DoesNotExist/In/NotIn) against labels. */
+    static boolean selects(Map<String, Object> selector, Map<String, String> labels) {
+        if (!labels.entrySet().containsAll(strings(selector, "matchLabels").entrySet())) {
+            return false;
+        }
+        for (Map<String, Object> e : maps(selector, "matchExpressions")) {
+            String key = str(e, "key");
+            List<Object> values = list(e, "values");
+            boolean ok = switch (str(e, "operator")) {
+                case "Exists" -> labels.containsKey(key);
+                case "DoesNotExist" -> !labels.containsKey(key);
+                case "In" -> values.contains(labels.get(key));
+                case "NotIn" -> !values.contains(labels.get(key));
+                default -> throw new AssertionError("unknown operator in " + e);
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Test
@@ -318,6 +378,6 @@ class ChartFeaturesTest {
         assertThatThrownBy(() -> render(Map.of("worker.modelStorage.type", "download"))).hasMessageContaining("url");
         assertThatThrownBy(() -> render(Map.of("image.pullPolicy", "Sometimes"))).hasMessageContaining("pullPolicy");
         assertThatThrownBy(() -> render(Map.of("worker.model.file", "../etc/passwd"))).hasMessageContaining("file");
-        assertThatThrownBy(() -> render(Map.of("gateway.workers.discovery", "dns"))).hasMessageContaining("discovery");
+        assertThatThrownBy(() -> render(Map.of("gateway.workers.static[0].model", "m"))).hasMessageContaining("url");
     }
 }

@@ -143,16 +143,21 @@ class ChartInvariantsTest {
 
     static void checkProbes(Rendered r) {
         SoftAssertions soft = new SoftAssertions();
-        for (Map<String, Object> workload : r.ofKind("Deployment")) {
+        for (Map<String, Object> workload : r.workloads()) {
             String component = podLabels(workload).get("app.kubernetes.io/component");
+            if (component.equals("postgresql")) {
+                continue;
+            }
             soft.assertThat(QUANTA_COMPONENTS).as(name(workload)).contains(component);
             for (Map<String, Object> c : containers(workload)) {
                 String cid = name(workload) + "/" + c.get("name");
                 List<String> ports = portNames(workload);
                 for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                     String path = str(c, probe + ".httpGet.path");
+                    // The worker is ready when its /health says the model is loaded and warmed up.
+                    String readiness = "worker".equals(component) ? "/health" : "/actuator/health/readiness";
                     soft.assertThat(path).as(cid + " " + probe).isEqualTo(probe.equals("readinessProbe")
-                            ? "/actuator/health/readiness" : "/actuator/health/liveness");
+                            ? readiness : "/actuator/health/liveness");
                     soft.assertThat(ports).as(cid + " " + probe + " port").contains(str(c, probe + ".httpGet.port"));
                 }
                 int startupSeconds = (Integer) at(c, "startupProbe.periodSeconds")
@@ -162,7 +167,8 @@ class ChartInvariantsTest {
                         .isGreaterThanOrEqualTo("worker".equals(component) ? 600 : 60);
             }
         }
-        for (Map<String, Object> db : r.ofKind("StatefulSet")) {
+        for (Map<String, Object> db : r.workloads().stream()
+                .filter(w -> "postgresql".equals(podLabels(w).get("app.kubernetes.io/component"))).toList()) {
             for (Map<String, Object> c : containers(db)) {
                 for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                     soft.assertThat(String.join(" ", list(c, probe + ".exec.command").stream().map(Object::toString)
@@ -203,7 +209,7 @@ class ChartInvariantsTest {
         for (Map<String, Object> hpa : r.ofKind("HorizontalPodAutoscaler")) {
             String target = str(hpa, "spec.scaleTargetRef.name");
             soft.assertThat(r.find(str(hpa, "spec.scaleTargetRef.kind"), target)).as("HPA " + name(hpa)).isPresent();
-            r.find("Deployment", target).ifPresent(d -> soft.assertThat(map(d, "spec"))
+            r.find(str(hpa, "spec.scaleTargetRef.kind"), target).ifPresent(d -> soft.assertThat(map(d, "spec"))
                     .as(target + " leaves replicas to its HPA").doesNotContainKey("replicas"));
         }
         for (Map<String, Object> sts : r.ofKind("StatefulSet")) {
@@ -269,6 +275,18 @@ class ChartInvariantsTest {
                 }
             }
             for (Map<String, Object> volume : maps(podSpec(workload), "volumes")) {
+                String secret = str(volume, "secret.secretName");
+                if (secret != null) {
+                    var rendered = r.find("Secret", secret);
+                    if (rendered.isPresent()) {
+                        for (Map<String, Object> item : maps(volume, "secret.items")) {
+                            soft.assertThat(map(rendered.get(), "data")).as("Secret " + secret + " item")
+                                    .containsKey(str(item, "key"));
+                        }
+                    } else {
+                        soft.assertThat(external).as(name(workload) + " mounts Secret " + secret).contains(secret);
+                    }
+                }
                 String claim = str(volume, "persistentVolumeClaim.claimName");
                 if (claim != null) {
                     soft.assertThat(r.find("PersistentVolumeClaim", claim).isPresent() || external.contains(claim))
@@ -288,7 +306,7 @@ class ChartInvariantsTest {
         for (Map<String, Object> workload : rendered(label, files).workloads()) {
             Map<String, String> annotations = strings(workload, "spec.template.metadata.annotations");
             soft.assertThat(annotations.get("checksum/secret")).as(name(workload)).matches("[0-9a-f]{64}");
-            if ("Deployment".equals(workload.get("kind"))) {
+            if (!"postgresql".equals(podLabels(workload).get("app.kubernetes.io/component"))) {
                 soft.assertThat(annotations.get("checksum/config")).as(name(workload)).matches("[0-9a-f]{64}");
             }
         }
