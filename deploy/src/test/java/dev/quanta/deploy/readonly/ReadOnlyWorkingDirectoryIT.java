@@ -48,7 +48,8 @@ class ReadOnlyWorkingDirectoryIT {
         services.add(new ServiceLaunch("planner-service", spring, List.of(),
                 with(database, "QUANTA_REGISTRY_URL", "http://127.0.0.1:9"),
                 "/actuator/health/readiness", List.of("/gpus")));
-        services.add(new ServiceLaunch("gateway", spring, List.of(), Map.of(),
+        // The gateway keeps its per-key limit counters in PostgreSQL (where #11's gateway has landed).
+        services.add(new ServiceLaunch("gateway", spring, List.of(), with(database, "QUANTA_API_KEYS", "read-only-it-key"),
                 "/actuator/health/readiness", List.of("/actuator/health")));
         // The worker, once its `serve` command exists (the test checks and skips it with a message until then):
         services.add(new ServiceLaunch("inference-worker", List.of("--enable-native-access=ALL-UNNAMED",
