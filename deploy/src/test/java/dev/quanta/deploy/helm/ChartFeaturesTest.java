@@ -378,6 +378,7 @@ class ChartFeaturesTest {
         assertThatThrownBy(() -> render(Map.of("worker.modelStorage.type", "download"))).hasMessageContaining("url");
         assertThatThrownBy(() -> render(Map.of("image.pullPolicy", "Sometimes"))).hasMessageContaining("pullPolicy");
         assertThatThrownBy(() -> render(Map.of("worker.model.file", "../etc/passwd"))).hasMessageContaining("file");
+        assertThatThrownBy(() -> render(Map.of("worker.model.servedName", "Llama 3"))).hasMessageContaining("servedName");
         assertThatThrownBy(() -> render(Map.of("gateway.workers.static[0].model", "m"))).hasMessageContaining("url");
     }
 }
