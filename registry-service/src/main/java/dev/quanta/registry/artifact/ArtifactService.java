@@ -1,7 +1,7 @@
 package dev.quanta.registry.artifact;
 
 import dev.quanta.registry.model.ModelService;
-import dev.quanta.registry.system.ApiException;
+import dev.quanta.edge.problem.ProblemException;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -23,7 +23,7 @@ public class ArtifactService {
     public ArtifactResponse create(String modelKey, ArtifactRequest request) {
         models.find(modelKey);
         if (artifacts.findByModelKeyAndLocation(modelKey, request.location()).isPresent()) {
-            throw ApiException.duplicate("artifact at location", request.location(), "location");
+            throw ProblemException.duplicate("artifact at location", request.location(), "location");
         }
         Artifact artifact = new Artifact(modelKey, request.location());
         artifact.describeFile(request.format(), request.quantType(), request.sizeBytes(), request.sha256());
@@ -41,7 +41,7 @@ public class ArtifactService {
     public ArtifactResponse get(String modelKey, long id) {
         models.find(modelKey);
         return artifacts.findById(id).filter(a -> a.getModelKey().equals(modelKey)).map(ArtifactResponse::of)
-                .orElseThrow(() -> ApiException.notFound("artifact", modelKey + "/" + id));
+                .orElseThrow(() -> ProblemException.notFound("artifact", modelKey + "/" + id));
     }
 
     /**

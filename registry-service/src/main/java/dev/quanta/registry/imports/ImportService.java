@@ -7,8 +7,8 @@ import dev.quanta.registry.artifact.ArtifactService;
 import dev.quanta.registry.imports.ModelPathResolver.RefusedPathException;
 import dev.quanta.registry.imports.ModelPathResolver.ResolvedPath;
 import dev.quanta.registry.model.ModelService;
-import dev.quanta.registry.system.ApiException;
-import dev.quanta.registry.system.ProblemTypes;
+import dev.quanta.edge.problem.ProblemException;
+import dev.quanta.edge.problem.ProblemType;
 import dev.quanta.registry.system.RegistryProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -71,10 +70,10 @@ public class ImportService {
             return paths.resolve(requested);
         } catch (RefusedPathException e) {
             throw switch (e.reason()) {
-                case INVALID -> ApiException.invalid("path", e.getMessage());
-                case OUTSIDE -> new ApiException(HttpStatus.FORBIDDEN, ProblemTypes.PATH_REFUSED,
+                case INVALID -> ProblemException.invalid("path", e.getMessage());
+                case OUTSIDE -> new ProblemException(ProblemType.PATH_REFUSED,
                         "Path outside the models directory", e.getMessage(), "path");
-                case MISSING -> new ApiException(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "File not found",
+                case MISSING -> new ProblemException(ProblemType.NOT_FOUND, "File not found",
                         e.getMessage(), "path");
                 case NOT_A_FILE -> unreadable(e.getMessage());
             };
@@ -115,8 +114,8 @@ public class ImportService {
         }
     }
 
-    private static ApiException unreadable(String detail) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.UNREADABLE_MODEL_FILE,
+    private static ProblemException unreadable(String detail) {
+        return new ProblemException(ProblemType.UNREADABLE_MODEL_FILE,
                 "Unreadable model file", detail, "path");
     }
 }

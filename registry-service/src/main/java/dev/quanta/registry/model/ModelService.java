@@ -1,6 +1,7 @@
 package dev.quanta.registry.model;
 
-import dev.quanta.registry.system.ApiException;
+import dev.quanta.edge.problem.ProblemException;
+import dev.quanta.edge.problem.ProblemType;
 import java.util.Locale;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -23,7 +24,7 @@ public class ModelService {
     @Transactional
     public ModelProfileResponse create(CreateModelRequest request) {
         if (models.existsById(request.key())) {
-            throw ApiException.duplicate("model", request.key(), "key");
+            throw ProblemException.duplicate("model", request.key(), "key");
         }
         ModelProfile profile = new ModelProfile(request.key());
         profile.apply(shape(request));
@@ -32,7 +33,7 @@ public class ModelService {
 
     /** One profile; a single auto-committed SELECT (see {@link ModelProfileQueries}). */
     public ModelProfileResponse get(String key) {
-        return queries.find(key).orElseThrow(() -> ApiException.notFound("model", key));
+        return queries.find(key).orElseThrow(() -> ProblemException.notFound("model", key));
     }
 
     @Transactional(readOnly = true)
@@ -45,17 +46,19 @@ public class ModelService {
     /**
      * Replaces the profile's fields if {@code basedOnVersion} is still current.
      *
-     * @throws ApiException 404 for an unknown key, 409 for a stale version, 400 without a version
+     * @throws ProblemException 404 for an unknown key, 409 for a stale version, 400 without a version
      */
     @Transactional
     public ModelProfileResponse update(String key, UpdateModelRequest request, Long basedOnVersion) {
         if (basedOnVersion == null) {
-            throw ApiException.invalid("version",
+            throw ProblemException.invalid("version",
                     "version is required: send the version you read in the body or as If-Match: \"<version>\"");
         }
         ModelProfile profile = find(key);
         if (profile.getVersion() != basedOnVersion.longValue()) {
-            throw ApiException.staleVersion(key, basedOnVersion, profile.getVersion());
+            throw new ProblemException(ProblemType.STALE_VERSION, null, "model '" + key + "' is at version "
+                    + profile.getVersion() + " but the update was based on version " + basedOnVersion
+                    + "; read it again and reapply the change", "version");
         }
         profile.apply(shape(request));
         // NOTE: the flush runs UPDATE ... WHERE version = ?; a concurrent writer between our read and this
@@ -87,14 +90,14 @@ public class ModelService {
 
     /** The profile with {@code key}, or 404. For other features (artifacts, import) in the same transaction. */
     public ModelProfile find(String key) {
-        return models.findById(key).orElseThrow(() -> ApiException.notFound("model", key));
+        return models.findById(key).orElseThrow(() -> ProblemException.notFound("model", key));
     }
 
     static ModelShape shape(ModelFields fields) {
         try {
             return ModelShape.of(fields);
         } catch (ModelShape.InconsistentShapeException e) {
-            throw ApiException.invalid(e.field(), e.getMessage());
+            throw ProblemException.invalid(e.field(), e.getMessage());
         }
     }
 
