@@ -48,21 +48,45 @@ public class ImportService {
 
     /** Imports one file; the result says whether profile and artifact were created or updated. */
     public ImportResponse importFile(ImportRequest request) {
+        return complete(prepare(request), HashProgress.NONE);
+    }
+
+    /**
+     * The quick part of an import, done while the client waits: the path is confined and the GGUF header read
+     * and mapped to a profile, so every refusal (403, 404, 422) comes back at once. Reads the header only.
+     */
+    public Prepared prepare(ImportRequest request) {
         ResolvedPath file = resolve(request.path());
         GgufSummary summary = readSummary(file, request.path());
-        ImportedModel model;
         try {
-            model = ImportedModel.of(summary, file.file().getFileName().toString(), request.key());
+            return new Prepared(request.path(), file,
+                    ImportedModel.of(summary, file.file().getFileName().toString(), request.key()));
         } catch (ImportedModel.IncompleteModelException e) {
             throw unreadable(e.getMessage());
         }
-        Digest digest = sha256(file.file(), request.path());
+    }
+
+    /** The slow part: hash the whole file (reporting progress), then write profile and artifact in one transaction. */
+    public ImportResponse complete(Prepared prepared, HashProgress progress) {
+        Digest digest = sha256(prepared.file().file(), prepared.requestedPath(), progress);
+        ImportedModel model = prepared.model();
         return transaction.execute(status -> {
             ModelService.Upserted profile = models.upsertImported(model.key(), model);
-            ArtifactService.Upserted artifact = artifacts.upsert(model.key(), file.location(), "GGUF",
+            ArtifactService.Upserted artifact = artifacts.upsert(model.key(), prepared.file().location(), "GGUF",
                     model.quantType(), digest.sizeBytes(), digest.sha256());
             return new ImportResponse(profile.created(), artifact.created(), profile.profile(), artifact.artifact());
         });
+    }
+
+    /** A file accepted for import: where it is and what its header says. */
+    public record Prepared(String requestedPath, ResolvedPath file, ImportedModel model) {}
+
+    /** Told how many bytes have been hashed so far, after every buffer. */
+    @FunctionalInterface
+    public interface HashProgress {
+        HashProgress NONE = bytes -> {};
+
+        void hashed(long bytes);
     }
 
     private ResolvedPath resolve(String requested) {
@@ -97,7 +121,7 @@ public class ImportService {
 
     private record Digest(long sizeBytes, String sha256) {}
 
-    private static Digest sha256(Path file, String requested) {
+    private static Digest sha256(Path file, String requested, HashProgress progress) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[HASH_BUFFER_BYTES];
@@ -105,6 +129,7 @@ public class ImportService {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
                 size += n;
+                progress.hashed(size);
             }
             return new Digest(size, HexFormat.of().formatHex(sha.digest()));
         } catch (IOException e) {

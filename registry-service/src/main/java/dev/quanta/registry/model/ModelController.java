@@ -1,5 +1,7 @@
 package dev.quanta.registry.model;
 
+import dev.quanta.registry.api.PageResponse;
+import dev.quanta.registry.api.ModelProfileResponse;
 import dev.quanta.edge.problem.ProblemException;
 import dev.quanta.registry.system.RegistryProperties;
 import io.swagger.v3.oas.annotations.Operation;

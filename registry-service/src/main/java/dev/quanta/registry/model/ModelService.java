@@ -2,6 +2,8 @@ package dev.quanta.registry.model;
 
 import dev.quanta.edge.problem.ProblemException;
 import dev.quanta.edge.problem.ProblemType;
+import dev.quanta.registry.api.ModelProfileResponse;
+import dev.quanta.registry.api.PageResponse;
 import java.util.Locale;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -28,7 +30,7 @@ public class ModelService {
         }
         ModelProfile profile = new ModelProfile(request.key());
         profile.apply(shape(request));
-        return ModelProfileResponse.of(models.saveAndFlush(profile));
+        return models.saveAndFlush(profile).toResponse();
     }
 
     /** One profile; a single auto-committed SELECT (see {@link ModelProfileQueries}). */
@@ -40,7 +42,9 @@ public class ModelService {
     public PageResponse<ModelProfileResponse> list(String family, String architecture, int page, int size) {
         var result = models.findAll(ModelProfileRepository.filter(lower(family), lower(architecture)),
                 PageRequest.of(page, size, Sort.by("key")));
-        return PageResponse.of(result.map(ModelProfileResponse::of));
+        var content = result.map(ModelProfile::toResponse);
+        return new PageResponse<>(content.getContent(), content.getNumber(), content.getSize(),
+                content.getTotalElements(), content.getTotalPages());
     }
 
     /**
@@ -63,7 +67,7 @@ public class ModelService {
         profile.apply(shape(request));
         // NOTE: the flush runs UPDATE ... WHERE version = ?; a concurrent writer between our read and this
         // flush makes it fail with an optimistic-lock exception, answered as 409 as well.
-        return ModelProfileResponse.of(models.saveAndFlush(profile));
+        return models.saveAndFlush(profile).toResponse();
     }
 
     /** A profile as stored by {@link #upsertImported}, and whether it was created. */
@@ -80,7 +84,7 @@ public class ModelService {
         var existing = models.findById(key);
         ModelProfile profile = existing.orElseGet(() -> new ModelProfile(key));
         profile.apply(existing.isPresent() ? shape.withIdentity(profile.getName(), profile.getFamily()) : shape);
-        return new Upserted(ModelProfileResponse.of(models.saveAndFlush(profile)), existing.isEmpty());
+        return new Upserted(models.saveAndFlush(profile).toResponse(), existing.isEmpty());
     }
 
     @Transactional

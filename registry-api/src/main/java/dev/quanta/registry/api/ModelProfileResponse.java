@@ -1,4 +1,4 @@
-package dev.quanta.registry.model;
+package dev.quanta.registry.api;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
@@ -25,11 +25,4 @@ public record ModelProfileResponse(
         @Schema(example = "131072") int contextLength,
         @Schema(example = "152064") int vocabSize,
         @Schema(description = "Optimistic-lock version", example = "0") long version) {
-
-    static ModelProfileResponse of(ModelProfile m) {
-        return new ModelProfileResponse(m.getKey(), m.getName(), m.getFamily(), m.getArchitecture(),
-                m.getParametersBillions(), m.getFp16MemoryGb(), m.getLayers(), m.getHiddenSize(),
-                m.getAttentionHeads(), m.getKvHeads(), m.getHeadDim(), m.getContextLength(), m.getVocabSize(),
-                m.getVersion());
-    }
 }
