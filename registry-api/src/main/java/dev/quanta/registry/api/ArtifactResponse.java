@@ -1,5 +1,6 @@
 package dev.quanta.registry.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param measuredOn the machine or node type the speeds were measured on
  */
 @Schema(description = "A file of a model with its measured quality and speed")
+@JsonIgnoreProperties(ignoreUnknown = true) // NOTE: a newer registry may add fields; old clients read on
 public record ArtifactResponse(
         long id,
         String modelKey,

@@ -1,5 +1,6 @@
 package dev.quanta.registry.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /**
@@ -10,6 +11,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param version optimistic-lock version; send it back on {@code PUT}
  */
 @Schema(description = "A model profile; field names are stable (the planner reads them)")
+@JsonIgnoreProperties(ignoreUnknown = true) // NOTE: a newer registry may add fields; old clients read on
 public record ModelProfileResponse(
         @Schema(example = "qwen-72b") String key,
         @Schema(example = "Qwen2.5-72B") String name,

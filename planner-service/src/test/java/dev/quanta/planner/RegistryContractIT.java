@@ -1,9 +1,18 @@
 package dev.quanta.planner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.quanta.planner.config.RegistryProperties;
+import dev.quanta.planner.registry.ContractRegistryStub;
+import dev.quanta.planner.registry.RegistryApiConfiguration;
 import dev.quanta.planner.registry.RegistryProcess;
+import dev.quanta.registry.api.ModelProfileResponse;
+import dev.quanta.registry.api.PageResponse;
+import dev.quanta.registry.api.RegistryApi;
+import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.RestClient;
 import dev.quanta.planner.system.Http;
 import dev.quanta.testsupport.TestDatabase;
 import java.nio.file.Files;
@@ -11,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,23 +35,24 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The planner against the real registry service (its exec jar started as a child process on the same test
- * PostgreSQL): the registry's seed profiles go through HTTP into the heuristic and the full plan.
+ * PostgreSQL): the typed contract ({@code RegistryApi}) read back from the running registry, the contract
+ * stub compared with it field by field, and the registry's seed profiles through HTTP into the heuristic and
+ * the full plan. Never skipped: without the registry's jar the class fails and says how to build it
+ * ({@code ./mvnw -pl registry-service,planner-service -am verify} builds it first).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RealRegistryIT {
+class RegistryContractIT {
 
     private static RegistryProcess registry;
-
-    private static String skipReason;
 
     @BeforeAll
     static void startRegistry() throws Exception {
         Path jar = RegistryProcess.jar();
         if (jar == null || !Files.isRegularFile(jar)) {
-            skipReason = "registry exec jar not built (" + jar + "): build registry-service first "
-                    + "(./mvnw -pl registry-service package) to run the planner against the real registry";
-            return;
+            throw new IllegalStateException("the registry's exec jar is missing (" + jar + "): the contract test "
+                    + "runs against the real registry; build it with ./mvnw -pl registry-service,planner-service "
+                    + "-am verify (or -Dquanta.registry.jar=...)");
         }
         registry = RegistryProcess.start(jar, Duration.ofMinutes(5));
     }
@@ -51,10 +60,7 @@ class RealRegistryIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry properties) {
         TestDatabase.register(properties);
-        // NOTE: without a registry the context still starts (pointing nowhere) so that every test reports
-        // the skip reason instead of the class vanishing from the report.
-        properties.add("quanta.registry.url", () -> registry == null ? "http://127.0.0.1:9" : registry.url().toString());
-        properties.add("quanta.planner.admin-token", () -> "unused");
+        properties.add("quanta.registry.url", () -> registry.url().toString());
         // NOTE: CI machines run many builds on two cores; a loaded registry may take seconds to answer.
         properties.add("quanta.registry.read-timeout", () -> "30s");
     }
@@ -73,8 +79,43 @@ class RealRegistryIT {
 
     @BeforeEach
     void client() {
-        Assumptions.assumeTrue(skipReason == null, skipReason);
         http = new Http("http://127.0.0.1:" + port);
+    }
+
+    private static RegistryApi typedClient() {
+        return RegistryApiConfiguration.create(RestClient.builder(), new RegistryProperties(registry.url(),
+                Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60), 10));
+    }
+
+    @Order(0)
+    @Test
+    void theTypedClientReadsEverySeedProfileAsTheStubServesIt() {
+        RegistryApi api = typedClient();
+        for (ModelProfileResponse seed : ContractRegistryStub.SEED.values()) {
+            ModelProfileResponse real = api.model(seed.key());
+            assertThat(ContractRegistryStub.copyAs(real.key(), real)).as(seed.key())
+                    .usingRecursiveComparison().ignoringFields("version").isEqualTo(seed);
+        }
+    }
+
+    @Order(0)
+    @Test
+    void theListingIsAPageOfProfilesUnderItems() {
+        PageResponse<ModelProfileResponse> page = typedClient().models(0, RegistryApi.MAX_PAGE_SIZE);
+
+        assertThat(page.page()).isZero();
+        assertThat(page.size()).isEqualTo(RegistryApi.MAX_PAGE_SIZE);
+        assertThat(page.items()).extracting(ModelProfileResponse::key)
+                .containsAll(ContractRegistryStub.SEED.keySet());
+        assertThat(page.totalElements()).isEqualTo(page.items().size());
+    }
+
+    @Order(0)
+    @Test
+    void artifactsAndUnknownKeysFollowTheContract() {
+        RegistryApi api = typedClient();
+        assertThat(api.artifacts("llama-7b")).isEmpty();
+        assertThatThrownBy(() -> api.model("no-such-model")).isInstanceOf(HttpClientErrorException.NotFound.class);
     }
 
     /** The five seed models × six seed GPUs, as the seed rule answers (see SeedHeuristicTest for the rule). */
