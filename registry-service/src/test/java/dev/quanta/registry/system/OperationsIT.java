@@ -15,7 +15,8 @@ class OperationsIT extends RegistryITSupport {
         Response r = api.get("/v3/api-docs", HttpApi.ADMIN_TOKEN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().at("/paths").propertyNames()).contains("/models", "/models/{key}",
-                "/models/{key}/artifacts", "/models:import", "/workers", "/workers/{id}");
+                "/models/{key}/artifacts", "/models/{key}/artifacts/{id}/quality", "/models:import", "/imports",
+                "/imports/{id}", "/workers", "/workers/{id}");
         var profile = r.json().at("/components/schemas/ModelProfileResponse/properties");
         assertThat(profile.propertyNames()).containsExactlyInAnyOrder("key", "name", "family", "architecture",
                 "parametersBillions", "fp16MemoryGb", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim",
