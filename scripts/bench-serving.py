@@ -53,7 +53,8 @@ def tokenize(base, text):
         conn.close()
         if r.status == 200:
             toks = json.loads(data)["tokens"]
-            return [t if isinstance(t, int) else t["id"] for t in toks]
+            if toks:  # llama-server answers {"prompt"} with 200 and no tokens (it reads "content")
+                return [t if isinstance(t, int) else t["id"] for t in toks]
     sys.exit(f"{base}: /tokenize failed")
 
 
