@@ -17,7 +17,7 @@ final class LocalDatabase implements AutoCloseable {
 
     /**
      * PostgreSQL major version of the embedded server: the same as the tests' (test-support's Testcontainers
-     * image), so what passes in tests is what runs locally. The binaries' version is pinned in launcher/pom.xml.
+     * image), so what passes in tests is what runs locally. The binaries' version is pinned in the parent POM.
      */
     static final int EMBEDDED_MAJOR = 17;
 

@@ -33,6 +33,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @AutoConfiguration(beforeName = {
         "org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+        // NOTE: before WebMvc so that its ProblemDetailsExceptionHandler (spring.mvc.problemdetails.enabled)
+        // steps aside for ours (it is conditional on no other ResponseEntityExceptionHandler).
+        "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
         "org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
         "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
         "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})

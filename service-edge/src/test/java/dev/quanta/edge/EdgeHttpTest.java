@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
                 "quanta.edge.api-keys=team-a=" + EdgeHttpTest.API_KEY_HASH_ENTRY,
                 "quanta.edge.metrics-tokens=" + EdgeHttpTest.METRICS,
                 "quanta.edge.max-body-bytes=1024",
+                "spring.mvc.problemdetails.enabled=true",
                 "management.endpoints.web.exposure.include=health,info,prometheus,metrics"})
 class EdgeHttpTest {
 

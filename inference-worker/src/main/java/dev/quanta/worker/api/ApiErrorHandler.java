@@ -12,6 +12,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,10 @@ class ApiErrorHandler {
                 "We could not parse the JSON body of your request: " + first));
     }
 
+    /** The client went away mid-response (its request is already cancelled): nothing can be written, no noise. */
+    @ExceptionHandler(AsyncRequestNotUsableException.class)
+    void clientGone() {}
+
     /** Spring MVC's own (404 no such path, 405, 415, ...), else a 500 that is logged. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> other(Exception e, HttpServletRequest request) {
@@ -48,6 +53,22 @@ class ApiErrorHandler {
         }
         log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(request, OpenAiException.internal("internal error: " + e.getClass().getSimpleName()));
+    }
+
+    /** The registry's problem type base, so the platform's endpoints share one vocabulary. */
+    static final String PROBLEMS = "https://quanta.dev/problems/";
+
+    private static String problemType(OpenAiException e) {
+        return switch (e.status()) {
+            case 400 -> e.param() != null ? "validation" : "malformed-request";
+            case 404 -> "not-found";
+            case 405 -> "method-not-allowed";
+            case 413 -> "payload-too-large";
+            case 415 -> "unsupported-media-type";
+            case 429 -> "overloaded";
+            case 503 -> "unavailable";
+            default -> e.status() >= 500 ? "internal" : "bad-request";
+        };
     }
 
     static ResponseEntity<Object> respond(HttpServletRequest request, OpenAiException e) {
@@ -62,6 +83,7 @@ class ApiErrorHandler {
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         HttpStatus status = HttpStatus.valueOf(e.status());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        problem.setType(URI.create(PROBLEMS + problemType(e)));
         problem.setTitle(status.getReasonPhrase());
         problem.setInstance(URI.create(request.getRequestURI()));
         if (e.param() != null) {

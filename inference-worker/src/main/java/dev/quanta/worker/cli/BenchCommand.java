@@ -1,11 +1,13 @@
 package dev.quanta.worker.cli;
 
 import dev.quanta.kernels.bench.KernelBench;
-import dev.quanta.worker.generate.Engine;
-import dev.quanta.worker.model.Batch;
-import dev.quanta.worker.model.ForwardPass;
-import dev.quanta.worker.generate.Session;
+import dev.quanta.worker.engine.EngineRequest;
+import dev.quanta.worker.engine.Generation;
+import dev.quanta.worker.engine.LlmEngine;
+import dev.quanta.worker.engine.StopConditions;
+import dev.quanta.worker.sampling.SamplingParams;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,9 +19,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code quanta bench --model FILE -p 128 -n 64 -t 2 [-r 5] [--json]}: prompt processing and generation speed,
  * measured as llama.cpp's {@code llama-bench} does: one warm-up run, then {@code -r} repetitions of each test on
- * an empty cache with random tokens; prompt processing feeds {@code -p} tokens in batches of {@code --batch-size},
- * generation feeds {@code -n} tokens one at a time; the figure is the mean tokens/s over repetitions ± its sample
- * standard deviation. {@code bench --kernels} runs the kernel micro-benchmark instead.
+ * an empty cache with random tokens; the figure is the mean tokens/s over repetitions ± its sample standard
+ * deviation. Both tests are requests through the serving engine's step loop (the one code path): prompt processing
+ * is a request of {@code -p} random tokens (computed in chunks of {@code --batch-size}) timed to its first token;
+ * generation is a request of one token generating {@code -n}, timed to its end. {@code bench --kernels} runs the kernel micro-benchmark instead.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt-processing and generation tokens/s (llama-bench style), or the kernels.")
@@ -62,6 +65,20 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Greedy, ignoring end-of-generation, with a salt of its own so no repetition reuses another's cache. */
+    private static EngineRequest request(int[] prompt, int generate) {
+        return new EngineRequest("bench", prompt, SamplingParams.greedy(),
+                new StopConditions(generate, 0, List.of(), List.of(), true), 1, -1, false, "bench-" + System.nanoTime());
+    }
+
+    private static int[] randomTokens(SplittableRandom random, int vocab, int n) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = random.nextInt(vocab);
+        }
+        return t;
+    }
+
     @Override
     public Integer call() throws Exception {
         if (kernels) {
@@ -72,35 +89,21 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("-p and -n must be >= 0 and -r >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Engine e = engine.open()) {
-            ForwardPass pass = e.pass();
-            Session session = e.newSession();
-            if (promptTokens > session.capacity() || genTokens > session.capacity()) {
+        try (LlmEngine e = engine.open()) {
+            if (promptTokens >= e.maxModelLen() || genTokens + 1 > e.maxModelLen()) {
                 throw new IllegalArgumentException("test of " + Math.max(promptTokens, genTokens)
-                        + " tokens does not fit in the context of " + session.capacity() + " (raise --ctx-size)");
+                        + " tokens does not fit in the context of " + e.maxModelLen() + " (raise --ctx-size)");
             }
             SplittableRandom random = new SplittableRandom(1234);
-            int vocab = pass.config().vocabSize();
-            Batch batch = new Batch(pass.maxTokens());
+            int vocab = e.model().config().vocabSize();
             Figure pp = null;
             Figure tg = null;
             if (promptTokens > 0) {
                 double[] samples = new double[repetitions];
                 for (int r = -1; r < repetitions; r++) { // r = -1 is the warm-up
-                    session.reset();
-                    long t0 = System.nanoTime();
-                    int done = 0;
-                    while (done < promptTokens) {
-                        int n = Math.min(pass.maxTokens(), promptTokens - done);
-                        batch.clear();
-                        for (int i = 0; i < n; i++) {
-                            batch.add(random.nextInt(vocab), done + i, e.sessionBlocks(session), done + i == promptTokens - 1);
-                        }
-                        pass.forward(batch);
-                        done += n;
-                    }
+                    Generation g = Generation.run(e, request(randomTokens(random, vocab, promptTokens), 1), t -> {});
                     if (r >= 0) {
-                        samples[r] = promptTokens / ((System.nanoTime() - t0) / 1e9);
+                        samples[r] = promptTokens / (g.firstTokenNanos() / 1e9);
                     }
                 }
                 pp = Figure.of(samples);
@@ -108,14 +111,9 @@ final class BenchCommand implements Callable<Integer> {
             if (genTokens > 0) {
                 double[] samples = new double[repetitions];
                 for (int r = -1; r < repetitions; r++) {
-                    long t0 = System.nanoTime();
-                    for (int i = 0; i < genTokens; i++) {
-                        batch.clear();
-                        batch.add(random.nextInt(vocab), i, e.sessionBlocks(session), true);
-                        pass.forward(batch);
-                    }
+                    Generation g = Generation.run(e, request(randomTokens(random, vocab, 1), genTokens), t -> {});
                     if (r >= 0) {
-                        samples[r] = genTokens / ((System.nanoTime() - t0) / 1e9);
+                        samples[r] = genTokens / (g.totalNanos() / 1e9);
                     }
                 }
                 tg = Figure.of(samples);

@@ -1,8 +1,8 @@
 package dev.quanta.worker.cli;
 
 import dev.quanta.gguf.GgmlType;
-import dev.quanta.worker.generate.Engine;
-import dev.quanta.worker.generate.EngineOptions;
+import dev.quanta.worker.engine.EngineConfig;
+import dev.quanta.worker.engine.LlmEngine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +34,9 @@ final class EngineFlags {
             description = "Context size in tokens (default: the model's, at most 4096).")
     int contextSize = 0;
 
-    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", description = "Tokens per forward pass for prompts (default 256).")
-    int batchSize = 256;
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N",
+            description = "Most tokens in one forward pass: prompt chunks (default 512).")
+    int batchSize = EngineConfig.DEFAULT_MAX_BATCHED_TOKENS;
 
     @Option(names = "--kv-type", paramLabel = "f16|f32", description = "KV cache element type (default f16, as llama.cpp).")
     String kvType = "f16";
@@ -43,25 +44,30 @@ final class EngineFlags {
     @Option(names = "--java-kernels", description = "Use the pure-Java reference kernels instead of the native library.")
     boolean javaKernels;
 
-    EngineOptions options() {
+    /** One sequence at a time: the KV cache holds one full-length sequence (the command line's use). */
+    EngineConfig config() {
         GgmlType kv = switch (kvType.toLowerCase(java.util.Locale.ROOT)) {
             case "f16" -> GgmlType.F16;
             case "f32" -> GgmlType.F32;
             default -> throw new IllegalArgumentException("--kv-type must be f16 or f32, got '" + kvType + "'");
         };
-        return new EngineOptions(threads, contextSize, batchSize, kv, javaKernels);
+        if (contextSize < 0) {
+            throw new IllegalArgumentException("--ctx-size must be >= 0, got " + contextSize);
+        }
+        return new EngineConfig(threads, 0, kv, contextSize, batchSize, 1, 0, EngineConfig.DEFAULT_BLOCK_SIZE,
+                javaKernels);
     }
 
     /** Opens the engine, with a progress bar on stderr for large files (logs go to stderr: see logback.xml). */
-    Engine open() throws IOException {
+    LlmEngine open() throws IOException {
         if (model == null) {
             throw new ParameterException(command.commandLine(), "Missing required option: '--model=FILE'");
         }
         return openQuietly();
     }
 
-    private Engine openQuietly() throws IOException {
-        EngineOptions options = options();
+    private LlmEngine openQuietly() throws IOException {
+        EngineConfig options = config();
         if (!Files.exists(model)) {
             throw new IOException("model file not found: " + model);
         }
@@ -70,7 +76,7 @@ final class EngineFlags {
         }
         long size = Files.size(model);
         if (size < PROGRESS_THRESHOLD) {
-            return Engine.open(model, options, null);
+            return LlmEngine.open(model, options, null);
         }
         try (ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName("loading " + model.getFileName())
@@ -78,7 +84,7 @@ final class EngineFlags {
                 .setUnit(" MiB", 1)
                 .setStyle(ProgressBarStyle.ASCII)
                 .build()) {
-            return Engine.open(model, options, bytes -> bar.stepTo(bytes >> 20));
+            return LlmEngine.open(model, options, bytes -> bar.stepTo(bytes >> 20));
         }
     }
 }

@@ -1,13 +1,14 @@
 package dev.quanta.worker.cli;
 
-import dev.quanta.worker.generate.Engine;
-import dev.quanta.worker.generate.GenerationResult;
-import dev.quanta.worker.sampling.Sampler;
+import dev.quanta.worker.engine.EngineRequest;
+import dev.quanta.worker.engine.Generation;
+import dev.quanta.worker.engine.LlmEngine;
+import dev.quanta.worker.engine.StopConditions;
 import dev.quanta.worker.sampling.SamplingParams;
 import dev.quanta.worker.sampling.TokenLogProb;
-import dev.quanta.worker.tokenizer.Detokenizer;
 import dev.quanta.worker.tokenizer.Tokenizer;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,39 +69,53 @@ final class GenerateCommand implements Callable<Integer> {
         if (count < 0) {
             throw new IllegalArgumentException("-n must be >= 0, got " + count);
         }
-        if (topLogprobs < 0 || topLogprobs > 100) {
-            throw new IllegalArgumentException("--top-logprobs must be between 0 and 100, got " + topLogprobs);
+        if (topLogprobs < 0 || topLogprobs > EngineRequest.MAX_TOP_LOGPROBS) {
+            throw new IllegalArgumentException("--top-logprobs must be between 0 and " + EngineRequest.MAX_TOP_LOGPROBS
+                    + ", got " + topLogprobs);
         }
         SamplingParams params = new SamplingParams(temperature, topK, topP, minP,
                 seed != null ? seed : System.nanoTime());
         PrintWriter out = spec.commandLine().getOut();
-        try (Engine e = engine.open()) {
+        try (LlmEngine e = engine.open()) {
             Tokenizer tokenizer = e.tokenizer();
             int[] promptTokens = tokenizer.encode(prompt, true, true);
-            Detokenizer detok = tokenizer.detokenizer();
-            StringBuilder text = new StringBuilder();
-            GenerationResult result = e.generator().generate(e.newSession(), promptTokens, count, new Sampler(params),
-                    topLogprobs, tokenizer::isEog, (id, top) -> {
-                        String piece = detok.push(id);
-                        text.append(piece);
-                        if (!json) {
-                            out.print(piece);
-                            out.flush();
-                        }
-                    });
-            String tail = detok.flush();
-            text.append(tail);
-            if (json) {
-                out.println(toJson(result, text.toString()));
+            if (promptTokens.length == 0) {
+                throw new IllegalArgumentException("the prompt is empty");
+            }
+            if (promptTokens.length >= e.maxModelLen()) {
+                throw new IllegalArgumentException("prompt of " + promptTokens.length + " tokens does not fit in the "
+                        + "context of " + e.maxModelLen() + " tokens (raise --ctx-size)");
+            }
+            int limit = Math.min(count, e.maxModelLen() - promptTokens.length); // stop at a full context
+            Generation result;
+            if (limit == 0) {
+                result = new Generation(promptTokens, new int[0], List.of(), "", null, null, 0, 0);
             } else {
-                out.println(tail);
+                EngineRequest request = new EngineRequest("generate", promptTokens, params,
+                        StopConditions.maxTokens(limit), 1, topLogprobs, false, null);
+                int[] streamed = {0};
+                result = Generation.run(e, request, t -> {
+                    if (!json) {
+                        out.print(t.text());
+                        out.flush();
+                        streamed[0] += t.text().length();
+                    }
+                });
+                if (!json) {
+                    out.print(result.text().substring(streamed[0])); // text held back until the end
+                }
+            }
+            if (json) {
+                out.println(toJson(result));
+            } else {
+                out.println();
             }
             out.flush();
         }
         return 0;
     }
 
-    static String toJson(GenerationResult result, String text) {
+    static String toJson(Generation result) {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode root = mapper.createObjectNode();
         ArrayNode prompt = root.putArray("prompt_tokens");
@@ -111,7 +126,7 @@ final class GenerateCommand implements Callable<Integer> {
         for (int id : result.tokens()) {
             tokens.add(id);
         }
-        root.put("text", text);
+        root.put("text", result.text());
         ArrayNode tops = root.putArray("top_logprobs");
         for (TokenLogProb[] position : result.topLogprobs()) {
             ArrayNode entries = tops.addArray();

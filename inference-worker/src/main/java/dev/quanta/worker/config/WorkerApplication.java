@@ -4,7 +4,6 @@ import dev.quanta.worker.api.WorkerState;
 import dev.quanta.worker.engine.LlmEngine;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -26,8 +25,8 @@ public class WorkerApplication {
         return new WorkerState(name);
     }
 
+    /** The real engine; tests declare a {@code @Primary} loader of their own. */
     @Bean
-    @ConditionalOnMissingBean
     EngineLoader engineLoader() {
         return LlmEngine::open;
     }

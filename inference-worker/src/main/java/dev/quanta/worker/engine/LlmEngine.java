@@ -61,6 +61,7 @@ public final class LlmEngine implements InferenceEngine {
         this.maxModelLen = maxModelLen;
         this.scheduler = scheduler;
         this.loop = new StepLoop(scheduler, pass, cache, tokenizer, maxModelLen);
+        loop.onSequenceEnd(this::publishStats);
         publishStats();
         this.thread = Thread.ofPlatform().name("quanta-engine").daemon(true).unstarted(this::run);
         thread.start();
@@ -106,7 +107,7 @@ public final class LlmEngine implements InferenceEngine {
             int numBlocks = KvBudget.numBlocks(config, maxModelLen, perToken);
             cache = new KvCache(model.config(), numBlocks, config.blockSize(), config.kvType());
             int maxTokens = config.maxBatchedTokens();
-            int maxLogitRows = config.maxSeqs();
+            int maxLogitRows = Math.min(config.maxSeqs(), maxTokens); // a row per sequence, at most a row per token
             pass = new ForwardPass(model, cache, ops, maxTokens, maxLogitRows);
             String modelId = path.getFileName() + ":" + Files.size(path) + ":" + model.config().vocabSize();
             KvCacheManager kv = new KvCacheManager(numBlocks, config.blockSize(), modelId, true);
@@ -173,18 +174,20 @@ public final class LlmEngine implements InferenceEngine {
                     maxModelLen, wanted, prompt.length, request.stop().maxTokens()), 0);
         }
         int n = request.n();
-        int queued = pendingSequences.addAndGet(n);
-        if (queued + stats.waiting() > config.maxWaiting() + Math.max(0, config.maxSeqs() - stats.running())) {
-            pendingSequences.addAndGet(-n);
+        int live = loop.live.addAndGet(n);
+        if (live > config.maxSeqs() + config.maxWaiting()) {
+            loop.live.addAndGet(-n);
             throw new EngineRejectedException(EngineRejectedException.Reason.QUEUE_FULL, String.format(
-                    "the server is busy: %d requests are waiting (limit %d); retry later", stats.waiting(),
+                    "the server is busy: %d sequences running and %d waiting (limits %d and %d); retry later",
+                    Math.min(live - n, config.maxSeqs()), Math.max(0, live - n - config.maxSeqs()), config.maxSeqs(),
                     config.maxWaiting()), 1);
         }
+        pendingSequences.addAndGet(n);
         RequestState rq = new RequestState(request, listener, this::wakeUp);
         for (int i = 0; i < n; i++) {
             String id = request.requestId() + "#" + sequenceIds.incrementAndGet();
-            SeqState st = new SeqState(rq, i, new Sampler(request.sampling().withSeed(request.sampling().seed() + i)),
-                    tokenizer.detokenizer());
+            Sampler sampler = new Sampler(request.sampling().withSeed(request.sampling().seed() + i), prompt);
+            SeqState st = new SeqState(rq, i, sampler, tokenizer.detokenizer());
             rq.sequences[i] = new Sequence(id, prompt, request.cacheSalt(), i == 0 && request.promptLogprobs(), st);
         }
         incoming.add(rq);

@@ -40,9 +40,18 @@ final class StepLoop {
     private final float[] work;  // [vocab] the same row with this sequence's masks applied
     private final int[] eogIds;  // end-of-generation ids, masked before min_tokens
     final List<RequestState> active = new ArrayList<>();
+    /** Sequences submitted and not yet finished (incremented by submitters, decremented here): admission control. */
+    final java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
     long generationTokens;
     long promptTokens;
     long finishedSequences;
+
+    private Runnable publish = () -> {};
+
+    /** Called after a sequence ends, before its listener hears of it: a finished client sees stats without it. */
+    void onSequenceEnd(Runnable publishStats) {
+        this.publish = publishStats;
+    }
 
     StepLoop(Scheduler scheduler, ForwardPass pass, KvCache cache, Tokenizer tokenizer, int maxModelLen) {
         this.scheduler = scheduler;
@@ -204,6 +213,7 @@ final class StepLoop {
             }
         }
         int token = st.sampler.sample(work);
+        st.sampler.accept(token);
         float logprob = Float.NaN;
         TokenLogProb[] top = NONE;
         int k = rq.request.topLogprobs();
@@ -244,12 +254,21 @@ final class StepLoop {
         }
     }
 
+    /** Takes {@code s} out of the scheduler (freeing its blocks) and out of the live count, once. */
+    private void retire(Sequence s) {
+        if (s.status() != Sequence.Status.FINISHED) {
+            scheduler.finish(s);
+            live.decrementAndGet();
+        }
+    }
+
     private void finish(SeqState st, FinishReason reason, String tail) {
         Sequence s = st.request.sequences[st.index];
-        scheduler.finish(s);
+        retire(s);
         RequestState rq = st.request;
         rq.finishedSequences++;
         finishedSequences++;
+        publish.run();
         try {
             rq.listener.onFinish(st.index, reason, tail, rq.usage());
         } catch (RuntimeException e) {
@@ -263,8 +282,9 @@ final class StepLoop {
         }
         rq.failed = true;
         for (Sequence s : rq.sequences) {
-            scheduler.finish(s);
+            retire(s);
         }
+        publish.run();
         try {
             rq.listener.onError(error);
         } catch (RuntimeException e) {

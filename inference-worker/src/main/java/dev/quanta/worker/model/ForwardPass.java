@@ -138,6 +138,7 @@ public final class ForwardPass implements AutoCloseable {
         validate(batch);
         embed(batch);
         ropeAngles(batch);
+        blockTables(batch);
         List<LayerWeights> layers = weights.layers();
         int rows = n; // tokens still computed; shrinks to the logit rows in the last layer
         for (int l = 0; l < layers.size(); l++) {
@@ -247,8 +248,11 @@ public final class ForwardPass implements AutoCloseable {
         return rows;
     }
 
-    /** att = attention(q, cache) for every token and head, on the kernels (parallel over token and head). */
-    private void attention(int layer, Batch batch) {
+    /**
+     * The attention kernel's view of the batch, built once per pass (every layer reads the same): each token's block
+     * table as a row of blockTables, and the positions it attends to in seqLens.
+     */
+    private void blockTables(Batch batch) {
         int n = batch.size();
         int width = 1;
         for (int t = 0; t < n; t++) {
@@ -265,9 +269,13 @@ public final class ForwardPass implements AutoCloseable {
             MemorySegment.copy(table, 0, blockTables, ValueLayout.JAVA_INT, 4L * t * tableWidth, used);
             seqLens.setAtIndex(ValueLayout.JAVA_INT, t, batch.position(t) + 1);
         }
-        ops.attention(att, q, n, config.numHeads(), config.numKvHeads(), config.headDim(), cache.keys(layer),
-                cache.values(layer), cache.type(), cache.blockSize(), blockTables, tableWidth, seqLens,
-                attentionScale);
+    }
+
+    /** att = attention(q, cache) for every token and head, on the kernels (parallel over token and head). */
+    private void attention(int layer, Batch batch) {
+        ops.attention(att, q, batch.size(), config.numHeads(), config.numKvHeads(), config.headDim(),
+                cache.keys(layer), cache.values(layer), cache.type(), cache.blockSize(), blockTables, tableWidth,
+                seqLens, attentionScale);
     }
 
     /** Moves the rows of x of tokens wanting logits to the front, in batch order; returns their count. */

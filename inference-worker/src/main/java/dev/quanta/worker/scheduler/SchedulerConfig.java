@@ -5,13 +5,14 @@ package dev.quanta.worker.scheduler;
  *
  * @param maxBatchedTokens tokens computed in one step (decode tokens first, then prompt chunks)
  * @param maxSeqs          sequences running at once
- * @param maxLogitRows     tokens wanting logits in one step (each row is a vocabulary of floats); at least maxSeqs
+ * @param maxLogitRows     tokens wanting logits in one step (each row is a vocabulary of floats); a sequence
+ *                         whose last token finds no row left computes it in a later step
  * @param maxWaiting       sequences queued (waiting or preempted) before new requests are refused
  */
 public record SchedulerConfig(int maxBatchedTokens, int maxSeqs, int maxLogitRows, int maxWaiting) {
 
     public SchedulerConfig {
-        if (maxBatchedTokens < 1 || maxSeqs < 1 || maxLogitRows < maxSeqs || maxWaiting < 0) {
+        if (maxBatchedTokens < 1 || maxSeqs < 1 || maxLogitRows < 1 || maxWaiting < 0) {
             throw new IllegalArgumentException("invalid scheduler limits: tokens " + maxBatchedTokens + ", seqs "
                     + maxSeqs + ", logit rows " + maxLogitRows + ", waiting " + maxWaiting);
         }

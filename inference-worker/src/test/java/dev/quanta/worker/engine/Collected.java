@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A listener that records a request's whole output, for tests: tokens, texts, log-probabilities per sequence. */
-final class Collected implements RequestListener {
+class Collected implements RequestListener {
 
     final int n;
     final List<List<Integer>> tokens = new ArrayList<>();
