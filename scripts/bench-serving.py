@@ -47,15 +47,15 @@ def post(base, path, body, timeout=600):
 
 
 def tokenize(base, text):
-    # one body for both shapes: vLLM's ("prompt") and llama-server's ("content"); each ignores the other's keys
-    body = {"prompt": text, "add_special_tokens": False, "content": text, "add_special": False}
-    conn, r = post(base, "/tokenize", body)
-    data = r.read()
-    conn.close()
-    toks = json.loads(data).get("tokens") if r.status == 200 else None
-    if not toks:
-        sys.exit(f"{base}: /tokenize failed: HTTP {r.status} {data[:200]!r}")
-    return [t if isinstance(t, int) else t["id"] for t in toks]
+    for body in ({"prompt": text, "add_special_tokens": False}, {"content": text, "add_special": False}):
+        conn, r = post(base, "/tokenize", body)
+        data = r.read()
+        conn.close()
+        if r.status == 200:
+            toks = json.loads(data)["tokens"]
+            if toks:  # llama-server answers {"prompt"} with 200 and no tokens (it reads "content")
+                return [t if isinstance(t, int) else t["id"] for t in toks]
+    sys.exit(f"{base}: /tokenize failed")
 
 
 def model_name(base):

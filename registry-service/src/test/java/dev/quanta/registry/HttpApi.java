@@ -14,6 +14,11 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpApi {
 
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+    /** The one worker credential of the test context: it may write the lease {@code /workers/w-own} only. */
+    public static final String WORKER_ID = "w-own";
+    public static final String WORKER_TOKEN = "test-worker-token-0123456789";
+    /** A metrics scraper's credential. */
+    public static final String METRICS_TOKEN = "test-metrics-token-0123456789";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient client = HttpClient.newHttpClient();
@@ -41,6 +46,11 @@ public final class HttpApi {
 
     public Response get(String path) {
         return send(HttpRequest.newBuilder(uri(path)).GET());
+    }
+
+    /** A GET with {@code token} as bearer credential. */
+    public Response get(String path, String token) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().header("Authorization", "Bearer " + token));
     }
 
     public Response post(String path, String json) {

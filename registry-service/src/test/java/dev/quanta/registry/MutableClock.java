@@ -7,18 +7,21 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** System time plus an offset tests can advance, so leases expire without sleeping. */
+/**
+ * A clock that stands still until a test advances it (it starts at the system time of its creation), so
+ * lease expiry depends only on what the test says, never on how long the machine took between two calls.
+ */
 public final class MutableClock extends Clock {
 
-    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
 
     public void advance(Duration by) {
-        offset.updateAndGet(current -> current.plus(by));
+        now.updateAndGet(current -> current.plus(by));
     }
 
     @Override
     public Instant instant() {
-        return Instant.now().plus(offset.get());
+        return now.get();
     }
 
     @Override

@@ -19,9 +19,11 @@ import org.springframework.test.context.DynamicPropertySource;
  * cache reuses it), a models directory of its own and a clock tests can advance.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "quanta.registry.admin-token=" + HttpApi.ADMIN_TOKEN,
+        "quanta.edge.admin-tokens=" + HttpApi.ADMIN_TOKEN,
+        "quanta.edge.worker-tokens=" + HttpApi.WORKER_ID + "=" + HttpApi.WORKER_TOKEN,
+        "quanta.edge.metrics-tokens=" + HttpApi.METRICS_TOKEN,
+        "quanta.edge.max-body-bytes=65536",
         "quanta.registry.lease-ttl=30s",
-        "quanta.registry.max-body-bytes=65536",
         "quanta.registry.max-page-size=50"})
 @Import(TestClockConfig.class)
 public abstract class RegistryITSupport {

@@ -32,11 +32,18 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  *
  * <p>{@code QUANTA_TEST_DATABASE=embedded} skips the first two, e.g. to check on a machine with a
  * local server that the suite also passes without one.
+ *
+ * <p>The container and the embedded server run PostgreSQL {@value #POSTGRES_MAJOR}, the major the launcher's
+ * embedded server runs too (the parent POM pins the embedded binaries); an existing server of another major
+ * is used as it is, with a warning naming both.
  */
 public final class TestDatabase {
 
     private static final Logger log = LoggerFactory.getLogger(TestDatabase.class);
     private static final String LOCAL_URL = "jdbc:postgresql://127.0.0.1:5432/postgres";
+
+    /** The PostgreSQL major of the tests' container and of every embedded server (launcher and tests). */
+    public static final int POSTGRES_MAJOR = 17;
 
     /** Where the tests' database lives; {@code source} says which of the three was used. */
     public record Coordinates(String jdbcUrl, String username, String password, String source) {}
@@ -49,7 +56,13 @@ public final class TestDatabase {
     public static synchronized Coordinates get() {
         if (instance == null) {
             instance = start();
-            log.info("Tests use PostgreSQL from {}: {}", instance.source(), instance.jdbcUrl());
+            int major = serverMajor(instance);
+            log.info("Tests use PostgreSQL {} from {}: {}", major, instance.source(), instance.jdbcUrl());
+            if (major != POSTGRES_MAJOR) {
+                log.warn("the {} runs PostgreSQL {}, not {} like the launcher's embedded server and the tests' "
+                        + "container; set QUANTA_TEST_DATABASE=embedded to test on {}", instance.source(), major,
+                        POSTGRES_MAJOR, POSTGRES_MAJOR);
+            }
         }
         return instance;
     }
@@ -107,7 +120,7 @@ public final class TestDatabase {
 
     @SuppressWarnings("resource") // stopped by Testcontainers' reaper when the JVM exits
     private static Coordinates startContainer() {
-        PostgreSQLContainer container = new PostgreSQLContainer("postgres:17-alpine");
+        PostgreSQLContainer container = new PostgreSQLContainer("postgres:" + POSTGRES_MAJOR + "-alpine");
         container.start();
         return new Coordinates(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
                 "Testcontainers");
@@ -127,6 +140,22 @@ public final class TestDatabase {
         } catch (IOException e) {
             throw new IllegalStateException("could not start embedded PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /** The major version of the server behind {@code db} ({@code server_version_num} ÷ 10000). */
+    public static int serverMajor(Coordinates db) {
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                var rs = c.createStatement().executeQuery("SHOW server_version_num")) {
+            rs.next();
+            return Integer.parseInt(rs.getString(1)) / 10_000;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not ask " + db.jdbcUrl() + " for its version: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts an embedded PostgreSQL of its own (not the shared one), for tests of the embedded server itself. */
+    public static Coordinates startEmbeddedForTest() {
+        return startEmbedded();
     }
 
     /** Creates {@code quanta_test_<random>} on the server behind {@code adminUrl}; drops it at JVM exit. */

@@ -32,6 +32,13 @@ class TestDatabaseTest {
     }
 
     @Test
+    void theEmbeddedServerRunsTheSameMajorAsTheTestContainer() {
+        // NOTE: zonky's own default binaries are PostgreSQL 14 while the container was 17; the parent POM
+        // now pins the embedded binaries, which is what the launcher's embedded server runs as well.
+        assertThat(TestDatabase.serverMajor(TestDatabase.startEmbeddedForTest())).isEqualTo(TestDatabase.POSTGRES_MAJOR);
+    }
+
+    @Test
     void returnsTheSameDatabaseForTheWholeJvm() {
         assertThat(TestDatabase.get()).isSameAs(TestDatabase.get());
     }

@@ -186,9 +186,8 @@ public final class LlmEngine implements InferenceEngine {
         RequestState rq = new RequestState(request, listener, this::wakeUp);
         for (int i = 0; i < n; i++) {
             String id = request.requestId() + "#" + sequenceIds.incrementAndGet();
-            SeqState st = new SeqState(rq, i, new Sampler(request.sampling().withSeed(request.sampling().seed() + i),
-                    prompt),
-                    tokenizer.detokenizer());
+            Sampler sampler = new Sampler(request.sampling().withSeed(request.sampling().seed() + i), prompt);
+            SeqState st = new SeqState(rq, i, sampler, tokenizer.detokenizer());
             rq.sequences[i] = new Sequence(id, prompt, request.cacheSalt(), i == 0 && request.promptLogprobs(), st);
         }
         incoming.add(rq);

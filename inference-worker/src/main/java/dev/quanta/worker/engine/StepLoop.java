@@ -213,7 +213,7 @@ final class StepLoop {
             }
         }
         int token = st.sampler.sample(work);
-        st.sampler.accept(token); // penalties count it from the next position on
+        st.sampler.accept(token);
         float logprob = Float.NaN;
         TokenLogProb[] top = NONE;
         int k = rq.request.topLogprobs();

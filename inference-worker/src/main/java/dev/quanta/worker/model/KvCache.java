@@ -5,7 +5,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Paged key/value storage for every layer, off-heap, zero-filled at creation.
+ * Paged key/value storage for every layer, off-heap, zero-filled (pages supplied on first touch: unused blocks
+ * cost no resident memory).
  *
  * <pre>
  * keys(layer), values(layer): [numBlocks][blockSize][numKvHeads][headDim]  F16 (default, as llama.cpp) or F32
@@ -48,8 +49,8 @@ public final class KvCache implements AutoCloseable {
         this.keys = new MemorySegment[numLayers];
         this.values = new MemorySegment[numLayers];
         for (int l = 0; l < numLayers; l++) {
-            keys[l] = arena.allocate(layerBytes, 64);
-            values[l] = arena.allocate(layerBytes, 64);
+            keys[l] = AnonymousMemory.allocate(arena, layerBytes);
+            values[l] = AnonymousMemory.allocate(arena, layerBytes);
         }
     }
 

@@ -209,4 +209,19 @@ class EngineBehaviourTest {
             assertThat(natural).isEqualTo(150);
         }
     }
+
+    @Test
+    void aFrequencyPenaltyChangesWhatIsRepeatedThroughTheStepLoop() throws Exception {
+        Collected plain = Collected.run(engine, request(prompt, SamplingParams.greedy(),
+                new StopConditions(60, 0, List.of(), List.of(), true), 1, -1, false));
+        SamplingParams penalised = new SamplingParams(0f, 0, 1f, 0f, 0, 1f, 0f, 2f, java.util.Map.of());
+        Collected pen = Collected.run(engine, request(prompt, penalised,
+                new StopConditions(60, 0, List.of(), List.of(), true), 1, -1, false));
+        assertThat(pen.tokens(0)).isNotEqualTo(plain.tokens(0));
+        assertThat(distinct(pen.tokens(0))).isGreaterThan(distinct(plain.tokens(0)));
+    }
+
+    private static long distinct(int[] tokens) {
+        return java.util.Arrays.stream(tokens).distinct().count();
+    }
 }

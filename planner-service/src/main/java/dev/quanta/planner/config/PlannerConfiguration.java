@@ -15,9 +15,6 @@ class PlannerConfiguration {
 
     @Bean
     CapacityPlanner capacityPlanner(PlannerProperties properties) {
-        if (!properties.hasAdminToken()) {
-            log.warn("QUANTA_ADMIN_TOKEN is not set: GPU inventory writes are refused with 403");
-        }
         log.info("Planner assumptions: {}", properties.assumptions());
         return new CapacityPlanner(properties.assumptions());
     }

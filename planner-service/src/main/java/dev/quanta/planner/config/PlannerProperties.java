@@ -5,9 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * {@code quanta.planner.*}.
+ * {@code quanta.planner.*}. Credentials and the body limit are the shared edge's ({@code quanta.edge.*}).
  *
- * @param adminToken bearer token for PUT/DELETE /gpus/{name} ({@code QUANTA_ADMIN_TOKEN}); blank: writes refused
  * @param memoryUtilization share of device memory a server may use (default 0.9)
  * @param gpuBandwidthEfficiency achieved / peak GPU memory bandwidth in decode (default 0.8)
  * @param cpuBandwidthEfficiency achieved / peak CPU memory bandwidth in decode (default 0.6)
@@ -15,7 +14,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("quanta.planner")
 public record PlannerProperties(
-        @DefaultValue("") String adminToken,
         @DefaultValue("0.9") double memoryUtilization,
         @DefaultValue("0.8") double gpuBandwidthEfficiency,
         @DefaultValue("0.6") double cpuBandwidthEfficiency,
@@ -24,9 +22,5 @@ public record PlannerProperties(
     public PlannerAssumptions assumptions() {
         return new PlannerAssumptions(memoryUtilization, gpuBandwidthEfficiency, cpuBandwidthEfficiency,
                 computeEfficiency);
-    }
-
-    public boolean hasAdminToken() {
-        return adminToken != null && !adminToken.isBlank();
     }
 }

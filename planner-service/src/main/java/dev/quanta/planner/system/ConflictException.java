@@ -1,9 +1,12 @@
 package dev.quanta.planner.system;
 
-/** A write that clashes with the current state (e.g. an ambiguous name). */
-public class ConflictException extends RuntimeException {
+import dev.quanta.edge.problem.ProblemException;
+import dev.quanta.edge.problem.ProblemType;
+
+/** A write that clashes with the current state (e.g. an ambiguous name): 409 {@code conflict}. */
+public class ConflictException extends ProblemException {
 
     public ConflictException(String message) {
-        super(message);
+        super(ProblemType.CONFLICT, message);
     }
 }

@@ -2,55 +2,89 @@ package dev.quanta.planner.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.quanta.registry.api.ModelProfileResponse;
+import dev.quanta.registry.api.PageResponse;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real HTTP server on a free port that answers the registry contract ({@code GET /models/{key}} and
- * {@code GET /models?page=&size=}, problem+json 404) from a fixed set of profiles, and can be told to fail.
- * Used where a test is about the planner's side of the wire; the end-to-end test uses the real registry.
+ * A real HTTP server on a free port that answers the registry's read contract ({@code GET /models/{key}},
+ * {@code GET /models?page=&size=}, problem+json 404) and can be told to fail or be slow. It cannot contradict
+ * the registry: its answers are the registry's own records ({@code registry-api}) serialized by Jackson, and
+ * its profiles are read from the registry's seed migration. {@code RegistryContractIT} checks it against the
+ * running registry field by field.
  */
 public final class ContractRegistryStub implements AutoCloseable {
 
     public enum Mode { UP, FAILING, SLOW }
 
-    /** The registry's seed shapes (Llama-2 and Qwen2.5 configs). */
-    public static final Map<String, String> SEED = new LinkedHashMap<>();
+    /** The registry's seed migration, whose rows are the stub's profiles. */
+    public static final Path SEED_SQL = Path.of("..", "registry-service", "src", "main", "resources", "db",
+            "migration", "V2__seed_model_profiles.sql");
 
-    static {
-        SEED.put("llama-7b", profile("llama-7b", "Llama-2-7B", "llama", 7, 14, 32, 4096, 32, 32, 128, 4096, 32000));
-        SEED.put("llama-13b", profile("llama-13b", "Llama-2-13B", "llama", 13, 26, 40, 5120, 40, 40, 128, 4096, 32000));
-        SEED.put("llama-70b", profile("llama-70b", "Llama-2-70B", "llama", 70, 140, 80, 8192, 64, 8, 128, 4096, 32000));
-        SEED.put("qwen-7b", profile("qwen-7b", "Qwen2.5-7B", "qwen2", 7, 14, 28, 3584, 28, 4, 128, 32768, 152064));
-        SEED.put("qwen-72b", profile("qwen-72b", "Qwen2.5-72B", "qwen2", 72, 144, 80, 8192, 64, 8, 128, 32768, 152064));
-    }
+    /** The registry's seed profiles by key, in the migration's order. */
+    public static final Map<String, ModelProfileResponse> SEED = seeds();
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpServer server;
-    private final Map<String, String> models = new LinkedHashMap<>(SEED);
+    private final Map<String, String> models = new LinkedHashMap<>();
     private final AtomicInteger modelRequests = new AtomicInteger();
     private volatile Mode mode = Mode.UP;
-    private volatile boolean pagedListing = true;
+    private volatile long slowMillis = 2000;
 
     public ContractRegistryStub() throws IOException {
+        SEED.forEach((key, profile) -> models.put(key, JSON.writeValueAsString(profile)));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/models", this::handle);
         server.start();
     }
 
-    public static String profile(String key, String name, String arch, double params, double fp16, int layers,
-            int hidden, int heads, int kvHeads, int headDim, int context, int vocab) {
-        return String.format(java.util.Locale.ROOT, "{\"key\":\"%s\",\"name\":\"%s\",\"family\":\"%s\","
-                + "\"architecture\":\"%s\",\"parametersBillions\":%s,\"fp16MemoryGb\":%s,\"layers\":%d,"
-                + "\"hiddenSize\":%d,\"attentionHeads\":%d,\"kvHeads\":%d,\"headDim\":%d,\"contextLength\":%d,"
-                + "\"vocabSize\":%d,\"version\":0}", key, name, arch, arch, params, fp16, layers, hidden, heads,
-                kvHeads, headDim, context, vocab);
+    private static Map<String, ModelProfileResponse> seeds() {
+        String sql;
+        try {
+            sql = Files.readString(SEED_SQL);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the registry's seed migration " + SEED_SQL.toAbsolutePath()
+                    + " is needed (tests run from planner-service/)", e);
+        }
+        Pattern row = Pattern.compile("\\('([^']+)',\\s*'([^']+)',\\s*'([^']+)',\\s*'([^']+)',\\s*([0-9.]+),\\s*"
+                + "([0-9.]+),\\s*(\\d+),\\s*(\\d+),\\s*(\\d+),\\s*(\\d+),\\s*(\\d+),\\s*(\\d+),\\s*(\\d+)\\)");
+        Map<String, ModelProfileResponse> seeds = new LinkedHashMap<>();
+        Matcher m = row.matcher(sql);
+        while (m.find()) {
+            seeds.put(m.group(1), new ModelProfileResponse(m.group(1), m.group(2), m.group(3), m.group(4),
+                    Double.parseDouble(m.group(5)), Double.parseDouble(m.group(6)), Integer.parseInt(m.group(7)),
+                    Integer.parseInt(m.group(8)), Integer.parseInt(m.group(9)), Integer.parseInt(m.group(10)),
+                    Integer.parseInt(m.group(11)), Integer.parseInt(m.group(12)), Integer.parseInt(m.group(13)),
+                    0));
+        }
+        if (seeds.size() < 5) {
+            throw new IllegalStateException("could not read the seed rows of " + SEED_SQL);
+        }
+        return java.util.Collections.unmodifiableMap(seeds);
+    }
+
+    /** {@code profile} under another key. */
+    public static ModelProfileResponse copyAs(String key, ModelProfileResponse p) {
+        return new ModelProfileResponse(key, p.name(), p.family(), p.architecture(), p.parametersBillions(),
+                p.fp16MemoryGb(), p.layers(), p.hiddenSize(), p.attentionHeads(), p.kvHeads(), p.headDim(),
+                p.contextLength(), p.vocabSize(), p.version());
     }
 
     public URI url() {
@@ -61,13 +95,23 @@ public final class ContractRegistryStub implements AutoCloseable {
         this.mode = mode;
     }
 
-    public void put(String key, String json) {
+    /** How long a request waits in {@link Mode#SLOW} (default 2 s). */
+    public void slowMillis(long millis) {
+        this.slowMillis = millis;
+    }
+
+    /** Serves {@code json} for {@code key} (any body, to test what the planner does with it). */
+    public synchronized void put(String key, String json) {
         models.put(key, json);
     }
 
-    /** {@code true}: GET /models answers {"content": [...]}; {@code false}: a bare array. */
-    public void pagedListing(boolean paged) {
-        this.pagedListing = paged;
+    /** Serves {@code profile} for its key. */
+    public void put(ModelProfileResponse profile) {
+        put(profile.key(), JSON.writeValueAsString(profile));
+    }
+
+    public synchronized void remove(String key) {
+        models.remove(key);
     }
 
     /** How many GET /models/{key} requests arrived. */
@@ -79,29 +123,42 @@ public final class ContractRegistryStub implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getRawPath();
             if (mode == Mode.FAILING) {
-                send(exchange, 503, "application/problem+json", "{\"status\":503,\"title\":\"down\"}");
+                send(exchange, 503, "application/problem+json", "{\"type\":\"https://quanta.dev/problems/"
+                        + "unavailable\",\"title\":\"Service unavailable\",\"status\":503,\"detail\":\"down\"}");
                 return;
             }
             if (mode == Mode.SLOW) {
                 try {
-                    Thread.sleep(2000);
+                    Thread.sleep(slowMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
             if (path.equals("/models")) {
-                String items = models.values().stream().collect(Collectors.joining(","));
-                send(exchange, 200, "application/json", pagedListing
-                        ? "{\"content\":[" + items + "],\"page\":0,\"size\":200,\"totalElements\":" + models.size() + "}"
-                        : "[" + items + "]");
+                List<ModelProfileResponse> items = new ArrayList<>();
+                synchronized (this) {
+                    for (String body : models.values()) {
+                        try {
+                            items.add(JSON.readValue(body, ModelProfileResponse.class));
+                        } catch (RuntimeException notAProfile) {
+                            // a deliberately broken profile (see put(String, String)) is not listed
+                        }
+                    }
+                }
+                send(exchange, 200, "application/json", JSON.writeValueAsString(
+                        new PageResponse<>(items, 0, 200, items.size(), 1)));
                 return;
             }
             modelRequests.incrementAndGet();
             String key = java.net.URLDecoder.decode(path.substring("/models/".length()), StandardCharsets.UTF_8);
-            String body = models.get(key);
+            String body;
+            synchronized (this) {
+                body = models.get(key);
+            }
             if (body == null) {
-                send(exchange, 404, "application/problem+json", "{\"type\":\"about:blank\",\"title\":\"Not Found\","
-                        + "\"status\":404,\"detail\":\"no model " + key + "\"}");
+                send(exchange, 404, "application/problem+json", "{\"type\":\"https://quanta.dev/problems/not-found\","
+                        + "\"title\":\"Model not found\",\"status\":404,\"detail\":\"model '" + key
+                        + "' does not exist\"}");
             } else {
                 send(exchange, 200, "application/json", body);
             }

@@ -1,5 +1,6 @@
 package dev.quanta.registry.artifact;
 
+import dev.quanta.registry.api.ArtifactResponse;
 import dev.quanta.registry.system.Timestamped;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
@@ -29,6 +30,9 @@ public class Artifact extends Timestamped {
     private Double perplexity; // on the project's evaluation text; lower is better
     private Double klDivergence; // mean KL(fp16 || this) over next-token distributions, nats
     private Double sameTopTokenRate; // fraction of positions whose argmax token equals fp16's, 0..1
+    private Double decodeTokensPerSecond; // measured single-stream decode, tokens/s
+    private Double promptTokensPerSecond; // measured prompt processing, tokens/s
+    private String measuredOn; // machine or node type of the speed measurements
 
     @Version
     private Long version;
@@ -44,6 +48,7 @@ public class Artifact extends Timestamped {
     public void describeFile(String format, String quantType, long sizeBytes, String sha256) {
         if (this.sha256 != null && !this.sha256.equals(sha256)) {
             setQuality(null, null, null);
+            setSpeed(null, null, null);
         }
         this.format = format;
         this.quantType = quantType;
@@ -55,6 +60,19 @@ public class Artifact extends Timestamped {
         this.perplexity = perplexity;
         this.klDivergence = klDivergence;
         this.sameTopTokenRate = sameTopTokenRate;
+    }
+
+    /** Measured speeds and where they were measured; all null: not measured. */
+    public void setSpeed(Double decodeTokensPerSecond, Double promptTokensPerSecond, String measuredOn) {
+        this.decodeTokensPerSecond = decodeTokensPerSecond;
+        this.promptTokensPerSecond = promptTokensPerSecond;
+        this.measuredOn = measuredOn;
+    }
+
+    /** This artifact as the API serves it. */
+    public ArtifactResponse toResponse() {
+        return new ArtifactResponse(id, modelKey, format, quantType, sizeBytes, sha256, location, perplexity,
+                klDivergence, sameTopTokenRate, decodeTokensPerSecond, promptTokensPerSecond, measuredOn);
     }
 
     public Long getId() {

@@ -1,5 +1,6 @@
 package dev.quanta.registry.artifact;
 
+import dev.quanta.registry.api.ArtifactResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -9,6 +10,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -41,5 +43,16 @@ class ArtifactController {
     @Operation(summary = "One artifact of a model")
     ArtifactResponse get(@PathVariable String key, @PathVariable long id) {
         return service.get(key, id);
+    }
+
+    @PutMapping("/{id}/quality")
+    @Operation(summary = "Report the artifact's measured quality and speed (admin token)", description = """
+            Replaces every measurement: perplexity, KL divergence and same-top-token rate against the fp16
+            file, and decode/prompt tokens per second on the machine named by measuredOn (required with a
+            speed). A field sent as null (or left out) is "not measured". Importing a file with different
+            content clears the measurements again.""")
+    ArtifactResponse report(@PathVariable String key, @PathVariable long id,
+            @Valid @RequestBody QualityReport report) {
+        return service.report(key, id, report);
     }
 }

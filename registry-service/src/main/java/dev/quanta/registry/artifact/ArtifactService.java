@@ -1,7 +1,8 @@
 package dev.quanta.registry.artifact;
 
+import dev.quanta.registry.api.ArtifactResponse;
 import dev.quanta.registry.model.ModelService;
-import dev.quanta.registry.system.ApiException;
+import dev.quanta.edge.problem.ProblemException;
 import java.util.List;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -23,25 +24,46 @@ public class ArtifactService {
     public ArtifactResponse create(String modelKey, ArtifactRequest request) {
         models.find(modelKey);
         if (artifacts.findByModelKeyAndLocation(modelKey, request.location()).isPresent()) {
-            throw ApiException.duplicate("artifact at location", request.location(), "location");
+            throw ProblemException.duplicate("artifact at location", request.location(), "location");
         }
         Artifact artifact = new Artifact(modelKey, request.location());
         artifact.describeFile(request.format(), request.quantType(), request.sizeBytes(), request.sha256());
         artifact.setQuality(request.perplexity(), request.klDivergence(), request.sameTopTokenRate());
-        return ArtifactResponse.of(artifacts.saveAndFlush(artifact));
+        return artifacts.saveAndFlush(artifact).toResponse();
     }
 
     @Transactional(readOnly = true)
     public List<ArtifactResponse> list(String modelKey) {
         models.find(modelKey);
-        return artifacts.findByModelKeyOrderById(modelKey).stream().map(ArtifactResponse::of).toList();
+        return artifacts.findByModelKeyOrderById(modelKey).stream().map(Artifact::toResponse).toList();
     }
 
     @Transactional(readOnly = true)
     public ArtifactResponse get(String modelKey, long id) {
+        return find(modelKey, id).toResponse();
+    }
+
+    /**
+     * Replaces the artifact's measurements (quality and speed) with {@code report}: a field sent as null is
+     * "not measured". The file's identity (size, sha256) is untouched.
+     */
+    @Transactional
+    public ArtifactResponse report(String modelKey, long id, QualityReport report) {
+        Artifact artifact = find(modelKey, id);
+        if (report.measuredOn() == null && (report.decodeTokensPerSecond() != null
+                || report.promptTokensPerSecond() != null)) {
+            throw ProblemException.invalid("measuredOn", "measuredOn is required with a speed: tokens/s mean "
+                    + "nothing without the machine they were measured on");
+        }
+        artifact.setQuality(report.perplexity(), report.klDivergence(), report.sameTopTokenRate());
+        artifact.setSpeed(report.decodeTokensPerSecond(), report.promptTokensPerSecond(), report.measuredOn());
+        return artifacts.saveAndFlush(artifact).toResponse();
+    }
+
+    private Artifact find(String modelKey, long id) {
         models.find(modelKey);
-        return artifacts.findById(id).filter(a -> a.getModelKey().equals(modelKey)).map(ArtifactResponse::of)
-                .orElseThrow(() -> ApiException.notFound("artifact", modelKey + "/" + id));
+        return artifacts.findById(id).filter(a -> a.getModelKey().equals(modelKey))
+                .orElseThrow(() -> ProblemException.notFound("artifact", modelKey + "/" + id));
     }
 
     /**
@@ -54,7 +76,7 @@ public class ArtifactService {
         var existing = artifacts.findByModelKeyAndLocation(modelKey, location);
         Artifact artifact = existing.orElseGet(() -> new Artifact(modelKey, location));
         artifact.describeFile(format, quantType, sizeBytes, sha256);
-        return new Upserted(ArtifactResponse.of(artifacts.saveAndFlush(artifact)), existing.isEmpty());
+        return new Upserted(artifacts.saveAndFlush(artifact).toResponse(), existing.isEmpty());
     }
 
     /** An artifact as stored by {@link #upsert}, and whether it was created. */

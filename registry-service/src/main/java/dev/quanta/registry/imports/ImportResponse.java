@@ -1,7 +1,7 @@
 package dev.quanta.registry.imports;
 
-import dev.quanta.registry.artifact.ArtifactResponse;
-import dev.quanta.registry.model.ModelProfileResponse;
+import dev.quanta.registry.api.ArtifactResponse;
+import dev.quanta.registry.api.ModelProfileResponse;
 
 /**
  * Result of an import: the profile and artifact as stored now.

@@ -7,8 +7,8 @@ import dev.quanta.registry.artifact.ArtifactService;
 import dev.quanta.registry.imports.ModelPathResolver.RefusedPathException;
 import dev.quanta.registry.imports.ModelPathResolver.ResolvedPath;
 import dev.quanta.registry.model.ModelService;
-import dev.quanta.registry.system.ApiException;
-import dev.quanta.registry.system.ProblemTypes;
+import dev.quanta.edge.problem.ProblemException;
+import dev.quanta.edge.problem.ProblemType;
 import dev.quanta.registry.system.RegistryProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -49,21 +48,45 @@ public class ImportService {
 
     /** Imports one file; the result says whether profile and artifact were created or updated. */
     public ImportResponse importFile(ImportRequest request) {
+        return complete(prepare(request), HashProgress.NONE);
+    }
+
+    /**
+     * The quick part of an import, done while the client waits: the path is confined and the GGUF header read
+     * and mapped to a profile, so every refusal (403, 404, 422) comes back at once. Reads the header only.
+     */
+    public Prepared prepare(ImportRequest request) {
         ResolvedPath file = resolve(request.path());
         GgufSummary summary = readSummary(file, request.path());
-        ImportedModel model;
         try {
-            model = ImportedModel.of(summary, file.file().getFileName().toString(), request.key());
+            return new Prepared(request.path(), file,
+                    ImportedModel.of(summary, file.file().getFileName().toString(), request.key()));
         } catch (ImportedModel.IncompleteModelException e) {
             throw unreadable(e.getMessage());
         }
-        Digest digest = sha256(file.file(), request.path());
+    }
+
+    /** The slow part: hash the whole file (reporting progress), then write profile and artifact in one transaction. */
+    public ImportResponse complete(Prepared prepared, HashProgress progress) {
+        Digest digest = sha256(prepared.file().file(), prepared.requestedPath(), progress);
+        ImportedModel model = prepared.model();
         return transaction.execute(status -> {
             ModelService.Upserted profile = models.upsertImported(model.key(), model);
-            ArtifactService.Upserted artifact = artifacts.upsert(model.key(), file.location(), "GGUF",
+            ArtifactService.Upserted artifact = artifacts.upsert(model.key(), prepared.file().location(), "GGUF",
                     model.quantType(), digest.sizeBytes(), digest.sha256());
             return new ImportResponse(profile.created(), artifact.created(), profile.profile(), artifact.artifact());
         });
+    }
+
+    /** A file accepted for import: where it is and what its header says. */
+    public record Prepared(String requestedPath, ResolvedPath file, ImportedModel model) {}
+
+    /** Told how many bytes have been hashed so far, after every buffer. */
+    @FunctionalInterface
+    public interface HashProgress {
+        HashProgress NONE = bytes -> {};
+
+        void hashed(long bytes);
     }
 
     private ResolvedPath resolve(String requested) {
@@ -71,10 +94,10 @@ public class ImportService {
             return paths.resolve(requested);
         } catch (RefusedPathException e) {
             throw switch (e.reason()) {
-                case INVALID -> ApiException.invalid("path", e.getMessage());
-                case OUTSIDE -> new ApiException(HttpStatus.FORBIDDEN, ProblemTypes.PATH_REFUSED,
+                case INVALID -> ProblemException.invalid("path", e.getMessage());
+                case OUTSIDE -> new ProblemException(ProblemType.PATH_REFUSED,
                         "Path outside the models directory", e.getMessage(), "path");
-                case MISSING -> new ApiException(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "File not found",
+                case MISSING -> new ProblemException(ProblemType.NOT_FOUND, "File not found",
                         e.getMessage(), "path");
                 case NOT_A_FILE -> unreadable(e.getMessage());
             };
@@ -98,7 +121,7 @@ public class ImportService {
 
     private record Digest(long sizeBytes, String sha256) {}
 
-    private static Digest sha256(Path file, String requested) {
+    private static Digest sha256(Path file, String requested, HashProgress progress) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[HASH_BUFFER_BYTES];
@@ -106,6 +129,7 @@ public class ImportService {
             for (int n; (n = in.read(buffer)) > 0; ) {
                 sha.update(buffer, 0, n);
                 size += n;
+                progress.hashed(size);
             }
             return new Digest(size, HexFormat.of().formatHex(sha.digest()));
         } catch (IOException e) {
@@ -115,8 +139,8 @@ public class ImportService {
         }
     }
 
-    private static ApiException unreadable(String detail) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.UNREADABLE_MODEL_FILE,
+    private static ProblemException unreadable(String detail) {
+        return new ProblemException(ProblemType.UNREADABLE_MODEL_FILE,
                 "Unreadable model file", detail, "path");
     }
 }

@@ -1,6 +1,8 @@
 package dev.quanta.registry.model;
 
-import dev.quanta.registry.system.ApiException;
+import dev.quanta.registry.api.PageResponse;
+import dev.quanta.registry.api.ModelProfileResponse;
+import dev.quanta.edge.problem.ProblemException;
 import dev.quanta.registry.system.RegistryProperties;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -52,7 +54,7 @@ class ModelController {
             @Parameter(description = "Page size, 1 to quanta.registry.max-page-size (200)")
             @RequestParam(defaultValue = "20") @Min(1) @Max(10_000) int size) {
         if (size > maxPageSize) {
-            throw ApiException.invalid("size", "size must be at most " + maxPageSize + ", got " + size);
+            throw ProblemException.invalid("size", "size must be at most " + maxPageSize + ", got " + size);
         }
         return service.list(family, architecture, page, size);
     }
@@ -97,7 +99,7 @@ class ModelController {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ApiException.invalid("If-Match", "If-Match must be the ETag of GET /models/{key}, e.g. \"3\"");
+            throw ProblemException.invalid("If-Match", "If-Match must be the ETag of GET /models/{key}, e.g. \"3\"");
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.quanta.registry.model;
 
+import dev.quanta.registry.api.ModelProfileResponse;
 import dev.quanta.registry.system.Timestamped;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -114,5 +115,12 @@ public class ModelProfile extends Timestamped {
     /** The optimistic-lock version; null only before the first save. */
     public Long getVersion() {
         return version;
+    }
+
+    /** This profile as the API serves it. */
+    public ModelProfileResponse toResponse() {
+        return new ModelProfileResponse(getKey(), getName(), getFamily(), getArchitecture(), getParametersBillions(),
+                getFp16MemoryGb(), getLayers(), getHiddenSize(), getAttentionHeads(), getKvHeads(), getHeadDim(),
+                getContextLength(), getVocabSize(), getVersion());
     }
 }

@@ -1,5 +1,6 @@
 package dev.quanta.registry.model;
 
+import dev.quanta.registry.api.ModelProfileResponse;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;

@@ -1,6 +1,9 @@
 package dev.quanta.registry.model;
 
-import dev.quanta.registry.system.ApiException;
+import dev.quanta.edge.problem.ProblemException;
+import dev.quanta.edge.problem.ProblemType;
+import dev.quanta.registry.api.ModelProfileResponse;
+import dev.quanta.registry.api.PageResponse;
 import java.util.Locale;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
@@ -23,44 +26,48 @@ public class ModelService {
     @Transactional
     public ModelProfileResponse create(CreateModelRequest request) {
         if (models.existsById(request.key())) {
-            throw ApiException.duplicate("model", request.key(), "key");
+            throw ProblemException.duplicate("model", request.key(), "key");
         }
         ModelProfile profile = new ModelProfile(request.key());
         profile.apply(shape(request));
-        return ModelProfileResponse.of(models.saveAndFlush(profile));
+        return models.saveAndFlush(profile).toResponse();
     }
 
     /** One profile; a single auto-committed SELECT (see {@link ModelProfileQueries}). */
     public ModelProfileResponse get(String key) {
-        return queries.find(key).orElseThrow(() -> ApiException.notFound("model", key));
+        return queries.find(key).orElseThrow(() -> ProblemException.notFound("model", key));
     }
 
     @Transactional(readOnly = true)
     public PageResponse<ModelProfileResponse> list(String family, String architecture, int page, int size) {
         var result = models.findAll(ModelProfileRepository.filter(lower(family), lower(architecture)),
                 PageRequest.of(page, size, Sort.by("key")));
-        return PageResponse.of(result.map(ModelProfileResponse::of));
+        var content = result.map(ModelProfile::toResponse);
+        return new PageResponse<>(content.getContent(), content.getNumber(), content.getSize(),
+                content.getTotalElements(), content.getTotalPages());
     }
 
     /**
      * Replaces the profile's fields if {@code basedOnVersion} is still current.
      *
-     * @throws ApiException 404 for an unknown key, 409 for a stale version, 400 without a version
+     * @throws ProblemException 404 for an unknown key, 409 for a stale version, 400 without a version
      */
     @Transactional
     public ModelProfileResponse update(String key, UpdateModelRequest request, Long basedOnVersion) {
         if (basedOnVersion == null) {
-            throw ApiException.invalid("version",
+            throw ProblemException.invalid("version",
                     "version is required: send the version you read in the body or as If-Match: \"<version>\"");
         }
         ModelProfile profile = find(key);
         if (profile.getVersion() != basedOnVersion.longValue()) {
-            throw ApiException.staleVersion(key, basedOnVersion, profile.getVersion());
+            throw new ProblemException(ProblemType.STALE_VERSION, null, "model '" + key + "' is at version "
+                    + profile.getVersion() + " but the update was based on version " + basedOnVersion
+                    + "; read it again and reapply the change", "version");
         }
         profile.apply(shape(request));
         // NOTE: the flush runs UPDATE ... WHERE version = ?; a concurrent writer between our read and this
         // flush makes it fail with an optimistic-lock exception, answered as 409 as well.
-        return ModelProfileResponse.of(models.saveAndFlush(profile));
+        return models.saveAndFlush(profile).toResponse();
     }
 
     /** A profile as stored by {@link #upsertImported}, and whether it was created. */
@@ -77,7 +84,7 @@ public class ModelService {
         var existing = models.findById(key);
         ModelProfile profile = existing.orElseGet(() -> new ModelProfile(key));
         profile.apply(existing.isPresent() ? shape.withIdentity(profile.getName(), profile.getFamily()) : shape);
-        return new Upserted(ModelProfileResponse.of(models.saveAndFlush(profile)), existing.isEmpty());
+        return new Upserted(models.saveAndFlush(profile).toResponse(), existing.isEmpty());
     }
 
     @Transactional
@@ -87,14 +94,14 @@ public class ModelService {
 
     /** The profile with {@code key}, or 404. For other features (artifacts, import) in the same transaction. */
     public ModelProfile find(String key) {
-        return models.findById(key).orElseThrow(() -> ApiException.notFound("model", key));
+        return models.findById(key).orElseThrow(() -> ProblemException.notFound("model", key));
     }
 
     static ModelShape shape(ModelFields fields) {
         try {
             return ModelShape.of(fields);
         } catch (ModelShape.InconsistentShapeException e) {
-            throw ApiException.invalid(e.field(), e.getMessage());
+            throw ProblemException.invalid(e.field(), e.getMessage());
         }
     }
 

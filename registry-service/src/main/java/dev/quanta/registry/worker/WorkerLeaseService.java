@@ -1,7 +1,7 @@
 package dev.quanta.registry.worker;
 
 import dev.quanta.registry.model.ModelKeys;
-import dev.quanta.registry.system.ApiException;
+import dev.quanta.edge.problem.ProblemException;
 import dev.quanta.registry.system.RegistryProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,13 +53,13 @@ public class WorkerLeaseService {
     public void release(String id) {
         checkId(id);
         if (!store.delete(id)) {
-            throw ApiException.notFound("worker", id);
+            throw ProblemException.notFound("worker", id);
         }
     }
 
     private static void checkId(String id) {
         if (!id.matches("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")) {
-            throw ApiException.invalid("id", "worker id must be 1-64 letters, digits, '.', '_' or '-', "
+            throw ProblemException.invalid("id", "worker id must be 1-64 letters, digits, '.', '_' or '-', "
                     + "starting with a letter or digit");
         }
     }

@@ -2,6 +2,7 @@ package dev.quanta.registry.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quanta.registry.HttpApi;
 import dev.quanta.registry.HttpApi.Response;
 import dev.quanta.registry.RegistryITSupport;
 import org.junit.jupiter.api.Test;
@@ -11,10 +12,11 @@ class OperationsIT extends RegistryITSupport {
 
     @Test
     void openApiDocumentDescribesTheEndpointsAndTheProfileFields() {
-        Response r = api.get("/v3/api-docs");
+        Response r = api.get("/v3/api-docs", HttpApi.ADMIN_TOKEN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().at("/paths").propertyNames()).contains("/models", "/models/{key}",
-                "/models/{key}/artifacts", "/models:import", "/workers", "/workers/{id}");
+                "/models/{key}/artifacts", "/models/{key}/artifacts/{id}/quality", "/models:import", "/imports",
+                "/imports/{id}", "/workers", "/workers/{id}");
         var profile = r.json().at("/components/schemas/ModelProfileResponse/properties");
         assertThat(profile.propertyNames()).containsExactlyInAnyOrder("key", "name", "family", "architecture",
                 "parametersBillions", "fp16MemoryGb", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim",
@@ -32,9 +34,9 @@ class OperationsIT extends RegistryITSupport {
     }
 
     @Test
-    void prometheusMetricsAreExposed() {
+    void prometheusMetricsAreExposedToTheAdmin() {
         api.get("/models/llama-7b");
-        Response r = api.get("/actuator/prometheus");
+        Response r = api.get("/actuator/prometheus", HttpApi.ADMIN_TOKEN);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.raw().body()).contains("http_server_requests_seconds").contains("hikaricp_connections");
     }
