@@ -184,6 +184,30 @@ class WorkerIT {
         assertThat(again.choices().get(1).text()).isEqualTo(c.choices().get(1).text());
     }
 
+    @Test
+    void penaltiesSeeTheTokensAlreadyGenerated() throws Exception {
+        String base = "{\"prompt\":\"Once upon a time\",\"max_tokens\":48,\"temperature\":0,\"ignore_eos\":true,"
+                + "\"logprobs\":0";
+        tools.jackson.databind.JsonNode plain = Http.json(http.post("/v1/completions", base + "}"));
+        tools.jackson.databind.JsonNode penalised = Http.json(http.post("/v1/completions",
+                base + ",\"frequency_penalty\":2,\"presence_penalty\":2}"));
+        tools.jackson.databind.JsonNode repeated = Http.json(http.post("/v1/completions",
+                base + ",\"repetition_penalty\":3}"));
+        int plainMax = mostRepeated(plain);
+        assertThat(plainMax).as("the unpenalised story repeats some token").isGreaterThan(2);
+        assertThat(mostRepeated(penalised)).isLessThan(plainMax);
+        assertThat(mostRepeated(repeated)).isLessThan(plainMax);
+    }
+
+    private static int mostRepeated(tools.jackson.databind.JsonNode completion) {
+        var tokens = completion.get("choices").get(0).get("logprobs").get("tokens");
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            counts.merge(tokens.get(i).stringValue(), 1, Integer::sum);
+        }
+        return counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
     private void awaitIdle() throws Exception {
         for (int i = 0; i < 200; i++) {
             String m = http.get("/metrics").body();
