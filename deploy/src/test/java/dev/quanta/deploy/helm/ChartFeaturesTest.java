@@ -86,7 +86,7 @@ class ChartFeaturesTest {
         assertThat(podLabels(worker)).containsEntry("inference.networking.k8s.io/engine-type", "vllm");
         Map<String, Object> c = containers(worker).getFirst();
         assertThat(list(c, "args")).containsExactly("serve", "--model", "/models/model.gguf", "--port", "8090",
-                "--advertised-url", "http://$(POD_IP):8090");
+                "--advertised-url", "http://$(POD_IP):8090", "--metrics-port", "9090");
         assertThat(str(maps(c, "env").stream().filter(e -> "POD_IP".equals(e.get("name"))).findFirst().orElseThrow(),
                 "valueFrom.fieldRef.fieldPath")).isEqualTo("status.podIP");
         Map<String, Object> models = maps(podSpec(worker), "volumes").stream()
@@ -294,6 +294,7 @@ class ChartFeaturesTest {
         assertThat(str(maps(monitor, "spec.endpoints").getFirst(), "port")).isEqualTo("metrics");
         assertThat(maps(r.get("Service", P + "worker"), "spec.ports")).extracting(p -> p.get("name"))
                 .containsExactly("http", "metrics");
+        assertThat(list(containers(worker(r)).getFirst(), "args")).containsSubsequence("--metrics-port", "9090");
     }
 
     @Test

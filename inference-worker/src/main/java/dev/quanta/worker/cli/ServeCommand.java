@@ -70,6 +70,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Base URL announced to the registry (default http://<host>:<port>).")
     String advertisedUrl = "";
 
+    @Option(names = "--metrics-port", paramLabel = "P",
+            description = "Also serve /metrics on this port, for a scraper the API port is closed to (default 0 = off).")
+    int metricsPort = 0;
+
     @Option(names = "--java-kernels", description = "Use the pure-Java reference kernels.")
     boolean javaKernels;
 
@@ -87,6 +91,10 @@ final class ServeCommand implements Callable<Integer> {
                 Duration.ofSeconds(30)).engineConfig();
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
+        }
+        if (metricsPort < 0 || metricsPort > 65535 || (metricsPort != 0 && metricsPort == port)) {
+            throw new IllegalArgumentException("--metrics-port must be between 1 and 65535 and differ from --port, got "
+                    + metricsPort);
         }
         // as command-line arguments: they take precedence over application.yml (default properties would not)
         String[] args = properties().entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
@@ -118,6 +126,7 @@ final class ServeCommand implements Callable<Integer> {
         p.put("quanta.worker.java-kernels", javaKernels);
         p.put("quanta.worker.warmup", !noWarmup);
         p.put("quanta.worker.advertised-url", advertisedUrl);
+        p.put("quanta.worker.metrics-port", metricsPort);
         if (registryUrl != null) {
             p.put("quanta.worker.registry-url", registryUrl);
         }
