@@ -129,13 +129,22 @@ LLMK_QUANT(llmk_quantize_row_q8_1_ref);
 LLMK_QUANT(llmk_quantize_row_q8_K_ref);
 
 #if defined(__x86_64__) || defined(_M_X64)
-/* SIMD variants of the types the engine's speed depends on; other types use _ref at every level. */
+/* SIMD variants (BF16 uses _ref at every level; the AVX-512 set of quantized dots needs VNNI). */
 LLMK_DOT(llmk_vec_dot_f32_f32_avx2);
 LLMK_DOT(llmk_vec_dot_f16_f32_avx2);
 LLMK_DOT(llmk_vec_dot_q4_0_q8_0_avx2);
 LLMK_DOT(llmk_vec_dot_q8_0_q8_0_avx2);
-LLMK_DOT(llmk_vec_dot_q4_K_q8_K_avx2);
-LLMK_DOT(llmk_vec_dot_q6_K_q8_K_avx2);
+#define LLMK_QUANT_TILE_DOTS(sfx)                 \
+    LLMK_DOT(llmk_vec_dot_q4_1_q8_1_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q5_0_q8_0_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q5_1_q8_1_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q2_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q3_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q4_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q5_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q6_K_q8_K_##sfx);
+LLMK_QUANT_TILE_DOTS(avx2)
+LLMK_QUANT_TILE_DOTS(avx512)
 LLMK_QUANT(llmk_quantize_row_q8_0_avx2);
 LLMK_QUANT(llmk_quantize_row_q8_K_avx2);
 

@@ -129,6 +129,7 @@ void llmk_fill_avx512(llmk_table *t) {
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
         t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx512;
         t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx512;
+        llmk_fill_quant_tiles_avx512(t);
     }
     fill_elementwise_avx512(t);
     /* attention: the hand-written AVX2 kernel in llama.cpp's AVX-512 summation shape */

@@ -121,6 +121,9 @@ LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
+/* Q4_1, Q5_0, Q5_1 and K-quant dots (llmk_quant_tiles.inc); the AVX-512 set needs VNNI. */
+LLMK_HIDDEN void llmk_fill_quant_tiles_avx2(llmk_table *t);
+LLMK_HIDDEN void llmk_fill_quant_tiles_avx512(llmk_table *t);
 #endif
 
 /* Dispatches a kernel body specialised on the compile-time tile size NT (1 .. LLMK_MAX_TILE); uses `nt`. */
