@@ -82,13 +82,19 @@ public final class Quantize {
         switch (type) {
             case IQ4_NL -> Iq4NlFormat.quantize(src, srcOffset, dst, dstOffset, numElements, importance, 0,
                     Iq4NlFormat.FILE_NTRY);
+            case Q4_0 -> Q4Formats.quantizeQ4_0Weighted(src, srcOffset, dst, dstOffset, numElements, importance, 0);
+            // NOTE: ggml's Q8_0, F16 and BF16 quantizers take no importance (quantize_q8_0 ignores it)
+            case Q8_0, F16, BF16, F32 -> row(type, src, srcOffset, dst, dstOffset, numElements);
             default -> throw new IllegalArgumentException("no importance-weighted quantizer for " + type);
         }
     }
 
     /** Whether {@link #row(GgmlType, float[], int, MemorySegment, long, int, float[])} takes an importance row. */
     public static boolean supportsImportance(GgmlType type) {
-        return type == GgmlType.IQ4_NL;
+        return switch (type) {
+            case IQ4_NL, Q4_0, Q8_0, F16, BF16, F32 -> true;
+            default -> false;
+        };
     }
 
     /**
