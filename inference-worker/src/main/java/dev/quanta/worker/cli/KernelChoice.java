@@ -15,7 +15,7 @@ import java.util.Set;
 
 /**
  * Kernels for the measuring commands: the native library when it multiplies every weight type of the model,
- * else the Java reference (e.g. IQ4_NL before the native kernels have it), with a note on stderr.
+ * else the Java reference (a weight type the native library lacks), with a note on stderr.
  */
 final class KernelChoice {
 
