@@ -10,6 +10,8 @@
 #   -t N  -r N            threads (default 2) and repetitions (default 5)
 #   --rounds N            how many times each file is measured, ours and llama.cpp's alternating (default 1)
 #   --dir DIR             where the model files are made and kept (default /tmp/quanta-bench-vs-llamacpp)
+#   LLAMA_BENCH_ARGS      extra llama-bench arguments, e.g. "--poll 0" on a shared machine (llama.cpp's threads
+#                         spin-wait by default and collapse when the cores are oversubscribed; ours park)
 #
 # Files: one F16 file per shape from `bin/quanta synth` (random weights, the llama-bpe vocabulary), then each type
 # made from it by llama.cpp's llama-quantize, so both engines read identical bytes. Each file is measured ours, then
@@ -79,7 +81,9 @@ for shape in "${shape_list[@]}"; do
       echo "measuring $shape $type (round $round): ours" >&2
       ours=$("$ROOT/bin/quanta" bench --model "$file" -p "$PP" -n "$TG" -t "$THREADS" -r "$REPS" -b "$BATCH" --json)
       echo "measuring $shape $type (round $round): llama.cpp" >&2
-      theirs=$("$LLAMA_BIN/llama-bench" -m "$file" -p "$PP" -n "$TG" -t "$THREADS" -r "$REPS" -o json 2>/dev/null)
+      # shellcheck disable=SC2086 # LLAMA_BENCH_ARGS is a plain space-separated list
+      theirs=$("$LLAMA_BIN/llama-bench" -m "$file" -p "$PP" -n "$TG" -t "$THREADS" -r "$REPS" ${LLAMA_BENCH_ARGS:-} \
+        -o json 2>/dev/null)
       python3 - "$shape-$type" "$round" "$ours" "$theirs" >>"$RESULTS" <<'EOF'
 import json, sys
 name, rnd, ours, theirs = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]), json.loads(sys.argv[4])
