@@ -48,6 +48,7 @@ extern "C" {
 #define LLMK_TYPE_Q5_K 13
 #define LLMK_TYPE_Q6_K 14
 #define LLMK_TYPE_Q8_K 15
+#define LLMK_TYPE_IQ4_NL 20 /* 32 el: f16 d, 16 bytes of 4-bit indices into kvalues_iq4nl */
 #define LLMK_TYPE_BF16 30
 #define LLMK_TYPE_COUNT 31
 
@@ -62,7 +63,7 @@ int llmk_default_isa(void);  /* llmk_cpu_isa() capped by QUANTA_KERNELS_ISA */
 
 /* Bytes of n elements of `type` (n a multiple of its block size), or -1 when unsupported / not whole blocks. */
 int64_t llmk_row_bytes(int type, int64_t n);
-/* The activation format paired with weight type `wtype`: Q8_0, Q8_1, Q8_K, or F32 for float weights; -1 if none. */
+/* The activation format paired with weight type `wtype` (IQ4_NL: Q8_0): Q8_0, Q8_1, Q8_K, or F32 for float weights; -1 if none. */
 int llmk_activation_type(int wtype);
 
 /* ---- activation quantization: y = quantize(x), rows of n f32 (n a multiple of the block size) ----
@@ -124,18 +125,29 @@ LLMK_DOT(llmk_vec_dot_q3_K_q8_K_ref);
 LLMK_DOT(llmk_vec_dot_q4_K_q8_K_ref);
 LLMK_DOT(llmk_vec_dot_q5_K_q8_K_ref);
 LLMK_DOT(llmk_vec_dot_q6_K_q8_K_ref);
+LLMK_DOT(llmk_vec_dot_iq4_nl_q8_0_ref);
 LLMK_QUANT(llmk_quantize_row_q8_0_ref);
 LLMK_QUANT(llmk_quantize_row_q8_1_ref);
 LLMK_QUANT(llmk_quantize_row_q8_K_ref);
 
 #if defined(__x86_64__) || defined(_M_X64)
-/* SIMD variants of the types the engine's speed depends on; other types use _ref at every level. */
+/* SIMD variants (BF16 uses _ref at every level; the AVX-512 set of quantized dots needs VNNI). */
 LLMK_DOT(llmk_vec_dot_f32_f32_avx2);
 LLMK_DOT(llmk_vec_dot_f16_f32_avx2);
 LLMK_DOT(llmk_vec_dot_q4_0_q8_0_avx2);
 LLMK_DOT(llmk_vec_dot_q8_0_q8_0_avx2);
-LLMK_DOT(llmk_vec_dot_q4_K_q8_K_avx2);
-LLMK_DOT(llmk_vec_dot_q6_K_q8_K_avx2);
+#define LLMK_QUANT_TILE_DOTS(sfx)                 \
+    LLMK_DOT(llmk_vec_dot_q4_1_q8_1_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q5_0_q8_0_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q5_1_q8_1_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q2_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q3_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q4_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q5_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_q6_K_q8_K_##sfx);       \
+    LLMK_DOT(llmk_vec_dot_iq4_nl_q8_0_##sfx);
+LLMK_QUANT_TILE_DOTS(avx2)
+LLMK_QUANT_TILE_DOTS(avx512)
 LLMK_QUANT(llmk_quantize_row_q8_0_avx2);
 LLMK_QUANT(llmk_quantize_row_q8_K_avx2);
 

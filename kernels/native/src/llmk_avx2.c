@@ -68,13 +68,11 @@ void llmk_fill_avx2(llmk_table *t) {
     t->dot[LLMK_TYPE_F16] = llmk_vec_dot_f16_f32_avx2;
     t->dot[LLMK_TYPE_Q4_0] = llmk_vec_dot_q4_0_q8_0_avx2;
     t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx2;
-    t->dot[LLMK_TYPE_Q4_K] = llmk_vec_dot_q4_K_q8_K_avx2;
-    t->dot[LLMK_TYPE_Q6_K] = llmk_vec_dot_q6_K_q8_K_avx2;
+    llmk_fill_quant_tiles_avx2(t);
     t->quantize[LLMK_TYPE_Q8_0] = llmk_quantize_row_q8_0_avx2;
     t->quantize[LLMK_TYPE_Q8_K] = llmk_quantize_row_q8_K_avx2;
     t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx2;
     t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx2;
-    t->matmul[LLMK_TYPE_F16] = llmk_matmul_f16_avx2;
     fill_elementwise_avx2(t);
     t->attention_item = llmk_attention_item_avx2;
 }

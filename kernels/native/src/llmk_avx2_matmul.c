@@ -1,5 +1,7 @@
-/* AVX2 many-token matmul (prefill, batched decode) for Q4_0 / Q8_0 weights x Q8_0 activations; one token goes to
- * llmk_gemv_q8_0_family_avx2 (llmk_avx2_gemv.c), Q8_0 to llmk_gemm_q8_0_avx2 (llmk_avx2_gemm_q8_0.c).
+/* AVX2 matmul for Q4_0 / Q8_0 weights x Q8_0 activations; one Q8_0 token goes to llmk_gemv_q8_0_avx2
+ * (llmk_avx2_gemv.c), more Q8_0 tokens to llmk_gemm_q8_0_avx2 (llmk_avx2_gemm_q8_0.c). Q4_0 runs the kernel below
+ * for any token count, one token included: its order (an exact block sum per row, acc = fma(isum, dx * dy, acc)
+ * block by block) is then the same for a token alone and in a batch, so results do not depend on the batch.
  *
  * Q4_0 is a small GEMM: the weight rows of a call are taken 8 at a time (a tile) and re-laid ONCE per call into a
  * scratch buffer (the weights stay in place in the mapped file) so that each 32-bit lane of a register holds 4
@@ -199,8 +201,8 @@ static int q4_gemm(const void *w, int64_t rows, int64_t cols, const void *xa, in
 
 int llmk_matmul_q8_0_family_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                  float *out, int64_t r0, int64_t r1) {
-    if (ntok == 1) return llmk_gemv_q8_0_family_avx2(wtype, w, cols, xa, out, r0, r1);
     if (r0 >= r1) return 0;
+    if (ntok == 1 && wtype == LLMK_TYPE_Q8_0) return llmk_gemv_q8_0_avx2(w, cols, xa, out, r0, r1);
     if (wtype == LLMK_TYPE_Q4_0) return q4_gemm(w, rows, cols, xa, ntok, out, r0, r1);
     return llmk_gemm_q8_0_avx2(w, rows, cols, xa, ntok, out, r0, r1);
 }

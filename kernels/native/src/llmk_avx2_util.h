@@ -30,14 +30,9 @@ LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int group,
                                           int kv_type, size_t slot_bytes, size_t head_off, int block_size,
                                           const int32_t *block_table, int seq_len, float scale);
 
-/* Q4_0 / Q8_0 matmul fast paths (same contract as llmk_matmul for these types): many tokens in
- * llmk_avx2_matmul.c, which hands one token to the decode kernel in llmk_avx2_gemv.c. */
+/* Q4_0 / Q8_0 matmul fast paths (same contract as llmk_matmul for these types) in llmk_avx2_matmul.c, which hands
+ * one Q8_0 token to the decode kernel in llmk_avx2_gemv.c (same order as the many-token kernel). */
 LLMK_HIDDEN int llmk_matmul_q8_0_family_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
                                              int ntok, float *out, int64_t r0, int64_t r1);
-LLMK_HIDDEN int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const void *xa, float *out,
-                                           int64_t r0, int64_t r1);
-/* F16 matmul (llmk_avx2_gemv.c): one token row by row with linear prefetch, more through the tiled vec_dot. */
-LLMK_HIDDEN int llmk_matmul_f16_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                                     float *out, int64_t r0, int64_t r1);
-
+LLMK_HIDDEN int llmk_gemv_q8_0_avx2(const void *w, int64_t cols, const void *xa, float *out, int64_t r0, int64_t r1);
 #endif

@@ -29,71 +29,58 @@ INLINE float hsum8(__m256 v) {
 }
 
 /* ---------------- f32 / f16 weights x f32, 16 lanes ----------------
- * llama.cpp on AVX-512 sums float dots in two orders: tinyBLAS (batches of 2+ tokens: one 16-lane accumulator over
- * the whole 16-element steps, _mm512_reduce_add_ps, then the tail one element at a time) and ggml_vec_dot_f32 / _f16
- * (one token: 4 accumulators over whole 64-element steps, reduced pairwise, then the tail one element at a time, the
- * F16 tail in double). The matmuls (llmk_avx512_f16.c) pick the order as llama.cpp does; the dots below, used for
- * tiles, follow tinyBLAS. */
+ * One order for every token count: ggml_vec_dot_f32 / _f16's on AVX-512, which is what llama.cpp runs for one
+ * token: 4 accumulators over whole 64-element steps, reduced as (a0 + a2) + (a1 + a3) and _mm512_reduce_add_ps,
+ * then the tail one element at a time (F16: in double). llama.cpp sums batches of these in tinyBLAS's order (one
+ * accumulator) instead, so its logits change in the last bits with the batch size; here a token gets the same bits
+ * alone and in any batch (batch invariance first), and decode, most of a generation, keeps llama.cpp's bits.
+ * The F16 and F32 matmuls (llmk_avx512_f16.c) use these per-output steps with register blocking. */
 
-LLMK_HIDDEN float llmk_dot_f32_vec_avx512(int64_t n, const float *a, const float *b) {
-    int64_t np = n & ~(int64_t)63;
-    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-    for (int64_t i = 0; i < np; i += 64)
-        for (int j = 0; j < 4; j++)
-            acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16 * j), _mm512_loadu_ps(b + i + 16 * j), acc[j]);
+LLMK_HIDDEN float llmk_f32_vec_finish_avx512(const __m512 *acc, int64_t np, int64_t n, const float *a, const float *b) {
     float sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
     for (int64_t i = np; i < n; i++) sum += a[i] * b[i];
     return sum;
 }
 
-LLMK_HIDDEN float llmk_dot_f16_vec_avx512(int64_t n, const uint16_t *a, const float *b) {
-    int64_t np = n & ~(int64_t)63;
-    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
-    for (int64_t i = 0; i < np; i += 64) {
-        /* one weight stream: prefetch a fixed distance ahead (8 KiB measured best for one-token F16 on Zen 5) */
-        _mm_prefetch((const char *)(a + i) + 8192, _MM_HINT_T0);
-        _mm_prefetch((const char *)(a + i) + 8192 + 64, _MM_HINT_T0);
-        for (int j = 0; j < 4; j++)
-            acc[j] = _mm512_fmadd_ps(_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i + 16 * j))),
-                                     _mm512_loadu_ps(b + i + 16 * j), acc[j]);
-    }
+LLMK_HIDDEN float llmk_f16_vec_finish_avx512(const __m512 *acc, int64_t np, int64_t n, const uint16_t *a,
+                                             const float *b) {
     double sum = _mm512_reduce_add_ps(_mm512_add_ps(_mm512_add_ps(acc[0], acc[2]), _mm512_add_ps(acc[1], acc[3])));
     for (int64_t i = np; i < n; i++) sum += (double)(_cvtsh_ss(a[i]) * b[i]);
     return (float)sum;
 }
 
 INLINE void dot_f32_tile(int NT, int64_t n, const float *a, const void *x, size_t bx, float *s) {
-    __m512 acc[LLMK_MAX_TILE];
-    for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 wv = _mm512_loadu_ps(a + i);
-        for (int t = 0; t < NT; t++)
-            acc[t] = _mm512_fmadd_ps(wv, _mm512_loadu_ps((const float *)((const char *)x + t * bx) + i), acc[t]);
+    __m512 acc[LLMK_MAX_TILE][4];
+    for (int t = 0; t < NT; t++)
+        for (int j = 0; j < 4; j++) acc[t][j] = _mm512_setzero_ps();
+    int64_t np = n & ~(int64_t)63;
+    for (int64_t i = 0; i < np; i += 64) {
+        for (int j = 0; j < 4; j++) {
+            __m512 wv = _mm512_loadu_ps(a + i + 16 * j);
+            for (int t = 0; t < NT; t++)
+                acc[t][j] = _mm512_fmadd_ps(wv, _mm512_loadu_ps((const float *)((const char *)x + t * bx) + i + 16 * j),
+                                            acc[t][j]);
+        }
     }
-    for (int t = 0; t < NT; t++) {
-        float sum = _mm512_reduce_add_ps(acc[t]);
-        const float *b = (const float *)((const char *)x + t * bx);
-        for (int64_t j = i; j < n; j++) sum = fmaf(a[j], b[j], sum); /* tinyBLAS's tail, contracted */
-        s[t] = sum;
-    }
+    for (int t = 0; t < NT; t++)
+        s[t] = llmk_f32_vec_finish_avx512(acc[t], np, n, a, (const float *)((const char *)x + t * bx));
 }
 
 INLINE void dot_f16_tile(int NT, int64_t n, const uint16_t *a, const void *x, size_t bx, float *s) {
-    __m512 acc[LLMK_MAX_TILE];
-    for (int t = 0; t < NT; t++) acc[t] = _mm512_setzero_ps();
-    int64_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i)));
-        for (int t = 0; t < NT; t++)
-            acc[t] = _mm512_fmadd_ps(wv, _mm512_loadu_ps((const float *)((const char *)x + t * bx) + i), acc[t]);
+    __m512 acc[LLMK_MAX_TILE][4];
+    for (int t = 0; t < NT; t++)
+        for (int j = 0; j < 4; j++) acc[t][j] = _mm512_setzero_ps();
+    int64_t np = n & ~(int64_t)63;
+    for (int64_t i = 0; i < np; i += 64) {
+        for (int j = 0; j < 4; j++) {
+            __m512 wv = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(a + i + 16 * j)));
+            for (int t = 0; t < NT; t++)
+                acc[t][j] = _mm512_fmadd_ps(wv, _mm512_loadu_ps((const float *)((const char *)x + t * bx) + i + 16 * j),
+                                            acc[t][j]);
+        }
     }
-    for (int t = 0; t < NT; t++) {
-        float sum = _mm512_reduce_add_ps(acc[t]);
-        const float *b = (const float *)((const char *)x + t * bx);
-        for (int64_t j = i; j < n; j++) sum = fmaf(_cvtsh_ss(a[j]), b[j], sum); /* tinyBLAS's tail, contracted */
-        s[t] = sum;
-    }
+    for (int t = 0; t < NT; t++)
+        s[t] = llmk_f16_vec_finish_avx512(acc[t], np, n, a, (const float *)((const char *)x + t * bx));
 }
 
 #define F32_CASE(NT, n, a, x, bx, s) dot_f32_tile(NT, n, a, x, bx, s)
@@ -129,6 +116,7 @@ void llmk_fill_avx512(llmk_table *t) {
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
         t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx512;
         t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx512;
+        llmk_fill_quant_tiles_avx512(t);
     }
     fill_elementwise_avx512(t);
     /* attention: the hand-written AVX2 kernel in llama.cpp's AVX-512 summation shape */

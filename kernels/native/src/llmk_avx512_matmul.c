@@ -27,8 +27,7 @@
 LLMK_HIDDEN int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                               float *out, int64_t r0, int64_t r1);
 /* The AVX2 decode kernel (llmk_avx2_gemv.c); plain C signature, callable from this file. */
-LLMK_HIDDEN int llmk_gemv_q8_0_family_avx2(int wtype, const void *w, int64_t cols, const void *xa, float *out,
-                                           int64_t r0, int64_t r1);
+LLMK_HIDDEN int llmk_gemv_q8_0_avx2(const void *w, int64_t cols, const void *xa, float *out, int64_t r0, int64_t r1);
 
 typedef struct {
     __m512i y;    /* i8 [2][32]: block b of tokens 2p and 2p+1 */
@@ -149,7 +148,7 @@ int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64
     /* Q4_0 with rows % 8 == 0: llama.cpp's repacked order (llmk_avx512_q4.c); other Q4_0 matrices keep the 8-lane
      * tinyBLAS order below even for one token, as llama.cpp does not repack them */
     if (wtype == LLMK_TYPE_Q4_0 && rows % 8 == 0) return llmk_matmul_q4_0_rows8_avx512(w, rows, cols, xa, ntok, out, r0, r1);
-    if (ntok == 1 && wtype == LLMK_TYPE_Q8_0) return llmk_gemv_q8_0_family_avx2(wtype, w, cols, xa, out, r0, r1);
+    if (ntok == 1 && wtype == LLMK_TYPE_Q8_0) return llmk_gemv_q8_0_avx2(w, cols, xa, out, r0, r1);
     int q4 = wtype == LLMK_TYPE_Q4_0;
     int64_t nb = cols / QK8_0;
     size_t wrow = (size_t)nb * (q4 ? sizeof(block_q4_0) : sizeof(block_q8_0));

@@ -65,7 +65,7 @@ static int block_size(int type) {
     switch (type) {
     case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return 1;
     case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q4_1: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q5_1:
-    case LLMK_TYPE_Q8_0: case LLMK_TYPE_Q8_1: return 32;
+    case LLMK_TYPE_Q8_0: case LLMK_TYPE_Q8_1: case LLMK_TYPE_IQ4_NL: return 32;
     case LLMK_TYPE_Q2_K: case LLMK_TYPE_Q3_K: case LLMK_TYPE_Q4_K: case LLMK_TYPE_Q5_K:
     case LLMK_TYPE_Q6_K: case LLMK_TYPE_Q8_K: return 256;
     default: return 0;
@@ -88,6 +88,7 @@ static int type_size(int type) {
     case LLMK_TYPE_Q5_K: return sizeof(block_q5_K);
     case LLMK_TYPE_Q6_K: return sizeof(block_q6_K);
     case LLMK_TYPE_Q8_K: return sizeof(block_q8_K);
+    case LLMK_TYPE_IQ4_NL: return sizeof(block_iq4_nl);
     default: return 0;
     }
 }
@@ -101,7 +102,7 @@ int64_t llmk_row_bytes(int type, int64_t n) {
 int llmk_activation_type(int wtype) {
     switch (wtype) {
     case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return LLMK_TYPE_F32;
-    case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q8_0: return LLMK_TYPE_Q8_0;
+    case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q8_0: case LLMK_TYPE_IQ4_NL: return LLMK_TYPE_Q8_0;
     case LLMK_TYPE_Q4_1: case LLMK_TYPE_Q5_1: return LLMK_TYPE_Q8_1;
     case LLMK_TYPE_Q2_K: case LLMK_TYPE_Q3_K: case LLMK_TYPE_Q4_K: case LLMK_TYPE_Q5_K:
     case LLMK_TYPE_Q6_K: return LLMK_TYPE_Q8_K;

@@ -24,6 +24,10 @@ typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qs[128]; } block_
 typedef struct { uint16_t d, dmin; uint8_t scales[12]; uint8_t qh[32]; uint8_t qs[128]; } block_q5_K;
 typedef struct { uint8_t ql[128]; uint8_t qh[64]; int8_t scales[16]; uint16_t d; } block_q6_K;
 typedef struct { float d; int8_t qs[256]; int16_t bsums[16]; } block_q8_K;               /* bsums: per 16 qs */
+typedef struct { uint16_t d; uint8_t qs[16]; } block_iq4_nl;                            /* 32 el */
+
+/* IQ4_NL's 16 levels (ggml's kvalues_iq4nl): element = d * level[index]. */
+static const int8_t llmk_kvalues_iq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
 _Static_assert(sizeof(block_q4_0) == 18, "q4_0");
 _Static_assert(sizeof(block_q4_1) == 20, "q4_1");
@@ -37,6 +41,7 @@ _Static_assert(sizeof(block_q4_K) == 144, "q4_K");
 _Static_assert(sizeof(block_q5_K) == 176, "q5_K");
 _Static_assert(sizeof(block_q6_K) == 210, "q6_K");
 _Static_assert(sizeof(block_q8_K) == 292, "q8_K");
+_Static_assert(sizeof(block_iq4_nl) == 18, "iq4_nl");
 
 static inline uint32_t llmk_f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 static inline float llmk_u2f(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
@@ -121,6 +126,9 @@ LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
+/* Q4_1, Q5_0, Q5_1 and K-quant dots (llmk_quant_tiles.inc); the AVX-512 set needs VNNI. */
+LLMK_HIDDEN void llmk_fill_quant_tiles_avx2(llmk_table *t);
+LLMK_HIDDEN void llmk_fill_quant_tiles_avx512(llmk_table *t);
 #endif
 
 /* Dispatches a kernel body specialised on the compile-time tile size NT (1 .. LLMK_MAX_TILE); uses `nt`. */

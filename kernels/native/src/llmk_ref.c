@@ -188,6 +188,24 @@ void llmk_vec_dot_q8_0_q8_0_ref(int64_t n, const void *w, const void *x, size_t 
     })
 }
 
+/* ggml_vec_dot_iq4_nl_q8_0's generic form: int sums per block, sumf += (dx * dy) * (sumi1 + sumi2). */
+void llmk_vec_dot_iq4_nl_q8_0_ref(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
+    const block_iq4_nl *a = w;
+    FOR_TOKENS({
+        const block_q8_0 *b = xt;
+        float sumf = 0;
+        for (int64_t i = 0; i < n / QK8_0; i++) {
+            int sumi1 = 0, sumi2 = 0;
+            for (int j = 0; j < 16; j++) {
+                sumi1 += b[i].qs[j] * llmk_kvalues_iq4nl[a[i].qs[j] & 0x0F];
+                sumi2 += b[i].qs[j + 16] * llmk_kvalues_iq4nl[a[i].qs[j] >> 4];
+            }
+            sumf += (llmk_h2f(b[i].d) * llmk_h2f(a[i].d)) * (sumi1 + sumi2);
+        }
+        s[t] = sumf;
+    })
+}
+
 void llmk_fill_ref(llmk_table *t) {
     memset(t, 0, sizeof(*t));
     t->dot[LLMK_TYPE_F32] = llmk_vec_dot_f32_f32_ref;
@@ -203,6 +221,7 @@ void llmk_fill_ref(llmk_table *t) {
     t->dot[LLMK_TYPE_Q4_K] = llmk_vec_dot_q4_K_q8_K_ref;
     t->dot[LLMK_TYPE_Q5_K] = llmk_vec_dot_q5_K_q8_K_ref;
     t->dot[LLMK_TYPE_Q6_K] = llmk_vec_dot_q6_K_q8_K_ref;
+    t->dot[LLMK_TYPE_IQ4_NL] = llmk_vec_dot_iq4_nl_q8_0_ref;
     t->quantize[LLMK_TYPE_Q8_0] = llmk_quantize_row_q8_0_ref;
     t->quantize[LLMK_TYPE_Q8_1] = llmk_quantize_row_q8_1_ref;
     t->quantize[LLMK_TYPE_Q8_K] = llmk_quantize_row_q8_K_ref;

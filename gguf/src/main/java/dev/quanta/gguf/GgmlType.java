@@ -112,10 +112,10 @@ public enum GgmlType {
         return Math.multiplyExact(numElements / blockSize, (long) typeSize);
     }
 
-    /** Whether the engine can dequantize and multiply this type (the classic F32 … Q8_0 / K-quant set). */
+    /** Whether the engine can dequantize and multiply this type (the classic F32 … Q8_0 / K-quant set and IQ4_NL). */
     public boolean isComputeSupported() {
         return switch (this) {
-            case F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> true;
+            case F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_NL -> true;
             default -> false;
         };
     }

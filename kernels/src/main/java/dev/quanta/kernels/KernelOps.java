@@ -46,12 +46,12 @@ public interface KernelOps extends AutoCloseable {
      * {@code r < rows}.
      *
      * <p>The activations are first quantized to the weight type's activation format as llama.cpp pairs them
-     * (Q8_0 for Q4_0/Q5_0/Q8_0, Q8_1 for Q4_1/Q5_1, Q8_K for the K-quants); F32, F16 and BF16 weights are
+     * (Q8_0 for Q4_0/Q5_0/Q8_0/IQ4_NL, Q8_1 for Q4_1/Q5_1, Q8_K for the K-quants); F32, F16 and BF16 weights are
      * multiplied with the f32 activations directly (NOTE: not rounded to f16 as ggml does — same bandwidth, a
      * little more accuracy). Rows are split over the pool; every weight block is read from memory once for all
      * tokens.
      *
-     * @param wType     weight type; one of F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K … Q6_K
+     * @param wType     weight type; one of F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q2_K … Q6_K, IQ4_NL
      * @param w         weights {@code [rows][cols]} of {@code wType}, rows contiguous, each row
      *                  {@code wType.byteSize(cols)} bytes
      * @param rows      output features (rows of W), &gt; 0

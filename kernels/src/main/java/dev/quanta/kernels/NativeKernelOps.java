@@ -203,7 +203,7 @@ public final class NativeKernelOps implements KernelOps {
     static GgmlType activationType(GgmlType wType) {
         return switch (wType) {
             case F32, F16, BF16 -> GgmlType.F32;
-            case Q4_0, Q5_0, Q8_0 -> GgmlType.Q8_0;
+            case Q4_0, Q5_0, Q8_0, IQ4_NL -> GgmlType.Q8_0;
             case Q4_1, Q5_1 -> GgmlType.Q8_1;
             case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> GgmlType.Q8_K;
             default -> throw new IllegalArgumentException("matmul does not support weight type " + wType);

@@ -15,9 +15,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * F32 and F16 matmuls sum in llama.cpp's orders, bit for bit, written out here in plain Java. AVX-512: tinyBLAS for
- * 2+ tokens (one 16-lane accumulator, the tail after the reduction, fused), ggml_vec_dot for one token (4 x 16 lanes over
- * 64-element steps, then the tail; for F16 in double). AVX2 (F16): the same with 8 lanes and 32-element steps.
+ * F32 and F16 matmuls sum in one of llama.cpp's orders, bit for bit, written out here in plain Java, the same for
+ * every token count (so a token's result does not depend on its batch). AVX-512: ggml_vec_dot's (4 x 16 lanes over
+ * 64-element steps, then the tail; for F16 in double), which llama.cpp uses for one token (it sums batches in
+ * tinyBLAS's order). AVX2 (F16): tinyBLAS's (one 8-lane accumulator, the tail after the reduction, fused).
  */
 class FloatMatmulLlamaOrderTest {
 
@@ -33,7 +34,7 @@ class FloatMatmulLlamaOrderTest {
 
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("isaAndType")
-    void matmulSumsInLlamaCppsOrder(Isa isa, GgmlType type) {
+    void matmulSumsInOneOrderForEveryTokenCount(Isa isa, GgmlType type) {
         Random rnd = new Random(78);
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
             for (int cols : new int[] {64, 172, 1000, 2048}) {
@@ -53,9 +54,7 @@ class FloatMatmulLlamaOrderTest {
                                         ? Float.float16ToFloat(w.getAtIndex(JAVA_SHORT_UNALIGNED, (long) r * cols + i))
                                         : w.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) r * cols + i);
                             }
-                            float want = isa == Isa.AVX2
-                                    ? (tokens > 1 ? tinyBlas8(ws, xs) : vecDotF16Avx2(ws, xs))
-                                    : (tokens > 1 ? tinyBlas(ws, xs) : vecDot(ws, xs, type));
+                            float want = isa == Isa.AVX2 ? tinyBlas8(ws, xs) : vecDot(ws, xs, type);
                             float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
                             assertThat(Float.floatToRawIntBits(have))
                                     .as("%s cols=%d tokens=%d out[%d][%d] = %s, llama.cpp %s", type, cols, tokens, t,
@@ -84,33 +83,6 @@ class FloatMatmulLlamaOrderTest {
         return sum;
     }
 
-    /** ggml_vec_dot_f16 on AVX2: 4 x 8 lanes per 32 elements, GGML_F32x8_REDUCE, the tail in double. */
-    static float vecDotF16Avx2(float[] w, float[] x) {
-        int n = w.length;
-        int np = n & ~31;
-        float[][] acc = new float[4][8];
-        for (int i = 0; i < np; i += 32) {
-            for (int j = 0; j < 4; j++) {
-                for (int l = 0; l < 8; l++) {
-                    acc[j][l] = Math.fma(w[i + 8 * j + l], x[i + 8 * j + l], acc[j][l]);
-                }
-            }
-        }
-        float[] v = new float[8];
-        for (int l = 0; l < 8; l++) {
-            v[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l]);
-        }
-        float t0 = v[0] + v[4];
-        float t1 = v[1] + v[5];
-        float t2 = v[2] + v[6];
-        float t3 = v[3] + v[7];
-        double sum = (t0 + t1) + (t2 + t3);
-        for (int i = np; i < n; i++) {
-            sum += w[i] * x[i];
-        }
-        return (float) sum;
-    }
-
     /** _mm512_reduce_add_ps as GCC computes it: halves, then quarters, then pairs. */
     static float reduce512(float[] a) {
         float[] t = new float[8];
@@ -122,21 +94,6 @@ class FloatMatmulLlamaOrderTest {
         float s2 = t[6] + t[2];
         float s3 = t[7] + t[3];
         return (s0 + s2) + (s1 + s3);
-    }
-
-    static float tinyBlas(float[] w, float[] x) {
-        float[] acc = new float[16];
-        int n16 = w.length & ~15;
-        for (int i = 0; i < n16; i += 16) {
-            for (int l = 0; l < 16; l++) {
-                acc[l] = Math.fma(w[i + l], x[i + l], acc[l]);
-            }
-        }
-        float sum = reduce512(acc);
-        for (int i = n16; i < w.length; i++) {
-            sum = Math.fma(w[i], x[i], sum); // tinyBLAS's tail, as its compiler contracts it
-        }
-        return sum;
     }
 
     static float vecDot(float[] w, float[] x, GgmlType type) {

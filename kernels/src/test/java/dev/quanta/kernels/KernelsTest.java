@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quanta.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KernelsTest {
@@ -43,11 +44,19 @@ class KernelsTest {
     }
 
     @Test
-    void withIsaRefusesAnInstructionSetTheCpuLacks() {
-        Isa best = NativeSupport.isas().getLast();
-        if (best != Isa.AVX512) {
-            assertThatThrownBy(() -> NativeKernelOps.withIsa(1, Isa.AVX512))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("avx512");
+    void withIsaRunsEveryLevelTheCpuHasAndRefusesTheOthers() {
+        List<Isa> supported = NativeSupport.isas();
+        assertThat(supported).startsWith(Isa.SCALAR);
+        for (Isa isa : Isa.values()) {
+            if (supported.contains(isa)) {
+                try (NativeKernelOps ops = NativeKernelOps.withIsa(1, isa)) {
+                    assertThat(ops.isa()).isEqualTo(isa);
+                    assertThat(ops.description()).startsWith("native " + isa.label());
+                }
+            } else {
+                assertThatThrownBy(() -> NativeKernelOps.withIsa(1, isa))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(isa.label());
+            }
         }
     }
 

@@ -12,8 +12,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -77,6 +79,47 @@ class NativeVecDotTest {
                         assertThat((double) got)
                                 .as("%s %s n=%d tile=%d token=%d", type, isa, n, nt, t)
                                 .isCloseTo(expected[t], org.assertj.core.data.Offset.offset(bound[t]));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The quantized dots of llmk_quant_tiles.inc give the same integers on AVX2 and AVX-512 VNNI (maddubs never
+     * saturates for their value ranges; the 512-bit scaled sums fold to the 256-bit lanes) and the same float steps,
+     * so the two levels agree bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(names = {"Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void avx2AndAvx512GiveTheSameBits(GgmlType type) throws Throwable {
+        Assumptions.assumeTrue(NativeSupport.isas().contains(Isa.AVX512), "no AVX-512 on this CPU");
+        Random rnd = new Random(7 + type.id());
+        try (Arena arena = Arena.ofConfined()) {
+            for (int n : TestData.lengths(type)) {
+                int tokens = 8;
+                MemorySegment w = TestData.weights(arena, rnd, type, 1, n);
+                GgmlType act = NativeKernelOps.activationType(type);
+                long actRow = act.byteSize(n);
+                MemorySegment xa = arena.allocate(actRow * tokens, 64);
+                float[] xf = new float[n];
+                for (int t = 0; t < tokens; t++) {
+                    for (int i = 0; i < n; i++) {
+                        xf[i] = (rnd.nextFloat() * 2 - 1) * 1.5f;
+                    }
+                    Quantize.row(act, xf, 0, xa, t * actRow, n);
+                }
+                for (int nt = 1; nt <= tokens; nt++) {
+                    MemorySegment a = arena.allocate(4L * nt);
+                    MemorySegment b = arena.allocate(4L * nt);
+                    assertThat((int) NativeLibrary.VEC_DOT.invokeExact(Isa.AVX2.level(), type.id(), (long) n, w, xa,
+                            actRow, nt, a)).isZero();
+                    assertThat((int) NativeLibrary.VEC_DOT.invokeExact(Isa.AVX512.level(), type.id(), (long) n, w,
+                            xa, actRow, nt, b)).isZero();
+                    for (int t = 0; t < nt; t++) {
+                        assertThat(Float.floatToRawIntBits(b.getAtIndex(JAVA_FLOAT, t)))
+                                .as("%s n=%d tile=%d token=%d", type, n, nt, t)
+                                .isEqualTo(Float.floatToRawIntBits(a.getAtIndex(JAVA_FLOAT, t)));
                     }
                 }
             }

@@ -16,7 +16,7 @@ final class TestData {
     /** Every weight type the matmul supports. */
     static final List<GgmlType> WEIGHT_TYPES = List.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0,
             GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K,
-            GgmlType.Q5_K, GgmlType.Q6_K);
+            GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_NL);
 
     /** Lengths hitting every loop path: single blocks, vector-width edges, tails. */
     static final int[] ELEMENT_LENGTHS = {1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 255, 256, 257, 4096};
@@ -81,7 +81,7 @@ final class TestData {
                 rnd.nextBytes(raw);
                 MemorySegment.copy(MemorySegment.ofArray(raw), 0, s, 0, bytes);
                 int[] scaleOffsets = switch (type) {
-                    case Q4_0, Q5_0, Q8_0, Q4_1, Q5_1 -> type == GgmlType.Q4_1 || type == GgmlType.Q5_1
+                    case Q4_0, Q5_0, Q8_0, Q4_1, Q5_1, IQ4_NL -> type == GgmlType.Q4_1 || type == GgmlType.Q5_1
                             ? new int[] {0, 2} : new int[] {0};
                     case Q2_K -> new int[] {80, 82};
                     case Q3_K -> new int[] {108};

@@ -48,7 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(logFile.getParent());
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector"));
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(javaOptions);
         command.addAll(List.of("-jar", jar.toString()));
         command.addAll(args);

@@ -7,7 +7,9 @@ import dev.quanta.worker.engine.LlmEngine;
 import dev.quanta.worker.engine.StopConditions;
 import dev.quanta.worker.sampling.SamplingParams;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,12 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code quanta bench --model FILE -p 128 -n 64 -t 2 [-r 5] [--json]}: prompt processing and generation speed,
- * measured as llama.cpp's {@code llama-bench} does: one warm-up run, then {@code -r} repetitions of each test on
- * an empty cache with random tokens; the figure is the mean tokens/s over repetitions ± its sample standard
- * deviation. Both tests are requests through the serving engine's step loop (the one code path): prompt processing
- * is a request of {@code -p} random tokens (computed in chunks of {@code --batch-size}) timed to its first token;
- * generation is a request of one token generating {@code -n}, timed to its end. {@code bench --kernels} runs the kernel micro-benchmark instead.
+ * {@code quanta bench --model FILE -p 128,512 -n 64 -t 2 [-r 5] [--json]}: prompt processing and generation speed,
+ * measured as llama.cpp's {@code llama-bench} does: for each test, one warm-up run, then {@code -r} repetitions on
+ * an empty cache with random tokens (one prompt test per {@code -p} value, one generation test per {@code -n}); each
+ * figure is
+ * the mean tokens/s over repetitions ± its sample standard deviation. Both kinds are requests through the serving
+ * engine's step loop (the one code path): a prompt test is a request of its random tokens timed to its first token
+ * (computed in chunks of {@code --batch-size}); a generation test is a request of one token generating its count,
+ * timed to its end. {@code bench --kernels} runs the kernel micro-benchmark instead.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt-processing and generation tokens/s (llama-bench style), or the kernels.")
@@ -31,16 +35,19 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     EngineFlags engine;
 
-    @Option(names = {"-p", "--n-prompt"}, paramLabel = "N", description = "Prompt tokens per pp test (default 128, 0 = skip).")
-    int promptTokens = 128;
+    @Option(names = {"-p", "--n-prompt"}, paramLabel = "N[,N...]", split = ",", defaultValue = "128",
+            description = "Prompt tokens per pp test, one test per value (default 128, 0 = skip).")
+    List<Integer> promptTokens;
 
-    @Option(names = {"-n", "--n-gen"}, paramLabel = "N", description = "Generated tokens per tg test (default 64, 0 = skip).")
-    int genTokens = 64;
+    @Option(names = {"-n", "--n-gen"}, paramLabel = "N[,N...]", split = ",", defaultValue = "64",
+            description = "Generated tokens per tg test, one test per value (default 64, 0 = skip).")
+    List<Integer> genTokens;
 
     @Option(names = {"-r", "--repetitions"}, paramLabel = "N", description = "Repetitions of each test (default 5).")
     int repetitions = 5;
 
-    @Option(names = "--json", description = "Print {\"pp_tok_s\": ..., \"tg_tok_s\": ...} (plus spreads).")
+    @Option(names = "--json", description = "Print {\"tests\": [{\"test\": \"pp128\", \"tok_s\": ..., \"stddev\": ...}, ...]} "
+            + "plus the first pp and tg test as pp_tok_s / tg_tok_s (and their spreads).")
     boolean json;
 
     @Option(names = "--kernels", description = "Run the kernel micro-benchmark (KernelBench) instead; --model is then ignored.")
@@ -65,82 +72,111 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Greedy, ignoring end-of-generation, with a salt of its own so no repetition reuses another's cache. */
-    private static EngineRequest request(int[] prompt, int generate) {
-        return new EngineRequest("bench", prompt, SamplingParams.greedy(),
-                new StopConditions(generate, 0, List.of(), List.of(), true), 1, -1, false, "bench-" + System.nanoTime());
-    }
-
-    private static int[] randomTokens(SplittableRandom random, int vocab, int n) {
-        int[] t = new int[n];
-        for (int i = 0; i < n; i++) {
-            t[i] = random.nextInt(vocab);
-        }
-        return t;
-    }
-
     @Override
     public Integer call() throws Exception {
         if (kernels) {
             KernelBench.main(new String[] {"--threads", Integer.toString(engine.threads)});
             return 0;
         }
-        if (promptTokens < 0 || genTokens < 0 || repetitions < 1) {
+        if (promptTokens.stream().anyMatch(p -> p < 0) || genTokens.stream().anyMatch(n -> n < 0)
+                || repetitions < 1) {
             throw new IllegalArgumentException("-p and -n must be >= 0 and -r >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
         try (LlmEngine e = engine.open()) {
-            if (promptTokens >= e.maxModelLen() || genTokens + 1 > e.maxModelLen()) {
-                throw new IllegalArgumentException("test of " + Math.max(promptTokens, genTokens)
+            int longest = Math.max(max(promptTokens), max(genTokens) + 1);
+            if (longest > e.maxModelLen()) {
+                throw new IllegalArgumentException("test of " + longest
                         + " tokens does not fit in the context of " + e.maxModelLen() + " (raise --ctx-size)");
             }
             SplittableRandom random = new SplittableRandom(1234);
             int vocab = e.model().config().vocabSize();
-            Figure pp = null;
-            Figure tg = null;
-            if (promptTokens > 0) {
-                double[] samples = new double[repetitions];
-                for (int r = -1; r < repetitions; r++) { // r = -1 is the warm-up
-                    Generation g = Generation.run(e, request(randomTokens(random, vocab, promptTokens), 1), t -> {});
-                    if (r >= 0) {
-                        samples[r] = promptTokens / (g.firstTokenNanos() / 1e9);
-                    }
+            List<Test> tests = new ArrayList<>();
+            for (int p : promptTokens) {
+                if (p > 0) {
+                    tests.add(new Test("pp" + p, measure(() -> Generation.run(e, request(random, vocab, p, 1), t -> {})
+                            .firstTokenNanos() / 1e9, p)));
                 }
-                pp = Figure.of(samples);
             }
-            if (genTokens > 0) {
-                double[] samples = new double[repetitions];
-                for (int r = -1; r < repetitions; r++) {
-                    Generation g = Generation.run(e, request(randomTokens(random, vocab, 1), genTokens), t -> {});
-                    if (r >= 0) {
-                        samples[r] = genTokens / (g.totalNanos() / 1e9);
-                    }
+            for (int n : genTokens) {
+                if (n > 0) {
+                    tests.add(new Test("tg" + n, measure(() -> Generation.run(e, request(random, vocab, 1, n), t -> {})
+                            .totalNanos() / 1e9, n)));
                 }
-                tg = Figure.of(samples);
             }
-            if (json) {
-                StringBuilder s = new StringBuilder("{");
-                if (pp != null) {
-                    s.append(String.format(java.util.Locale.ROOT, "\"pp_tok_s\": %.2f, \"pp_stddev\": %.2f", pp.mean(), pp.stddev()));
-                }
-                if (tg != null) {
-                    s.append(pp != null ? ", " : "").append(String.format(java.util.Locale.ROOT,
-                            "\"tg_tok_s\": %.2f, \"tg_stddev\": %.2f", tg.mean(), tg.stddev()));
-                }
-                out.println(s.append("}"));
-            } else {
+            if (!json) {
                 String name = e.model().path().getFileName().toString();
                 out.printf("model: %s, %s, kernels: %s%n", name, e.model().config().architecture().ggufName(),
                         e.kernels().description());
-                if (pp != null) {
-                    out.printf(java.util.Locale.ROOT, "pp%-5d %10.2f ± %.2f tok/s%n", promptTokens, pp.mean(), pp.stddev());
-                }
-                if (tg != null) {
-                    out.printf(java.util.Locale.ROOT, "tg%-5d %10.2f ± %.2f tok/s%n", genTokens, tg.mean(), tg.stddev());
-                }
             }
+            out.println(json ? toJson(tests) : table(tests));
             out.flush();
         }
         return 0;
+    }
+
+    /** One test's name (pp128, tg64) and figure. */
+    record Test(String name, Figure figure) {}
+
+    /** Seconds of one run of a test. */
+    @FunctionalInterface
+    interface Run {
+        double seconds() throws InterruptedException;
+    }
+
+    /** A warm-up run, then {@code -r} timed ones: tokens/s of each. */
+    private Figure measure(Run run, int tokens) throws InterruptedException {
+        run.seconds(); // warm-up, as llama-bench
+        double[] samples = new double[repetitions];
+        for (int r = 0; r < repetitions; r++) {
+            samples[r] = tokens / run.seconds();
+        }
+        return Figure.of(samples);
+    }
+
+    /**
+     * {@code prompt} random tokens generating {@code generate} greedily, ignoring end-of-generation, with a salt of its
+     * own so no run reuses another's cached blocks (every run starts from an empty cache, as llama-bench's).
+     */
+    private static EngineRequest request(SplittableRandom random, int vocab, int prompt, int generate) {
+        int[] tokens = new int[prompt];
+        for (int i = 0; i < prompt; i++) {
+            tokens[i] = random.nextInt(vocab);
+        }
+        return new EngineRequest("bench", tokens, SamplingParams.greedy(),
+                new StopConditions(generate, 0, List.of(), List.of(), true), 1, -1, false, "bench-" + System.nanoTime());
+    }
+
+    private static int max(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    private static String table(List<Test> tests) {
+        StringBuilder s = new StringBuilder();
+        for (Test t : tests) {
+            if (!s.isEmpty()) {
+                s.append(System.lineSeparator());
+            }
+            s.append(String.format(Locale.ROOT, "%-7s %10.2f ± %.2f tok/s", t.name(), t.figure().mean(),
+                    t.figure().stddev()));
+        }
+        return s.toString();
+    }
+
+    private static String toJson(List<Test> tests) {
+        StringBuilder s = new StringBuilder("{");
+        for (String kind : List.of("pp", "tg")) {
+            tests.stream().filter(t -> t.name().startsWith(kind)).findFirst().ifPresent(t -> s.append(String.format(
+                    Locale.ROOT, "\"%s_tok_s\": %.2f, \"%s_stddev\": %.2f, ", kind, t.figure().mean(), kind,
+                    t.figure().stddev())));
+        }
+        s.append("\"tests\": [");
+        for (int i = 0; i < tests.size(); i++) {
+            Test t = tests.get(i);
+            s.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT,
+                    "{\"test\": \"%s\", \"tok_s\": %.2f, \"stddev\": %.2f}", t.name(), t.figure().mean(),
+                    t.figure().stddev()));
+        }
+        return s.append("]}").toString();
     }
 }

@@ -65,6 +65,7 @@ public final class ForwardPass implements AutoCloseable {
     private final MemorySegment seqLens; // i32 [maxTokens] positions each token attends to (its position + 1)
     private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] the tokens' block tables, padded with 0
     private int tableWidth;              // blocks per row of blockTables; grown (rarely) for longer sequences
+    private MatmulObserver matmulObserver; // null: none (the default)
 
     /**
      * @param maxTokens    most tokens in one batch
@@ -118,6 +119,11 @@ public final class ForwardPass implements AutoCloseable {
 
     public int maxTokens() {
         return maxTokens;
+    }
+
+    /** Calls {@code observer} (null: none) with the input of every weight matmul from now on. */
+    public void setMatmulObserver(MatmulObserver observer) {
+        this.matmulObserver = observer;
     }
 
     /**
@@ -331,6 +337,9 @@ public final class ForwardPass implements AutoCloseable {
      * (BF16), so those inputs are rounded first; quantized weights get their activations quantized by the kernel.
      */
     private void matmul(WeightMatrix w, MemorySegment in, MemorySegment out, int rows) {
+        if (matmulObserver != null) {
+            matmulObserver.onMatmul(w, in, rows);
+        }
         MemorySegment input = in;
         if (w.type() == GgmlType.F16 || w.type() == GgmlType.BF16) {
             math.roundTo(w.type() == GgmlType.BF16, in, rounded, (long) rows * w.cols());

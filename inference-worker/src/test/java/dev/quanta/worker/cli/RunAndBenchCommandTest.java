@@ -42,6 +42,37 @@ class RunAndBenchCommandTest {
     }
 
     @Test
+    void benchRunsOneTestPerListedPromptAndGenerationLength() throws Exception {
+        GenerateCommandTest.Run r = GenerateCommandTest.run("bench", "--model",
+                GoldenFiles.model("stories260K-Q8_0").toString(), "-p", "8,16", "-n", "4", "-r", "2", "-t", "1",
+                "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode tests = JsonMapper.builder().build().readTree(r.out()).get("tests");
+        assertThat(tests.size()).isEqualTo(3);
+        assertThat(tests.get(0).get("test").asString()).isEqualTo("pp8");
+        assertThat(tests.get(1).get("test").asString()).isEqualTo("pp16");
+        assertThat(tests.get(2).get("test").asString()).isEqualTo("tg4");
+        for (JsonNode t : tests) {
+            assertThat(t.get("tok_s").asDouble()).isPositive();
+            assertThat(t.get("stddev").asDouble()).isNotNegative();
+        }
+
+        GenerateCommandTest.Run text = GenerateCommandTest.run("bench", "--model",
+                GoldenFiles.model("stories260K-Q8_0").toString(), "-p", "8", "-n", "4,0", "-r", "1", "-t", "1");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).containsPattern("pp8 +[0-9.]+ ± [0-9.]+ tok/s").containsPattern("tg4 +[0-9.]+ ± ")
+                .doesNotContain("tg0");
+    }
+
+    @Test
+    void benchRejectsANonNumericLengthInAList() {
+        GenerateCommandTest.Run r = GenerateCommandTest.run("bench", "--model",
+                GoldenFiles.model("stories260K").toString(), "-p", "8,x", "-r", "1");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).contains("x").doesNotContain("\n");
+    }
+
+    @Test
     void benchRejectsTestsLongerThanTheContext() {
         GenerateCommandTest.Run r = GenerateCommandTest.run("bench", "--model",
                 GoldenFiles.model("stories260K").toString(), "-p", "600", "-n", "8", "-r", "1");

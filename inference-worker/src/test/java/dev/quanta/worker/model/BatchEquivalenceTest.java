@@ -4,22 +4,57 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.Isa;
 import dev.quanta.kernels.JavaKernelOps;
+import dev.quanta.kernels.KernelOps;
+import dev.quanta.kernels.NativeKernelOps;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Several sequences in one pass give each the logits it gets alone; the pass rejects batches it cannot run. */
+/**
+ * Several sequences in one pass give each the logits it gets alone, bit for bit, with the Java reference kernels and
+ * with the native ones on every instruction set this CPU has (the native library must load: a load failure fails
+ * the test); the pass rejects batches it cannot run.
+ */
 class BatchEquivalenceTest {
+
+    static List<Arguments> modelsAndKernels() {
+        assertThat(NativeKernelOps.isAvailable()).as("native kernel library loaded").isTrue();
+        List<Named<Supplier<KernelOps>>> kernels = new ArrayList<>();
+        kernels.add(Named.of("java", JavaKernelOps::new));
+        for (Isa isa : Isa.values()) {
+            if (isa.level() <= NativeKernelOps.cpuIsa().orElseThrow().level()) {
+                kernels.add(Named.of("native " + isa.label(), () -> NativeKernelOps.withIsa(2, isa)));
+            }
+        }
+        List<Arguments> args = new ArrayList<>();
+        for (String model : List.of("stories260K", "stories260K-Q8_0", "stories260K-Q4_0")) {
+            for (Named<Supplier<KernelOps>> k : kernels) {
+                args.add(Arguments.of(model, k));
+            }
+        }
+        return args;
+    }
 
     private static final int[] PROMPT_A = {1, 403, 407, 261, 378};       // "Once upon a time"
     private static final int[] PROMPT_B = {1, 365, 261, 376, 298, 315, 421}; // arbitrary ids of the vocabulary
 
-    @Test
-    void twoSequencesInOneBatchGetTheSameLogitsAsAlone() throws Exception {
-        try (LlamaModel model = LlamaModel.open(GoldenFiles.model("stories260K-Q8_0"));
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("modelsAndKernels")
+    void twoSequencesInOneBatchGetTheSameLogitsAsAlone(String modelName, Supplier<KernelOps> kernels)
+            throws Exception {
+        try (LlamaModel model = LlamaModel.open(GoldenFiles.model(modelName));
              KvCache cache = new KvCache(model.config(), 8, 16, GgmlType.F16);
-             ForwardPass pass = new ForwardPass(model, cache, new JavaKernelOps(), 32, 2)) {
+             KernelOps ops = kernels.get();
+             ForwardPass pass = new ForwardPass(model, cache, ops, 32, 2)) {
             int vocab = model.config().vocabSize();
             int[] tableA = {0, 1};
             int[] tableB = {5, 3}; // not consecutive, not in order: the pass only follows tables

@@ -16,7 +16,7 @@ public final class Dequantize {
      * Dequantizes {@code numElements} elements (a multiple of {@code type.blockSize()}) stored at byte offset
      * {@code srcOffset} of {@code src} into {@code dst[dstOffset .. dstOffset + numElements)}.
      *
-     * @param type F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K or Q8_K
+     * @param type F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K or IQ4_NL
      * @throws IllegalArgumentException for an unsupported type or a partial block
      * @throws IndexOutOfBoundsException when the blocks or the destination range fall outside their storage
      */
@@ -40,6 +40,7 @@ public final class Dequantize {
             case Q4_K -> Q45KFormats.dequantize(false, src, srcOffset, dst, dstOffset, numElements);
             case Q5_K -> Q45KFormats.dequantize(true, src, srcOffset, dst, dstOffset, numElements);
             case Q6_K -> Q6KFormat.dequantize(src, srcOffset, dst, dstOffset, numElements);
+            case IQ4_NL -> Iq4NlFormat.dequantize(src, srcOffset, dst, dstOffset, numElements);
             default -> throw new IllegalArgumentException("cannot dequantize " + type);
         }
     }

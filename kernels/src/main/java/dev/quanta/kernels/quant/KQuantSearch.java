@@ -34,6 +34,14 @@ final class KQuantSearch {
      * matrix), trying 18 scales around nmax/max; writes L[lOff..] and returns the scale.
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff) {
+        return makeQxQuants(n, nmax, x, xOff, levels, lOff, null);
+    }
+
+    /**
+     * make_qx_quants with rmse_type 1 and explicit weights {@code qw[0..n)} (the importance-weighted path), or
+     * weights x² when {@code qw} is null.
+     */
+    static float makeQxQuants(int n, int nmax, float[] x, int xOff, int[] levels, int lOff, float[] qw) {
         float max = signedMax(x, xOff, n);
         if (Math.abs(max) < GROUP_MAX_EPS) {
             Arrays.fill(levels, lOff, lOff + n, 0);
@@ -47,7 +55,7 @@ final class KQuantSearch {
             int l = Le.nearestInt(iscale * xi);
             l = Math.max(-nmax, Math.min(nmax - 1, l));
             levels[lOff + i] = l + nmax;
-            float w = xi * xi;
+            float w = qw != null ? qw[i] : xi * xi;
             sumlx += w * xi * l;
             suml2 += w * l * l;
         }
@@ -64,7 +72,7 @@ final class KQuantSearch {
                 float xi = x[xOff + i];
                 int l = Le.nearestInt(iscale * xi);
                 l = Math.max(-nmax, Math.min(nmax - 1, l));
-                float w = xi * xi;
+                float w = qw != null ? qw[i] : xi * xi;
                 sumlx += w * xi * l;
                 suml2 += w * l * l;
             }

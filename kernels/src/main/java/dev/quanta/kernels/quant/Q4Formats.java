@@ -61,6 +61,34 @@ final class Q4Formats {
         }
     }
 
+    /**
+     * quantize_row_q4_0_impl with an importance row ({@code qw[qwOff..qwOff+n)}): per block, weights
+     * {@code qw[j] * sqrt(sigma2 + x[j]²)} (sigma2 the row's mean square) and make_qx_quants' 19-scale search.
+     */
+    static void quantizeQ4_0Weighted(float[] x, int xOff, MemorySegment dst, long off, int n, float[] qw,
+            int qwOff) {
+        float sumX2 = 0f;
+        for (int j = 0; j < n; j++) {
+            sumX2 += x[xOff + j] * x[xOff + j];
+        }
+        float sigma2 = sumX2 / n;
+        float[] weight = new float[QK];
+        int[] levels = new int[QK];
+        for (int b = 0; b < n / QK; b++) {
+            int base = xOff + b * QK;
+            for (int j = 0; j < QK; j++) {
+                float v = x[base + j];
+                weight[j] = qw[qwOff + b * QK + j] * (float) Math.sqrt(sigma2 + v * v);
+            }
+            float d = KQuantSearch.makeQxQuants(QK, 8, x, base, levels, 0, weight);
+            long blk = off + (long) b * Q4_0_BYTES;
+            Le.putHalf(dst, blk, d);
+            for (int j = 0; j < QK / 2; j++) {
+                Le.put8(dst, blk + 2 + j, levels[j] | (levels[j + QK / 2] << 4));
+            }
+        }
+    }
+
     /** ggml_vec_dot_q4_0_q8_0: int32 sum per block, then {@code sumf += sumi * dx * dy} (left to right). */
     static float dotQ4_0(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         float sumf = 0f;

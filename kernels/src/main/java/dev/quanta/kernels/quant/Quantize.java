@@ -17,10 +17,10 @@ public final class Quantize {
 
     private Quantize() {}
 
-    /** Whether {@link #row} accepts {@code type}: the 13 weight types plus the activation types Q8_1 and Q8_K. */
+    /** Whether {@link #row} accepts {@code type}: the 14 weight types plus the activation types Q8_1 and Q8_K. */
     public static boolean supports(GgmlType type) {
         return switch (type) {
-            case F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K -> true;
+            case F32, F16, BF16, Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_K, IQ4_NL -> true;
             default -> false;
         };
     }
@@ -52,8 +52,49 @@ public final class Quantize {
             case Q4_K -> Q45KFormats.quantize(false, src, srcOffset, dst, dstOffset, numElements);
             case Q5_K -> Q45KFormats.quantize(true, src, srcOffset, dst, dstOffset, numElements);
             case Q6_K -> Q6KFormat.quantize(src, srcOffset, dst, dstOffset, numElements);
+            case IQ4_NL -> Iq4NlFormat.quantize(src, srcOffset, dst, dstOffset, numElements, null, 0,
+                    Iq4NlFormat.FILE_NTRY);
             default -> throw new IllegalArgumentException("cannot quantize to " + type);
         }
+    }
+
+    /**
+     * Quantizes as {@link #row(GgmlType, float[], int, MemorySegment, long, int)} with an importance matrix
+     * (llama.cpp's {@code quant_weights}): {@code importance[0 .. numElements)} weights each column's rounding
+     * error, as {@code ggml_quantize_chunk} does when llama-quantize is given {@code --imatrix}. A null
+     * {@code importance} is the same as {@link #row(GgmlType, float[], int, MemorySegment, long, int)}.
+     *
+     * @throws IllegalArgumentException when {@code type} has no importance-weighted quantizer here
+     *         ({@link #supportsImportance}) or the importance row is shorter than the row
+     */
+    public static void row(GgmlType type, float[] src, int srcOffset, MemorySegment dst, long dstOffset,
+            int numElements, float[] importance) {
+        if (importance == null) {
+            row(type, src, srcOffset, dst, dstOffset, numElements);
+            return;
+        }
+        Le.checkBlocks(numElements, type.blockSize(), type.name());
+        java.util.Objects.checkFromIndexSize(srcOffset, numElements, src.length);
+        if (importance.length < numElements) {
+            throw new IllegalArgumentException(
+                    "importance row of " + importance.length + " for a row of " + numElements);
+        }
+        switch (type) {
+            case IQ4_NL -> Iq4NlFormat.quantize(src, srcOffset, dst, dstOffset, numElements, importance, 0,
+                    Iq4NlFormat.FILE_NTRY);
+            case Q4_0 -> Q4Formats.quantizeQ4_0Weighted(src, srcOffset, dst, dstOffset, numElements, importance, 0);
+            // NOTE: ggml's Q8_0, F16 and BF16 quantizers take no importance (quantize_q8_0 ignores it)
+            case Q8_0, F16, BF16, F32 -> row(type, src, srcOffset, dst, dstOffset, numElements);
+            default -> throw new IllegalArgumentException("no importance-weighted quantizer for " + type);
+        }
+    }
+
+    /** Whether {@link #row(GgmlType, float[], int, MemorySegment, long, int, float[])} takes an importance row. */
+    public static boolean supportsImportance(GgmlType type) {
+        return switch (type) {
+            case IQ4_NL, Q4_0, Q8_0, F16, BF16, F32 -> true;
+            default -> false;
+        };
     }
 
     /**

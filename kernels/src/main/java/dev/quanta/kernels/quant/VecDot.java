@@ -16,7 +16,7 @@ public final class VecDot {
 
     /**
      * The activation format ggml pairs with this weight type ({@code vec_dot_type}): F32→F32, F16→F16,
-     * BF16→BF16, Q4_0/Q5_0/Q8_0→Q8_0, Q4_1/Q5_1→Q8_1, Q2_K…Q6_K→Q8_K.
+     * BF16→BF16, Q4_0/Q5_0/Q8_0/IQ4_NL→Q8_0, Q4_1/Q5_1→Q8_1, Q2_K…Q6_K→Q8_K.
      *
      * @throws IllegalArgumentException for a type the engine does not compute with
      */
@@ -25,7 +25,7 @@ public final class VecDot {
             case F32 -> GgmlType.F32;
             case F16 -> GgmlType.F16;
             case BF16 -> GgmlType.BF16;
-            case Q4_0, Q5_0, Q8_0 -> GgmlType.Q8_0;
+            case Q4_0, Q5_0, Q8_0, IQ4_NL -> GgmlType.Q8_0;
             case Q4_1, Q5_1 -> GgmlType.Q8_1;
             case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K -> GgmlType.Q8_K;
             default -> throw new IllegalArgumentException("no dot product for weight type " + weightType);
@@ -54,6 +54,7 @@ public final class VecDot {
             case Q4_K -> Q45KFormats.dot(false, w, wOffset, act, actOffset, numElements);
             case Q5_K -> Q45KFormats.dot(true, w, wOffset, act, actOffset, numElements);
             case Q6_K -> Q6KFormat.dot(w, wOffset, act, actOffset, numElements);
+            case IQ4_NL -> Iq4NlFormat.dot(w, wOffset, act, actOffset, numElements);
             default -> throw new IllegalArgumentException("no dot product for weight type " + weightType);
         };
     }
