@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * in this package and is registered in {@link #commandLine()}.
  */
 @Command(name = "quanta", mixinStandardHelpOptions = true, version = "quanta 0.1.0",
-        description = "Quanta: run quantized LLMs on CPU.", subcommands = {CommandLine.HelpCommand.class, GgufInfoCommand.class, TokenizeCommand.class, SynthCommand.class, GenerateCommand.class, RunCommand.class, BenchCommand.class, QuantizeCommand.class, PerplexityCommand.class, ImatrixCommand.class})
+        description = "Quanta: run quantized LLMs on CPU.", subcommands = {CommandLine.HelpCommand.class, GgufInfoCommand.class, TokenizeCommand.class, SynthCommand.class, GenerateCommand.class, RunCommand.class, BenchCommand.class, QuantizeCommand.class, PerplexityCommand.class, ImatrixCommand.class, PruneCommand.class})
 public final class QuantaCli implements Runnable {
 
     @CommandLine.Spec
