@@ -59,6 +59,27 @@ class LlamaQuantizeFixtureTest {
         assertSameTensors(out, expected);
     }
 
+    /** Our imatrix file, read by llama-quantize, gives the same Q4_0 / IQ4_NL bytes in both tools. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Q4_0", "IQ4_NL"})
+    void matchesLlamaQuantizeWithAnImportanceMatrix(String type) throws Exception {
+        String shared = System.getProperty("quanta.shared.dir", "../../shared");
+        Path model = Path.of(shared, "models/stories260K.gguf");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(model), model + " absent: skipping");
+        Path im = dir.resolve("calib-" + type + ".imatrix");
+        Path expected = dir.resolve("llama-stories-" + type + "-imatrix.gguf");
+        try (InputStream a = getClass().getResourceAsStream("/quant/llama-quantize/stories260K-calibration.imatrix");
+                InputStream b = getClass().getResourceAsStream(
+                        "/quant/llama-quantize/stories260K-" + type + "-imatrix.gguf")) {
+            Files.copy(a, im);
+            Files.copy(b, expected);
+        }
+        Path out = dir.resolve("ours-stories-" + type + "-imatrix.gguf");
+        ModelQuantizer.quantize(new QuantizeOptions(model, out, QuantFileType.parse(type).orElseThrow(),
+                List.of(TensorTypeRules.Override.parse("ffn_down=F16")), ImatrixFile.read(im), 2, false, false), null);
+        assertSameTensors(out, expected);
+    }
+
     static void assertSameTensors(Path actual, Path expected) throws IOException {
         try (GgufFile a = GgufFile.open(actual); GgufFile e = GgufFile.open(expected)) {
             assertThat(a.tensors().stream().map(GgufTensorInfo::name))
