@@ -23,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code --register URL}: records a model file as an artifact of its model in the registry,
  * {@code POST URL/models/{key}/artifacts} with {@code format}, {@code quantType}, {@code sizeBytes},
  * {@code sha256}, {@code location} (the absolute path) and, when measured, {@code perplexity},
- * {@code klDivergence} and {@code sameTopTokenRate} (the registry's {@code ArtifactRequest}).
+ * {@code klDivergence} and {@code sameTopTokenRate} (the registry's {@code ArtifactRequest}), authorized with
+ * {@code Authorization: Bearer $QUANTA_ADMIN_TOKEN} when that variable is set.
  */
 final class RegistryArtifacts {
 
@@ -61,12 +62,16 @@ final class RegistryArtifacts {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--register: not a URL: " + baseUrl);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        String token = System.getenv("QUANTA_ADMIN_TOKEN");
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token.strip());
+        }
         HttpResponse<String> response;
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             throw new IOException("registry at " + baseUrl + " is not reachable");
         }

@@ -10,7 +10,7 @@ import java.util.Random;
 
 /**
  * Writes the quantization fixture: a tiny Llama-architecture F16 model (no tokenizer) whose tensors exercise
- * llama.cpp's mix rules and fallbacks: 256-wide rows everywhere except FFN-down (288-wide: not a multiple of 256,
+ * llama.cpp's mix rules and fallbacks: 256-wide rows everywhere except FFN-down (64-wide: not a multiple of 256,
  * so K-quants fall back), 4 layers (so {@code use_more_bits} picks some), 4 query heads over 1 KV head
  * (GQA 4, which raises attention-V in Q2_K and IQ4_NL), and an untied output matrix. Weights N(0, 0.02²) from a
  * fixed seed, norms 1. Run {@code main(path)} to write it; {@code src/test/resources/quant/README.md} says how
@@ -22,7 +22,7 @@ public final class TinyF16Model {
     static final int LAYERS = 4;
     static final int HEADS = 4;
     static final int KV_HEADS = 1;
-    static final int FFN = 288;
+    static final int FFN = 64;
     static final int VOCAB = 256;
 
     private TinyF16Model() {}
