@@ -5,6 +5,7 @@ import dev.quanta.worker.engine.EngineConfig;
 import dev.quanta.worker.engine.EngineRequest;
 import dev.quanta.worker.engine.EngineStats;
 import dev.quanta.worker.engine.FinishReason;
+import dev.quanta.worker.engine.Generation;
 import dev.quanta.worker.engine.LlmEngine;
 import dev.quanta.worker.engine.RequestListener;
 import dev.quanta.worker.engine.StopConditions;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
         description = "Measure the serving engine under concurrent requests (in process): throughput, TTFT, KV memory.")
-final class LoadCommand implements java.util.concurrent.Callable<Integer> {
+final class LoadCommand implements Callable<Integer> {
 
     @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE", description = "GGUF model file.")
     Path model;
@@ -151,7 +153,7 @@ final class LoadCommand implements java.util.concurrent.Callable<Integer> {
     /** One short request first, so the JIT has compiled the step loop before anything is timed. */
     private static void warmUp(LlmEngine engine, int vocab) throws InterruptedException {
         int[] prompt = new SplittableRandom(7).ints(32, 0, vocab).toArray();
-        dev.quanta.worker.engine.Generation.run(engine, new EngineRequest("warm-up", prompt, SamplingParams.greedy(),
+        Generation.run(engine, new EngineRequest("warm-up", prompt, SamplingParams.greedy(),
                 new StopConditions(8, 0, List.of(), List.of(), true), 1, -1, false, "warm-up"), t -> {});
     }
 }

@@ -1,7 +1,6 @@
 package dev.quanta.worker.engine;
 
 import dev.quanta.worker.sampling.SamplingParams;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -61,7 +60,4 @@ public record EngineRequest(String requestId, int[] promptTokens, SamplingParams
         return promptTokens;
     }
 
-    public List<Integer> promptList() {
-        return java.util.Arrays.stream(promptTokens).boxed().toList();
-    }
 }

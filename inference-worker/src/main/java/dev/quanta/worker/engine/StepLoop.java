@@ -37,7 +37,7 @@ final class StepLoop {
     private final Batch batch;
     private final int vocab;
     private final float[] raw;   // [vocab] the logits row being sampled, as the model gave it
-    private final float[] work;  // [vocab] the same row with this sequence's masks applied
+    private final float[] work;  // [vocab] the same row with end-of-generation masked (before min_tokens)
     private final int[] eogIds;  // end-of-generation ids, masked before min_tokens
     final List<RequestState> active = new ArrayList<>();
     /** Sequences submitted and not yet finished (incremented by submitters, decremented here): admission control. */
@@ -201,8 +201,10 @@ final class StepLoop {
     private void sample(SeqState st, Sequence s) {
         RequestState rq = st.request;
         StopConditions stop = rq.request.stop();
-        System.arraycopy(raw, 0, work, 0, vocab);
+        float[] logits = raw; // the sampler never writes to it; only min_tokens needs a masked copy
         if (s.numGenerated() < stop.minTokens()) {
+            System.arraycopy(raw, 0, work, 0, vocab);
+            logits = work;
             for (int id : eogIds) {
                 work[id] = Float.NEGATIVE_INFINITY;
             }
@@ -212,7 +214,7 @@ final class StepLoop {
                 }
             }
         }
-        int token = st.sampler.sample(work);
+        int token = st.sampler.sample(logits);
         st.sampler.accept(token);
         float logprob = Float.NaN;
         TokenLogProb[] top = NONE;

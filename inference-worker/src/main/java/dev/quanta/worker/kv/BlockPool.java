@@ -117,14 +117,6 @@ public final class BlockPool {
         cached.putIfAbsent(hash, b);
     }
 
-    /** Forgets every cached hash (e.g. after the weights changed); referenced blocks are untouched. */
-    public void resetPrefixCache() {
-        for (KvBlock b : blocks) {
-            b.hash = null;
-        }
-        cached.clear();
-    }
-
     /** Free-queue order, head (next evicted) first, for tests and diagnostics. */
     public List<Integer> freeQueueIds() {
         return free.ids();

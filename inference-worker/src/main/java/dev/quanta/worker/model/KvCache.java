@@ -54,11 +54,6 @@ public final class KvCache implements AutoCloseable {
         }
     }
 
-    /** Blocks needed for {@code tokens} tokens. */
-    public int blocksFor(int tokens) {
-        return (tokens + blockSize - 1) / blockSize;
-    }
-
     public GgmlType type() {
         return type;
     }

@@ -40,10 +40,6 @@ public final class Scheduler {
         return kv;
     }
 
-    public SchedulerConfig config() {
-        return config;
-    }
-
     /** Queues a new sequence at the tail. */
     public void add(Sequence s) {
         if (s.status() != Sequence.Status.WAITING) {
@@ -71,11 +67,6 @@ public final class Scheduler {
         }
         add(child);
         return null;
-    }
-
-    /** Whether another request of {@code n} sequences may queue. */
-    public boolean hasRoomFor(int n) {
-        return waiting.size() + n <= config.maxWaiting() + Math.max(0, config.maxSeqs() - running.size());
     }
 
     public int numWaiting() {

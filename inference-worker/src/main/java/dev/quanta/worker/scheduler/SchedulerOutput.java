@@ -8,14 +8,6 @@ import java.util.List;
  */
 public record SchedulerOutput(List<ScheduledChunk> chunks, List<Sequence> preempted) {
 
-    public int numTokens() {
-        int n = 0;
-        for (ScheduledChunk c : chunks) {
-            n += c.numTokens();
-        }
-        return n;
-    }
-
     public boolean isEmpty() {
         return chunks.isEmpty();
     }

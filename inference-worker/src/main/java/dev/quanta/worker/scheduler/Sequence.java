@@ -89,11 +89,6 @@ public final class Sequence implements KvRequest {
         return Math.max(numCachedPrompt, 0);
     }
 
-    /** Whether every known token is computed: the next step can only sample. */
-    public boolean caughtUp() {
-        return numComputed == numTokens;
-    }
-
     /**
      * Whether every prompt token needs logits (prompt log-probabilities) until the engine has collected them all;
      * such a sequence does not start from the prefix cache (cached tokens are not recomputed, so give no logits).
