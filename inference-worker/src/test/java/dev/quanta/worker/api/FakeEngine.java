@@ -37,6 +37,8 @@ final class FakeEngine implements InferenceEngine {
     volatile boolean failAfterFirstToken;
     volatile long tokenDelayMillis;
     volatile int cachedTokens = 3;
+    /** When set, each sequence waits for it after its first token (a stream the test holds open). */
+    volatile java.util.concurrent.CountDownLatch holdAfterFirstToken;
 
     private final LlamaModel model;
     private final Tokenizer tokenizer;
@@ -60,6 +62,7 @@ final class FakeEngine implements InferenceEngine {
         failAfterFirstToken = false;
         tokenDelayMillis = 0;
         cachedTokens = 3;
+        holdAfterFirstToken = null;
     }
 
     /** The text sequence {@code k} tokens of the script make. */
@@ -152,6 +155,10 @@ final class FakeEngine implements InferenceEngine {
                     if (failAfterFirstToken) {
                         listener.onError(new IllegalStateException("scripted failure"));
                         return;
+                    }
+                    var hold = holdAfterFirstToken;
+                    if (t == 0 && hold != null) {
+                        hold.await();
                     }
                     if (tokenDelayMillis > 0) {
                         Thread.sleep(tokenDelayMillis);

@@ -128,6 +128,45 @@ class OpenAiApiTest {
     }
 
     @Test
+    void eachStreamedChunkReachesTheClientWhileTheRequestIsStillGenerating() throws Exception {
+        // the engine holds the stream after its first token until the client has read that token: a response
+        // buffered anywhere on the way (Spring 7 ignores flush() on StreamingResponseBody's stream unless
+        // spring.http.response.flush.enabled is set) never delivers it, and the read below times out
+        var hold = new java.util.concurrent.CountDownLatch(1);
+        engine.holdAfterFirstToken = hold;
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var opened = pool.submit(() -> {
+                HttpResponse<java.io.InputStream> r = http.postStream("/v1/completions",
+                        "{\"prompt\":\"Hello\",\"max_tokens\":3,\"stream\":true}");
+                var reader = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    if (line.startsWith("data: ")) {
+                        return java.util.Map.entry(line, reader);
+                    }
+                }
+                return java.util.Map.entry("", reader);
+            });
+            // headers and the first event must arrive while the engine still holds the request (no buffering)
+            var opening = opened.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            String first = opening.getKey();
+            var in = opening.getValue();
+            assertThat(first).contains("\"text_completion\"");
+            assertThat(engine.active.get()).as("the request is still generating").isEqualTo(1);
+            hold.countDown();
+            StringBuilder rest = new StringBuilder();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                rest.append(line).append('\n');
+            }
+            assertThat(rest.toString()).endsWith("data: [DONE]\n\n");
+        } finally {
+            hold.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void streamsWithoutUsageFieldsUnlessAsked() throws Exception {
         HttpResponse<String> r = http.post("/v1/completions", "{\"prompt\":\"Hello\",\"max_tokens\":2,\"stream\":true}");
         List<String> events = Http.events(r.body());
