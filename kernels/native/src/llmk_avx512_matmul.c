@@ -37,6 +37,13 @@ typedef struct {
 
 #define PAIR_L2_BYTES (512 * 1024) /* pair data of one token block, kept in L2 while the rows stream past */
 
+/* A tile reads its RT rows block by block, RT interleaved streams that each end after one row: the hardware
+ * prefetcher follows that badly from DRAM (Q8_0 1536 x 576 with 2 tokens: ~10 GB/s). So the first token tile of
+ * each row tile prefetches, a slice per block, the rows PF_GROUPS row tiles ahead (contiguous in memory): DRAM sees
+ * one sequential stream, as in the AVX2 decode kernels. A tile of few tokens lasts about a DRAM latency, hence
+ * more than one tile ahead. */
+#define PF_GROUPS 4
+
 
 INLINE float hsum8(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -89,7 +96,12 @@ INLINE void tile(int q4, int RT, int TT, const char *w, size_t wrow, int64_t nb,
     for (int i = 0; i < RT; i++)
         for (int j = 0; j < TT; j++) acc[i][j] = _mm512_setzero_ps();
     const pair_block *base = pb + (size_t)p * nb;
+    /* the rows PF_GROUPS tiles ahead, prefetched linearly a slice per block (see PF_GROUPS) */
+    const char *pf = w + (size_t)(r + PF_GROUPS * RT) * wrow;
+    size_t pf_step = ((size_t)RT * wrow + (size_t)nb - 1) / (size_t)nb;
     for (int64_t b = 0; b < nb; b++) {
+        if (p == 0)
+            for (size_t o = 0; o < pf_step; o += 64) _mm_prefetch(pf + (size_t)b * pf_step + o, _MM_HINT_T0);
         __m512i wv[4];
         __m512 dx[4];
         for (int i = 0; i < RT; i++) {
