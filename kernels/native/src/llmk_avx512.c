@@ -119,6 +119,7 @@ void llmk_fill_avx512(llmk_table *t) {
         llmk_fill_quant_tiles_avx512(t);
     }
     fill_elementwise_avx512(t);
-    /* attention: the hand-written AVX2 kernel in llama.cpp's AVX-512 summation shape */
-    t->attention_item = llmk_attention_item_avx512_shape;
+    /* attention in llama.cpp's AVX-512 summation shape: in 512-bit registers for head sizes 64 and 128, else the
+     * hand-written AVX2 kernel */
+    t->attention_item = llmk_attention_item_avx512;
 }

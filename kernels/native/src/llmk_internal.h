@@ -99,6 +99,10 @@ LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
 /* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
 #if defined(__x86_64__) || defined(_M_X64)
+/* AVX-512 attention for head sizes 64 and 128, in registers (llmk_avx512_attention.c); others: the _shape one. */
+LLMK_HIDDEN void llmk_attention_item_avx512(float *out, const float *q, int group, int head_dim, const void *k,
+                                            const void *v, int kv_type, size_t slot_bytes, size_t head_off,
+                                            int block_size, const int32_t *block_table, int seq_len, float scale);
 LLMK_HIDDEN void llmk_attention_item_avx512_shape(float *out, const float *q, int group, int head_dim, const void *k,
                                                   const void *v, int kv_type, size_t slot_bytes, size_t head_off,
                                                   int block_size, const int32_t *block_table, int seq_len, float scale);

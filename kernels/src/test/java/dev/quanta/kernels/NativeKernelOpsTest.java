@@ -213,9 +213,12 @@ class NativeKernelOpsTest {
         for (GgmlType kvType : new GgmlType[] {GgmlType.F16, GgmlType.F32}) {
             // 8: all tail (stories260K); 20: 8-wide part and tail; 64, 128: whole 32-element steps; 72: both
             for (int headDim : new int[] {8, 20, 64, 72, 128}) {
-              for (int kvHeads : new int[] {2, 1}) { // groups of 4 heads, and of 8 (more than a kernel pass takes)
+              // (heads, kvHeads): groups of 4 and 8 heads (more than a kernel pass takes), 3 (smol-135m), 5 (a
+              // pass of 4 and one of 1) and 2
+              for (int[] shape : new int[][] {{8, 2}, {8, 1}, {6, 2}, {5, 1}, {4, 2}}) {
+                int heads = shape[0];
+                int kvHeads = shape[1];
                 try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
-                    int heads = 8;
                     int blockSize = 16;
                     int numBlocks = 12;
                     int maxBlocks = 5;

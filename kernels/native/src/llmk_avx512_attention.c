@@ -1,0 +1,125 @@
+/* AVX-512 paged attention for head sizes 64 and 128 (every Llama-family model we serve): the same steps, in the
+ * same order, as the AVX2-coded kernel in llama.cpp's AVX-512 shape (llmk_avx2_misc.c, attend_heads with wide = 1),
+ * so bit for bit the scalar reference and the Java reference dev.quanta.kernels.FlashAttention; other head sizes go
+ * to that kernel.
+ *
+ * Per query head h of the group and position p (llama.cpp's CPU flash attention, one query):
+ *   s    = reduce((a0 + a2) + (a1 + a3)) * scale     a_j (16 lanes) = sum over 64-element steps i of k[i+16j..] q[i+16j..]
+ *                                                     (fma chain over i), reduce = 256-bit halves, 128-bit halves,
+ *                                                     then [0]+[2], [1]+[3], then [0]+[1] (GCC's _mm512_reduce_add_ps)
+ *   if s > M: ms = expf(M - s), M = s, acc = round(acc * ms), vs = 1   else: ms = 1, vs = expf(s - M)
+ *   acc  = round(fma(v, vs, acc))                    round: to f16 when the cache is f16 (llama.cpp's VKQ16)
+ *   S    = fma(S, ms, vs)
+ * out = acc * (S == 0 ? 0 : 1 / S). With head_dim a multiple of 64 there is no tail, so the f16 cache's double
+ * tail sum of the generic kernel is not needed.
+ *
+ * What is faster than the AVX2-coded kernel: the heads' accumulators, the position's key and value and the dots
+ * stay in 512-bit registers (that kernel goes through f32 arrays in memory for every head and position), and the
+ * f16 rounding is one cvtps_ph / cvtph_ps pair per 16 lanes. */
+#include <math.h>
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define INLINE static inline __attribute__((always_inline))
+#define MAX_NH 4 /* query heads of one KV group done per pass over the positions */
+
+INLINE __m512 round16(__m512 x, int half) {
+    return half ? _mm512_cvtph_ps(_mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)) : x;
+}
+
+INLINE __m512 load16(const void *base, int half, int i) {
+    return half ? _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((const uint16_t *)base + i)))
+                : _mm512_loadu_ps((const float *)base + i);
+}
+
+/* _mm512_reduce_add_ps's order, written out: (hi256 + lo256), (hi128 + lo128), [0]+[2] and [1]+[3], [0]+[1]. */
+INLINE float reduce16(__m512 x) {
+    __m256 t = _mm256_add_ps(_mm512_castps512_ps256(x), _mm512_extractf32x8_ps(x, 1));
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+/* NH heads (1..MAX_NH) of one group, head size HD (64 or 128): out[h][d] for h < NH. */
+INLINE void attend(int HD, int NH, int half, float *out, const float *q, const char *k, const char *v,
+                   size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table, int seq_len,
+                   float scale) {
+    enum { MAXV = 8 }; /* 16-lane vectors per head, at most 128 / 16 */
+    const int nv = HD / 16;
+    __m512 qr[MAX_NH][MAXV], acc[MAX_NH][MAXV];
+    float m[MAX_NH], sum[MAX_NH];
+    for (int h = 0; h < NH; h++) {
+        for (int j = 0; j < nv; j++) {
+            qr[h][j] = round16(_mm512_loadu_ps(q + (int64_t)h * HD + 16 * j), half);
+            acc[h][j] = _mm512_setzero_ps();
+        }
+        m[h] = -INFINITY;
+        sum[h] = 0.0f;
+    }
+    for (int p = 0; p < seq_len; p++) {
+        size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
+        const char *kp = k + off, *vp = v + off;
+        __m512 kf[MAXV], vf[MAXV];
+        for (int j = 0; j < nv; j++) {
+            kf[j] = load16(kp, half, 16 * j);
+            vf[j] = load16(vp, half, 16 * j);
+        }
+        for (int h = 0; h < NH; h++) {
+            __m512 a[4];
+            for (int j = 0; j < 4; j++) a[j] = _mm512_mul_ps(kf[j], qr[h][j]); /* fma(k, q, 0) */
+            for (int i = 4; i < nv; i += 4)
+                for (int j = 0; j < 4; j++) a[j] = _mm512_fmadd_ps(kf[i + j], qr[h][i + j], a[j]);
+            float score = reduce16(_mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]))) * scale;
+            float ms = 1.0f, vs = 1.0f;
+            if (score > m[h]) {
+                float mold = m[h];
+                m[h] = score;
+                ms = expf(mold - score);
+                __m512 c = _mm512_set1_ps(ms);
+                for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_mul_ps(acc[h][j], c), half);
+            } else {
+                vs = expf(score - m[h]);
+            }
+            __m512 w = _mm512_set1_ps(vs);
+            for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_fmadd_ps(vf[j], w, acc[h][j]), half);
+            sum[h] = fmaf(sum[h], ms, vs);
+        }
+    }
+    for (int h = 0; h < NH; h++) {
+        __m512 inv = _mm512_set1_ps(sum[h] == 0.0f ? 0.0f : 1.0f / sum[h]);
+        for (int j = 0; j < nv; j++) _mm512_storeu_ps(out + (int64_t)h * HD + 16 * j, _mm512_mul_ps(acc[h][j], inv));
+    }
+}
+
+#define ATTEND_NH(HD, half, nh, ...)                         \
+    switch (nh) {                                            \
+    case 1: attend(HD, 1, half, __VA_ARGS__); break;         \
+    case 2: attend(HD, 2, half, __VA_ARGS__); break;         \
+    case 3: attend(HD, 3, half, __VA_ARGS__); break;         \
+    default: attend(HD, 4, half, __VA_ARGS__); break;        \
+    }
+
+void llmk_attention_item_avx512(float *out, const float *q, int group, int head_dim, const void *k, const void *v,
+                                int kv_type, size_t slot_bytes, size_t head_off, int block_size,
+                                const int32_t *block_table, int seq_len, float scale) {
+    if (head_dim != 64 && head_dim != 128) {
+        llmk_attention_item_avx512_shape(out, q, group, head_dim, k, v, kv_type, slot_bytes, head_off, block_size,
+                                         block_table, seq_len, scale);
+        return;
+    }
+    int half = kv_type == LLMK_TYPE_F16;
+    for (int h0 = 0; h0 < group; h0 += MAX_NH) {
+        int nh = group - h0 < MAX_NH ? group - h0 : MAX_NH;
+        float *o = out + (int64_t)h0 * head_dim;
+        const float *qh = q + (int64_t)h0 * head_dim;
+        if (head_dim == 64) {
+            if (half) ATTEND_NH(64, 1, nh, o, qh, k, v, slot_bytes, head_off, block_size, block_table, seq_len, scale)
+            else ATTEND_NH(64, 0, nh, o, qh, k, v, slot_bytes, head_off, block_size, block_table, seq_len, scale)
+        } else {
+            if (half) ATTEND_NH(128, 1, nh, o, qh, k, v, slot_bytes, head_off, block_size, block_table, seq_len, scale)
+            else ATTEND_NH(128, 0, nh, o, qh, k, v, slot_bytes, head_off, block_size, block_table, seq_len, scale)
+        }
+    }
+}
