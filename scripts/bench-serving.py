@@ -18,8 +18,9 @@ Benchmarks (--bench, comma-separated; default concurrent,prefix,single):
               with --quanta-model, alternated with `bin/quanta bench -p 0 -n 64 --json` (its tg_tok_s) for the
               first --url (give ours first)
 Prompts are token ids cut from a tokenized text (each server's /tokenize: vLLM's {"prompt"} or llama-server's
-{"content"}), so every server gets exactly the same ids. Each figure is the mean over --repeat rounds after one
-unmeasured warm-up round.
+{"content"}), so every server gets exactly the same ids. Rounds alternate between the servers (one unmeasured
+warm-up round each first); each figure is the mean over --repeat rounds, every round's figures printed, and each
+server after the first gets the ratio first/this of every figure.
 """
 import argparse
 import http.client
@@ -119,30 +120,15 @@ def run_round(base, model, prompts, max_tokens, in_flight):
     return wall, results
 
 
-def bench_concurrent(base, model, ids, repeat):
-    prompts = [(ids * 4)[i * 37:i * 37 + 128] for i in range(8)]
-    run_round(base, model, prompts, 64, 8)  # warm-up
-    rates, ttfts = [], []
-    for _ in range(repeat):
-        wall, res = run_round(base, model, prompts, 64, 8)
-        rates.append(sum(r["tokens"] for r in res) / wall)
-        ttfts.append(statistics.mean(r["first"] - r["t0"] for r in res))
-    return f"8 streams x 64 tok: {statistics.mean(rates):8.1f} tok/s aggregate, mean TTFT {statistics.mean(ttfts):.3f} s"
+def concurrent_prompts(ids):
+    return [(ids * 4)[i * 37:i * 37 + 128] for i in range(8)]
 
 
-def bench_prefix(base, model, ids, repeat):
+def prefix_prompts(ids):
     long = ids * (1 + 1100 // max(1, len(ids)))
     prefix = long[:1024]
-    prompts = [prefix + long[1024 + i:1024 + i + 32] if i % 2 == 0 else prefix + long[i * 7:i * 7 + 32]
-               for i in range(32)]
-    walls, ttfts = [], []
-    for r in range(repeat + 1):
-        wall, res = run_round(base, model, prompts, 16, 8)
-        if r > 0:
-            walls.append(wall)
-            ttfts.append(statistics.mean(x["first"] - x["t0"] for x in res))
-    return (f"shared prefix 32 x (1024 + 32) tok, 16 out, 8 in flight: wall {statistics.mean(walls):.2f} s, "
-            f"mean TTFT {statistics.mean(ttfts):.3f} s (first round unmeasured: it fills the prefix cache)")
+    return [prefix + long[1024 + i:1024 + i + 32] if i % 2 == 0 else prefix + long[i * 7:i * 7 + 32]
+            for i in range(32)]
 
 
 def single_http(base, model, ids):
@@ -151,21 +137,54 @@ def single_http(base, model, ids):
     return (res["tokens"] - 1) / (res["last"] - res["first"])
 
 
-def bench_single(base, model, ids, repeat, quanta_model, threads):
-    single_http(base, model, ids)  # warm-up
-    http_rates, cli_rates = [], []
-    for _ in range(repeat):
-        http_rates.append(single_http(base, model, ids))
-        if quanta_model:
-            out = subprocess.run([os.path.join(ROOT, "bin", "quanta"), "bench", "--model", quanta_model, "-p", "0",
-                                  "-n", "64", "-r", "5", "-t", str(threads), "--json"],
-                                 capture_output=True, text=True, check=True).stdout
-            cli_rates.append(json.loads(out)["tg_tok_s"])
-    line = f"one stream, 64 tok decode: {statistics.mean(http_rates):8.1f} tok/s over HTTP"
-    if cli_rates:
-        h, c = statistics.mean(http_rates), statistics.mean(cli_rates)
-        line += f"; bin/quanta bench {c:.1f} tok/s (HTTP/CLI = {h / c:.2f}, alternated x{repeat})"
-    return line
+def cli_decode(quanta_model, threads):
+    out = subprocess.run([os.path.join(ROOT, "bin", "quanta"), "bench", "--model", quanta_model, "-p", "0",
+                          "-n", "64", "-r", "5", "-t", str(threads), "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)["tg_tok_s"]
+
+
+def run_bench(name, servers, repeat, quanta_model, threads):
+    """One benchmark on every server, rounds alternating between them after one unmeasured round each."""
+    figures = {s["base"]: [] for s in servers}
+    cli = []
+    for r in range(repeat + 1):
+        for s in servers:
+            base, model, ids = s["base"], s["model"], s["ids"]
+            if name == "concurrent":
+                wall, res = run_round(base, model, concurrent_prompts(ids), 64, 8)
+                fig = (sum(x["tokens"] for x in res) / wall, statistics.mean(x["first"] - x["t0"] for x in res))
+            elif name == "prefix":
+                wall, res = run_round(base, model, prefix_prompts(ids), 16, 8)
+                fig = (wall, statistics.mean(x["first"] - x["t0"] for x in res))
+            elif name == "single":
+                fig = (single_http(base, model, ids),)
+            else:
+                sys.exit(f"unknown benchmark {name}")
+            if r > 0:  # the first round warms up (JIT, caches) and, for prefix, fills the prefix cache
+                figures[base].append(fig)
+        if name == "single" and quanta_model and r > 0:
+            cli.append(cli_decode(quanta_model, threads))
+    first = None
+    for s in servers:
+        f = figures[s["base"]]
+        means = [statistics.mean(x[i] for x in f) for i in range(len(f[0]))]
+        runs = "; ".join("/".join(f"{v:.3f}" for v in x) for x in f)
+        if name == "concurrent":
+            line = f"8 streams x 64 tok: {means[0]:8.1f} tok/s aggregate, mean TTFT {means[1]:.3f} s"
+        elif name == "prefix":
+            line = (f"shared prefix 32 x (1024 + 32) tok, 16 out, 8 in flight: wall {means[0]:.2f} s, "
+                    f"mean TTFT {means[1]:.3f} s")
+        else:
+            line = f"one stream, 64 tok decode: {means[0]:8.1f} tok/s over HTTP"
+            if s is servers[0] and cli:
+                c = statistics.mean(cli)
+                line += f"; bin/quanta bench {c:.1f} tok/s (HTTP/CLI = {means[0] / c:.2f}, alternated x{repeat})"
+        if first is None:
+            first = means
+        else:
+            line += "   ratio first/this: " + ", ".join(f"{a / b:.2f}" for a, b in zip(first, means))
+        print(f"  [{name}] {s['base']}: {line}   (rounds: {runs})", flush=True)
 
 
 def main():
@@ -176,22 +195,15 @@ def main():
     ap.add_argument("--quanta-model", help="GGUF file for the bin/quanta bench comparison of the single benchmark")
     ap.add_argument("--threads", type=int, default=2)
     a = ap.parse_args()
-    benches = a.bench.split(",")
+    servers = []
     for base in a.url:
         base = base.rstrip("/")
         model = model_name(base)
         ids = tokenize(base, TEXT * 12)
         print(f"== {base} (model {model}, {len(ids)} text tokens)", flush=True)
-        for b in benches:
-            if b == "concurrent":
-                print("  " + bench_concurrent(base, model, ids, a.repeat), flush=True)
-            elif b == "prefix":
-                print("  " + bench_prefix(base, model, ids, a.repeat), flush=True)
-            elif b == "single":
-                qm = a.quanta_model if base == a.url[0].rstrip("/") else None  # the first --url is ours
-                print("  " + bench_single(base, model, ids, a.repeat, qm, a.threads), flush=True)
-            else:
-                sys.exit(f"unknown benchmark {b}")
+        servers.append({"base": base, "model": model, "ids": ids})
+    for b in a.bench.split(","):
+        run_bench(b, servers, a.repeat, a.quanta_model, a.threads)
 
 
 if __name__ == "__main__":

@@ -83,16 +83,21 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
                 int64_t r0, int64_t r1);
 
 /* ---- elementwise ---- */
-/* out[t][i] = x[t][i] / sqrt(mean(x[t]^2) + eps) * w[i]; out, x: f32 [ntok][dim] (may alias); w: f32 [dim]. */
+/* ---- element-wise steps of the forward pass, in ggml's CPU arithmetic (the engine's one reference is
+ * dev.quanta.kernels.GgmlElementwise) ----
+ * RMSNorm per token: f32 [ntok][dim]; sum of squares of float products in double, in order; mean = (float)(sum/dim),
+ * scale = 1 / sqrtf(mean + eps); out = (x * scale) * w (w: f32 [dim], or NULL for none). out may be x. */
 void llmk_rms_norm(int isa, float *out, const float *x, const float *w, int dim, int ntok, float eps);
-/* In place on x: f32 [ntok][nheads][head_dim]; pos: i32 [ntok]; inv_freq: f32 [rope_dim / 2];
- * angle = pos[t] * inv_freq[i]; neox=0 rotates pairs (2i, 2i+1), neox=1 pairs (i, i + rope_dim/2). */
-void llmk_rope(int isa, float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
-               const float *inv_freq, int neox);
-/* gate[i] = gate[i] / (1 + exp(-gate[i])) * up[i]; f32 [n]. */
-void llmk_silu_mul(int isa, float *gate, const float *up, int64_t n);
-/* In place stable softmax of f32 [n]. */
-void llmk_softmax(int isa, float *x, int n);
+/* RoPE in place on x: f32 [ntok][nheads][head_dim], the first rope_dim of each head; cos_sin: f32 [ntok][rope_dim],
+ * (cos, sin) of each pair's angle; pairs (2i, 2i+1), or (i, i + rope_dim/2) when neox; a' = fma(a, c, -(b s)),
+ * b' = fma(a, s, b c). */
+void llmk_rope(int isa, float *x, const float *cos_sin, int ntok, int nheads, int head_dim, int rope_dim, int neox);
+/* SwiGLU in place, rows of n: gate = silu(gate) * up, silu(g) = g / (1 + e^-g); whole vector steps of the ISA (16 on
+ * AVX-512, 8 on AVX2) use ggml_v_expf of that ISA, the rest of each row the C library's expf (ggml's generic code:
+ * every element). */
+void llmk_swiglu(int isa, float *gate, const float *up, int64_t rows, int64_t n);
+/* x[i] += y[i], f32 [n]. */
+void llmk_add(int isa, float *x, const float *y, int64_t n);
 
 /* ---- paged attention for work items [item0, item1), item = query * nkv + kv head (its nheads / nkv query heads) ----
  * q, out: f32 [nq][nheads][head_dim]; k, v: [num_blocks][block_size][nkv][head_dim] of kv_type (F16 or F32);

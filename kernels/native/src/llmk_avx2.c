@@ -6,6 +6,47 @@
 
 #define LLMK_SFX(name) name##_avx2
 #define LLMK_KV_H2F(h) _cvtsh_ss(h)
+
+/* ggml_v_expf on AVX2 (ARM's optimized-routines expf, max error ~1.5 ulp): x = n ln2 + b, e^b by a polynomial, then
+ * scaled by 2^n built from z's bits with the polynomial's 1 added in the last fma. Lanes with |n| > 126 (results
+ * near or past float's range) take the C library's exp in double, as the Java reference does. */
+static inline __m256 vexpf_avx2(__m256 x) {
+    const __m256 r = _mm256_set1_ps(0x1.8p23f);
+    const __m256 z = _mm256_fmadd_ps(x, _mm256_set1_ps(0x1.715476p+0f), r);
+    const __m256 n = _mm256_sub_ps(z, r);
+    const __m256 b = _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.7f7d1cp-20f),
+                                      _mm256_fnmadd_ps(n, _mm256_set1_ps(0x1.62e4p-1f), x));
+    const __m256 u = _mm256_mul_ps(b, b);
+    const __m256 p = _mm256_fmadd_ps(_mm256_fmadd_ps(_mm256_set1_ps(0x1.0e4020p-7f), b, _mm256_set1_ps(0x1.573e2ep-5f)), u,
+                                     _mm256_fmadd_ps(_mm256_set1_ps(0x1.555e66p-3f), b, _mm256_set1_ps(0x1.fffdb6p-2f)));
+    const __m256 k = _mm256_castsi256_ps(_mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(z), 23),
+                                                          _mm256_castps_si256(_mm256_set1_ps(1.0f))));
+    __m256 res = _mm256_fmadd_ps(_mm256_fmadd_ps(p, u, _mm256_mul_ps(_mm256_set1_ps(0x1.ffffecp-1f), b)), k, k);
+    const __m256 big = _mm256_cmp_ps(_mm256_andnot_ps(_mm256_set1_ps(-0.0f), n), _mm256_set1_ps(126.0f), _CMP_GT_OQ);
+    if (_mm256_movemask_ps(big)) {
+        float xs[8], rs[8];
+        _mm256_storeu_ps(xs, x);
+        _mm256_storeu_ps(rs, res);
+        int m = _mm256_movemask_ps(big);
+        for (int l = 0; l < 8; l++)
+            if (m >> l & 1) rs[l] = (float)exp((double)xs[l]);
+        res = _mm256_loadu_ps(rs);
+    }
+    return res;
+}
+
+/* The 8-wide steps of ggml_vec_swiglu_f32 on AVX2: g / (1 + e^-g) * u. Returns how many elements it did. */
+static int64_t swiglu_simd_avx2(float *g, const float *u, int64_t n) {
+    const __m256 one = _mm256_set1_ps(1.0f), sign = _mm256_set1_ps(-0.0f);
+    int64_t i = 0;
+    for (; i + 7 < n; i += 8) {
+        __m256 gv = _mm256_loadu_ps(g + i);
+        __m256 e = vexpf_avx2(_mm256_xor_ps(gv, sign));
+        _mm256_storeu_ps(g + i, _mm256_mul_ps(_mm256_div_ps(gv, _mm256_add_ps(one, e)), _mm256_loadu_ps(u + i)));
+    }
+    return i;
+}
+#define LLMK_SWIGLU_SIMD(g, u, n) swiglu_simd_avx2(g, u, n)
 #include "llmk_elementwise.inc"
 
 

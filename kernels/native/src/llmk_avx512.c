@@ -8,6 +8,45 @@
 
 #define LLMK_SFX(name) name##_avx512
 #define LLMK_KV_H2F(h) _cvtsh_ss(h)
+
+/* ggml_v_expf on AVX-512: the AVX2 reduction, then the polynomial keeps its 1 and scalef scales by 2^n, so the last
+ * bit can differ from the AVX2 one. Lanes with |n| > 192 take the C library's exp in double, as the Java reference
+ * does. */
+static inline __m512 vexpf_avx512(__m512 x) {
+    const __m512 r = _mm512_set1_ps(0x1.8p23f);
+    const __m512 z = _mm512_fmadd_ps(x, _mm512_set1_ps(0x1.715476p+0f), r);
+    const __m512 n = _mm512_sub_ps(z, r);
+    const __m512 b = _mm512_fnmadd_ps(n, _mm512_set1_ps(0x1.7f7d1cp-20f),
+                                      _mm512_fnmadd_ps(n, _mm512_set1_ps(0x1.62e4p-1f), x));
+    const __m512 u = _mm512_mul_ps(b, b);
+    const __m512 p = _mm512_fmadd_ps(_mm512_fmadd_ps(_mm512_set1_ps(0x1.0e4020p-7f), b, _mm512_set1_ps(0x1.573e2ep-5f)), u,
+                                     _mm512_fmadd_ps(_mm512_set1_ps(0x1.555e66p-3f), b, _mm512_set1_ps(0x1.fffdb6p-2f)));
+    __m512 res = _mm512_scalef_ps(_mm512_fmadd_ps(p, u, _mm512_fmadd_ps(_mm512_set1_ps(0x1.ffffecp-1f), b,
+                                                                        _mm512_set1_ps(1.0f))), n);
+    __mmask16 big = _mm512_cmp_ps_mask(_mm512_abs_ps(n), _mm512_set1_ps(192.0f), _CMP_GT_OQ);
+    if (big) {
+        float xs[16], rs[16];
+        _mm512_storeu_ps(xs, x);
+        _mm512_storeu_ps(rs, res);
+        for (int l = 0; l < 16; l++)
+            if (big >> l & 1) rs[l] = (float)exp((double)xs[l]);
+        res = _mm512_loadu_ps(rs);
+    }
+    return res;
+}
+
+/* The 16-wide steps of ggml_vec_swiglu_f32 on AVX-512: g / (1 + e^-g) * u. Returns how many elements it did. */
+static int64_t swiglu_simd_avx512(float *g, const float *u, int64_t n) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    int64_t i = 0;
+    for (; i + 15 < n; i += 16) {
+        __m512 gv = _mm512_loadu_ps(g + i);
+        __m512 e = vexpf_avx512(_mm512_xor_ps(gv, _mm512_set1_ps(-0.0f)));
+        _mm512_storeu_ps(g + i, _mm512_mul_ps(_mm512_div_ps(gv, _mm512_add_ps(one, e)), _mm512_loadu_ps(u + i)));
+    }
+    return i;
+}
+#define LLMK_SWIGLU_SIMD(g, u, n) swiglu_simd_avx512(g, u, n)
 #include "llmk_elementwise.inc"
 
 #define INLINE static inline __attribute__((always_inline))

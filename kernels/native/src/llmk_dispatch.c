@@ -158,15 +158,20 @@ void llmk_rms_norm(int isa, float *out, const float *x, const float *w, int dim,
     for (int t = 0; t < ntok; t++) k->rms_norm(out + (int64_t)t * dim, x + (int64_t)t * dim, w, dim, eps);
 }
 
-void llmk_rope(int isa, float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
-               const float *inv_freq, int neox) {
-    if (rope_dim > 1024 || rope_dim > head_dim || rope_dim % 2) return;
-    table(isa)->rope(x, pos, ntok, nheads, head_dim, rope_dim, inv_freq, neox);
+void llmk_rope(int isa, float *x, const float *cos_sin, int ntok, int nheads, int head_dim, int rope_dim, int neox) {
+    if (rope_dim > head_dim || rope_dim % 2) return;
+    table(isa)->rope(x, cos_sin, ntok, nheads, head_dim, rope_dim, neox);
 }
 
-void llmk_silu_mul(int isa, float *gate, const float *up, int64_t n) { table(isa)->silu_mul(gate, up, n); }
+void llmk_swiglu(int isa, float *gate, const float *up, int64_t rows, int64_t n) {
+    const llmk_table *k = table(isa);
+    for (int64_t r = 0; r < rows; r++) k->swiglu(gate + r * n, up + r * n, n);
+}
 
-void llmk_softmax(int isa, float *x, int n) { table(isa)->softmax(x, n); }
+void llmk_add(int isa, float *x, const float *y, int64_t n) {
+    (void)isa; /* one rounding per element: every ISA gives the same bits; the compiler vectorizes it */
+    for (int64_t i = 0; i < n; i++) x[i] += y[i];
+}
 
 int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int nkv, int head_dim, const void *k,
                    const void *v, int kv_type, int block_size, const int32_t *block_tables, int max_blocks,

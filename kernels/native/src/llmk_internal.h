@@ -115,11 +115,11 @@ typedef struct {
     /* optional whole-matmul fast paths by weight type (same contract as llmk_matmul); 0 = row-by-row vec_dot */
     int (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                    float *out, int64_t r0, int64_t r1); /* 0, or -2 when out of memory */
+    /* one token (ggml's arithmetic, see llmk.h); w may be NULL */
     void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
-    void (*silu_mul)(float *gate, const float *up, int64_t n);
-    void (*softmax)(float *x, int n);
-    void (*rope)(float *x, const int32_t *pos, int ntok, int nheads, int head_dim, int rope_dim,
-                 const float *inv_freq, int neox);
+    /* one row of n: ggml_vec_swiglu_f32 of this ISA */
+    void (*swiglu)(float *gate, const float *up, int64_t n);
+    void (*rope)(float *x, const float *cos_sin, int ntok, int nheads, int head_dim, int rope_dim, int neox);
     /* one query's `group` heads (contiguous in q/out) against their shared KV head */
     void (*attention_item)(float *out, const float *q, int group, int head_dim, const void *k, const void *v, int kv_type,
                            size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table,

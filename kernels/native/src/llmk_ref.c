@@ -4,6 +4,7 @@
 
 #define LLMK_SFX(name) name##_ref
 #define LLMK_KV_H2F(h) llmk_h2f(h)
+#define LLMK_SWIGLU_SIMD(g, u, n) 0 /* ggml's generic SwiGLU: expf for every element */
 #include "llmk_elementwise.inc"
 
 /* ---------------- activation quantization ---------------- */

@@ -20,6 +20,7 @@ import java.lang.foreign.MemorySegment;
 public final class JavaKernelOps implements KernelOps {
 
     private final Isa arithmetic;
+    private final GgmlElementwise elementwise; // the element-wise steps' reference, with its row scratch
     private final FlashAttention flash;
     private byte[] actScratch = new byte[0]; // one token's quantized activations
     private float[] rowScratch = new float[0]; // one token's f32 activations
@@ -36,6 +37,7 @@ public final class JavaKernelOps implements KernelOps {
     public JavaKernelOps(Isa arithmetic) {
         this.arithmetic = arithmetic;
         this.flash = new FlashAttention(arithmetic == Isa.AVX512);
+        this.elementwise = new GgmlElementwise(arithmetic);
     }
 
     @Override
@@ -115,73 +117,26 @@ public final class JavaKernelOps implements KernelOps {
     @Override
     public void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps) {
         Shapes.rmsNorm(out, x, weight, dim, numTokens);
-        for (int t = 0; t < numTokens; t++) {
-            long base = (long) t * dim;
-            double ss = 0;
-            for (int i = 0; i < dim; i++) {
-                float v = x.getAtIndex(JAVA_FLOAT_UNALIGNED, base + i);
-                ss += (double) v * v;
-            }
-            float inv = (float) (1.0 / Math.sqrt(ss / dim + eps));
-            for (int i = 0; i < dim; i++) {
-                float v = x.getAtIndex(JAVA_FLOAT_UNALIGNED, base + i);
-                out.setAtIndex(JAVA_FLOAT_UNALIGNED, base + i, v * inv * weight.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
-            }
-        }
+        elementwise.rmsNorm(out, x, weight, dim, numTokens, eps);
     }
 
     @Override
-    public void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
-            MemorySegment invFreq, boolean neox) {
-        Shapes.rope(x, positions, numTokens, numHeads, headDim, ropeDim, invFreq);
-        int half = ropeDim / 2;
-        for (int t = 0; t < numTokens; t++) {
-            int pos = positions.getAtIndex(JAVA_INT_UNALIGNED, t);
-            for (int h = 0; h < numHeads; h++) {
-                long base = ((long) t * numHeads + h) * headDim;
-                for (int i = 0; i < half; i++) {
-                    float theta = pos * invFreq.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
-                    float c = (float) Math.cos(theta);
-                    float s = (float) Math.sin(theta);
-                    long i0 = base + (neox ? i : 2L * i);
-                    long i1 = base + (neox ? i + half : 2L * i + 1);
-                    float a = x.getAtIndex(JAVA_FLOAT_UNALIGNED, i0);
-                    float b = x.getAtIndex(JAVA_FLOAT_UNALIGNED, i1);
-                    x.setAtIndex(JAVA_FLOAT_UNALIGNED, i0, a * c - b * s);
-                    x.setAtIndex(JAVA_FLOAT_UNALIGNED, i1, a * s + b * c);
-                }
-            }
-        }
+    public void rope(MemorySegment x, MemorySegment cosSin, int numTokens, int numHeads, int headDim, int ropeDim,
+            boolean neox) {
+        Shapes.rope(x, cosSin, numTokens, numHeads, headDim, ropeDim);
+        elementwise.rope(x, cosSin, numTokens, numHeads, headDim, ropeDim, neox);
     }
 
     @Override
-    public void siluMul(MemorySegment gate, MemorySegment up, long n) {
-        Shapes.siluMul(gate, up, n);
-        for (long i = 0; i < n; i++) {
-            float g = gate.getAtIndex(JAVA_FLOAT_UNALIGNED, i);
-            float silu = (float) (g / (1.0 + Math.exp(-g)));
-            gate.setAtIndex(JAVA_FLOAT_UNALIGNED, i, silu * up.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
-        }
+    public void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
+        Shapes.swiglu(gate, up, rows, n);
+        elementwise.swiglu(gate, up, rows, n);
     }
 
     @Override
-    public void softmax(MemorySegment x, int n) {
-        Shapes.positive("n", n);
-        Shapes.fitsF32("x", x, n);
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, x.getAtIndex(JAVA_FLOAT_UNALIGNED, i));
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x.getAtIndex(JAVA_FLOAT_UNALIGNED, i) - max);
-            x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, e);
-            sum += e;
-        }
-        float inv = (float) (1.0 / sum);
-        for (int i = 0; i < n; i++) {
-            x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, x.getAtIndex(JAVA_FLOAT_UNALIGNED, i) * inv);
-        }
+    public void add(MemorySegment x, MemorySegment y, long n) {
+        Shapes.add(x, y, n);
+        elementwise.add(x, y, n);
     }
 
     @Override

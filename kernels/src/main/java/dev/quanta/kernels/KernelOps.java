@@ -62,46 +62,54 @@ public interface KernelOps extends AutoCloseable {
      */
     void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out, int numTokens);
 
+    // Element-wise steps, in ggml's CPU arithmetic so a forward pass rounds as llama.cpp's does on this kind of CPU
+    // (the one reference is GgmlElementwise; the native kernels give the same bits). Large calls run on the pool.
+
     /**
-     * RMSNorm per token: {@code out[t][i] = x[t][i] / sqrt(mean_i(x[t][i]^2) + eps) * weight[i]}.
+     * RMSNorm per token: {@code out[t][i] = (x[t][i] * scale) * weight[i]} with {@code scale = 1 / sqrtf(mean +
+     * eps)}, mean the sum of squares (float products added in double, in order) over dim, cast to float
+     * (ggml_compute_forward_rms_norm_f32, then ggml_mul).
      *
      * @param out    f32 {@code [numTokens][dim]}; may be the same segment as {@code x} (in place)
      * @param x      f32 {@code [numTokens][dim]}
-     * @param weight f32 {@code [dim]}
+     * @param weight f32 {@code [dim]}, or null for no weight
      * @param eps    added to the mean square, e.g. 1e-5
      */
     void rmsNorm(MemorySegment out, MemorySegment x, MemorySegment weight, int dim, int numTokens, float eps);
 
     /**
-     * Rotary position embedding, in place. For each token t, head h and pair index {@code i < ropeDim / 2}
-     * the angle is {@code positions[t] * invFreq[i]} (radians) and the pair {@code (a, b)} becomes
-     * {@code (a cos - b sin, a sin + b cos)}. Dimensions {@code >= ropeDim} of each head are left alone.
+     * Rotary position embedding, in place, with each token's angles given: for token t, head h and pair
+     * {@code i0 = 0, 2, .. ropeDim - 2} with {@code (c, s) = cosSin[t][i0], cosSin[t][i0 + 1]}, the pair
+     * {@code (a, b)} becomes {@code (fma(a, c, -(b s)), fma(a, s, b c))} (ggml's rotation as its compiler contracts
+     * it). Dimensions {@code >= ropeDim} of each head are left alone.
      *
-     * @param x         f32 {@code [numTokens][numHeads][headDim]}, rotated in place
-     * @param positions i32 {@code [numTokens]}, absolute position of each token (&gt;= 0)
-     * @param headDim   elements per head
-     * @param ropeDim   rotated elements per head, even, {@code <= headDim}
-     * @param invFreq   f32 {@code [ropeDim / 2]}, inverse frequencies already including any RoPE scaling
-     * @param neox      false: pairs {@code (2i, 2i+1)} (Llama / "normal"); true: pairs {@code (i, i + ropeDim/2)}
-     *                  (NeoX / Qwen2 order)
+     * @param x       f32 {@code [numTokens][numHeads][headDim]}, rotated in place
+     * @param cosSin  f32 {@code [numTokens][ropeDim]}: (cos, sin) of each pair's angle at the token's position
+     * @param headDim elements per head
+     * @param ropeDim rotated elements per head, even, {@code <= headDim}
+     * @param neox    false: pairs {@code (i0, i0+1)} (Llama / "normal"); true: pairs {@code (i0/2, i0/2 + ropeDim/2)}
+     *                (NeoX / Qwen2 order)
      */
-    void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
-            MemorySegment invFreq, boolean neox);
+    void rope(MemorySegment x, MemorySegment cosSin, int numTokens, int numHeads, int headDim, int ropeDim,
+            boolean neox);
 
     /**
-     * SwiGLU gate, in place: {@code gate[i] = silu(gate[i]) * up[i]} with {@code silu(g) = g / (1 + e^-g)}.
+     * SwiGLU in place, per row of n: {@code gate[r][i] = silu(gate[r][i]) * up[r][i]}, {@code silu(g) = g / (1 +
+     * e^-g)}, as ggml_vec_swiglu_f32 on {@link #arithmetic()}: whole vector steps (16 on AVX-512, 8 on AVX2) use that
+     * ISA's ggml_v_expf, the rest of each row (every element, for {@link Isa#SCALAR}) the C library's expf.
      *
-     * @param gate f32 {@code [n]}, overwritten with the result
-     * @param up   f32 {@code [n]}
+     * @param gate f32 {@code [rows][n]}, overwritten with the result
+     * @param up   f32 {@code [rows][n]}
      */
-    void siluMul(MemorySegment gate, MemorySegment up, long n);
+    void swiglu(MemorySegment gate, MemorySegment up, int rows, int n);
 
     /**
-     * Numerically stable softmax in place: {@code x[i] = e^(x[i] - max) / sum_j e^(x[j] - max)}.
+     * Residual add in place: {@code x[i] += y[i]}.
      *
-     * @param x f32 {@code [n]}, n &gt; 0
+     * @param x f32 {@code [n]}
+     * @param y f32 {@code [n]}
      */
-    void softmax(MemorySegment x, int n);
+    void add(MemorySegment x, MemorySegment y, long n);
 
     /**
      * Causal attention of {@code numQueries} query tokens against a paged KV cache (one layer).

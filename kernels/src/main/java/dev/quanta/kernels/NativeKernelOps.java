@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A matmul quantizes the activations ({@link ActivationQuantizer}) into scratch owned by this instance, then every
  * thread of the {@link WorkerPool} claims chunks of rows from a shared counter and calls {@code llmk_matmul} on its
- * range. Attention is split the same way over (query, KV head) items. The elementwise kernels are memory-bound and
- * cheap next to a matmul; they run on the caller thread. All segments must be native (off-heap).
+ * range. Attention is split the same way over (query, KV head) items, and the element-wise steps over tokens (rows,
+ * elements) once they are large enough to pay for the dispatch. All segments must be native (off-heap).
  *
  * <p>Not thread-safe: one caller at a time (see {@link KernelOps}).
  */
@@ -18,6 +18,9 @@ public final class NativeKernelOps implements KernelOps {
 
     /** Below this many weight bytes × tokens a matmul runs on the caller alone (dispatch would cost more). */
     private static final long PARALLEL_MIN_WORK = 64 * 1024;
+
+    /** Below this many elements an element-wise step runs on the caller alone (dispatch would cost more). */
+    private static final long PARALLEL_MIN_ELEMENTS = 32 * 1024;
 
     private final Isa isa;
     private final int level;
@@ -56,6 +59,25 @@ public final class NativeKernelOps implements KernelOps {
     private float atScale;
     private int atChunk;
     private final ParallelTask attentionTask = this::attentionShare;
+
+    // The current element-wise step (rmsNorm, rope, swiglu, add), split over units: tokens, rows or elements.
+    private static final int EW_RMS_NORM = 1;
+    private static final int EW_ROPE = 2;
+    private static final int EW_SWIGLU = 3;
+    private static final int EW_ADD = 4;
+    private int ewOp;
+    private long ewA; // address: out / x / gate
+    private long ewB; // address: x / cosSin / up / y
+    private long ewC; // address: weight, 0 for none
+    private int ewDim;
+    private int ewHeads;
+    private int ewHeadDim;
+    private int ewRopeDim;
+    private boolean ewNeox;
+    private float ewEps;
+    private long ewUnits;
+    private long ewChunk;
+    private final ParallelTask elementwiseTask = this::elementwiseShare;
 
     private NativeKernelOps(int threads, Isa isa) {
         this.isa = isa;
@@ -218,56 +240,98 @@ public final class NativeKernelOps implements KernelOps {
         Shapes.rmsNorm(out, x, weight, dim, numTokens);
         requireNative("out", out);
         requireNative("x", x);
-        requireNative("weight", weight);
-        try {
-            NativeLibrary.RMS_NORM.invokeExact(level, out, x, weight, dim, numTokens, eps);
-        } catch (Throwable e) {
-            throw new IllegalStateException("llmk_rms_norm failed", e);
+        if (weight != null) {
+            requireNative("weight", weight);
         }
+        ewOp = EW_RMS_NORM;
+        ewA = out.address();
+        ewB = x.address();
+        ewC = weight == null ? 0L : weight.address();
+        ewDim = dim;
+        ewEps = eps;
+        runElementwise(numTokens, dim);
     }
 
     @Override
-    public void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
-            MemorySegment invFreq, boolean neox) {
+    public void rope(MemorySegment x, MemorySegment cosSin, int numTokens, int numHeads, int headDim, int ropeDim,
+            boolean neox) {
         checkOpen();
-        Shapes.rope(x, positions, numTokens, numHeads, headDim, ropeDim, invFreq);
-        if (ropeDim > 1024) {
-            throw new IllegalArgumentException("ropeDim " + ropeDim + " exceeds the native limit of 1024");
-        }
+        Shapes.rope(x, cosSin, numTokens, numHeads, headDim, ropeDim);
         requireNative("x", x);
-        requireNative("positions", positions);
-        requireNative("invFreq", invFreq);
-        try {
-            NativeLibrary.ROPE.invokeExact(level, x, positions, numTokens, numHeads, headDim, ropeDim, invFreq,
-                    neox ? 1 : 0);
-        } catch (Throwable e) {
-            throw new IllegalStateException("llmk_rope failed", e);
-        }
+        requireNative("cosSin", cosSin);
+        ewOp = EW_ROPE;
+        ewA = x.address();
+        ewB = cosSin.address();
+        ewHeads = numHeads;
+        ewHeadDim = headDim;
+        ewRopeDim = ropeDim;
+        ewNeox = neox;
+        runElementwise(numTokens, (long) numHeads * ropeDim);
     }
 
     @Override
-    public void siluMul(MemorySegment gate, MemorySegment up, long n) {
+    public void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
         checkOpen();
-        Shapes.siluMul(gate, up, n);
+        Shapes.swiglu(gate, up, rows, n);
         requireNative("gate", gate);
         requireNative("up", up);
-        try {
-            NativeLibrary.SILU_MUL.invokeExact(level, gate, up, n);
-        } catch (Throwable e) {
-            throw new IllegalStateException("llmk_silu_mul failed", e);
-        }
+        ewOp = EW_SWIGLU;
+        ewA = gate.address();
+        ewB = up.address();
+        ewDim = n;
+        runElementwise(rows, n);
     }
 
     @Override
-    public void softmax(MemorySegment x, int n) {
+    public void add(MemorySegment x, MemorySegment y, long n) {
         checkOpen();
-        Shapes.positive("n", n);
-        Shapes.fitsF32("x", x, n);
+        Shapes.add(x, y, n);
         requireNative("x", x);
+        requireNative("y", y);
+        ewOp = EW_ADD;
+        ewA = x.address();
+        ewB = y.address();
+        runElementwise(n, 1);
+    }
+
+    /** Runs the prepared element-wise step over {@code units} (tokens, rows or elements) of {@code size} elements. */
+    private void runElementwise(long units, long size) {
+        if (pool.size() == 1 || units < 2 || units * size < PARALLEL_MIN_ELEMENTS) {
+            elementwiseRange(0, units);
+            return;
+        }
+        ewUnits = units;
+        ewChunk = Math.max(1, (units + pool.size() * 2L - 1) / (pool.size() * 2L));
+        nextChunk.set(0);
+        pool.run(elementwiseTask);
+    }
+
+    private void elementwiseShare(int worker, int numWorkers) {
+        while (true) {
+            long u0 = (long) nextChunk.getAndIncrement() * ewChunk;
+            if (u0 >= ewUnits) {
+                return;
+            }
+            elementwiseRange(u0, Math.min(ewUnits, u0 + ewChunk));
+        }
+    }
+
+    private void elementwiseRange(long u0, long u1) {
         try {
-            NativeLibrary.SOFTMAX.invokeExact(level, x, n);
+            switch (ewOp) {
+                case EW_RMS_NORM -> NativeLibrary.RMS_NORM.invokeExact(level, ewA + u0 * ewDim * 4,
+                        ewB + u0 * ewDim * 4, ewC, ewDim, (int) (u1 - u0), ewEps);
+                case EW_ROPE -> NativeLibrary.ROPE.invokeExact(level, ewA + u0 * ewHeads * ewHeadDim * 4,
+                        ewB + u0 * ewRopeDim * 4, (int) (u1 - u0), ewHeads, ewHeadDim, ewRopeDim, ewNeox ? 1 : 0);
+                case EW_SWIGLU -> NativeLibrary.SWIGLU.invokeExact(level, ewA + u0 * ewDim * 4, ewB + u0 * ewDim * 4,
+                        u1 - u0, (long) ewDim);
+                case EW_ADD -> NativeLibrary.ADD.invokeExact(level, ewA + u0 * 4, ewB + u0 * 4, u1 - u0);
+                default -> throw new IllegalStateException("no element-wise step prepared");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException("llmk_softmax failed", e);
+            throw new IllegalStateException("element-wise kernel failed", e);
         }
     }
 

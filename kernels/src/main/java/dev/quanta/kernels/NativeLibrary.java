@@ -48,13 +48,14 @@ final class NativeLibrary {
      *  pointers as raw addresses (long) */
     static final MethodHandle MATMUL;
     /** void llmk_rms_norm(isa, float *out, const float *x, const float *w, int dim, int ntok, float eps) */
+    /** void llmk_rms_norm(isa, out, x, w (0: none), dim, ntok, eps); pointers as raw addresses (long) */
     static final MethodHandle RMS_NORM;
-    /** void llmk_rope(isa, x, pos, ntok, nheads, head_dim, rope_dim, inv_freq, neox) */
+    /** void llmk_rope(isa, x, cos_sin, ntok, nheads, head_dim, rope_dim, neox); pointers as raw addresses */
     static final MethodHandle ROPE;
-    /** void llmk_silu_mul(isa, gate, up, int64 n) */
-    static final MethodHandle SILU_MUL;
-    /** void llmk_softmax(isa, x, int n) */
-    static final MethodHandle SOFTMAX;
+    /** void llmk_swiglu(isa, gate, up, int64 rows, int64 n); pointers as raw addresses */
+    static final MethodHandle SWIGLU;
+    /** void llmk_add(isa, x, y, int64 n); pointers as raw addresses */
+    static final MethodHandle ADD;
     /** int llmk_attention(isa, out, q, nq, nheads, nkv, head_dim, k, v, kv_type, block_size, block_tables,
      *  max_blocks, seq_lens, scale, int64 item0, int64 item1); pointers as raw addresses (long) */
     static final MethodHandle ATTENTION;
@@ -85,13 +86,15 @@ final class NativeLibrary {
             // segments alive because it blocks until every worker is done.
             h[6] = handle(linker, lookup, "llmk_matmul", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG,
                     JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
-            h[7] = handle(linker, lookup, "llmk_rms_norm", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS,
-                    ADDRESS, JAVA_INT, JAVA_INT, JAVA_FLOAT));
-            h[8] = handle(linker, lookup, "llmk_rope", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT,
-                    JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-            h[9] = handle(linker, lookup, "llmk_silu_mul",
-                    FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-            h[10] = handle(linker, lookup, "llmk_softmax", FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, JAVA_INT));
+            // the element-wise steps also run on pool threads: raw addresses, as matmul
+            h[7] = handle(linker, lookup, "llmk_rms_norm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG, JAVA_LONG,
+                    JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_FLOAT));
+            h[8] = handle(linker, lookup, "llmk_rope", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG, JAVA_LONG,
+                    JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+            h[9] = handle(linker, lookup, "llmk_swiglu",
+                    FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+            h[10] = handle(linker, lookup, "llmk_add", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_LONG, JAVA_LONG,
+                    JAVA_LONG));
             h[11] = handle(linker, lookup, "llmk_attention", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
                     JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT,
                     JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
@@ -114,8 +117,8 @@ final class NativeLibrary {
         MATMUL = h[6];
         RMS_NORM = h[7];
         ROPE = h[8];
-        SILU_MUL = h[9];
-        SOFTMAX = h[10];
+        SWIGLU = h[9];
+        ADD = h[10];
         ATTENTION = h[11];
         QUANTIZE_ROWS_RAW = h[12];
         FAILURE = failure;

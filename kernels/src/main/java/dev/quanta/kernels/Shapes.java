@@ -71,8 +71,8 @@ final class Shapes {
     }
 
     /** KernelOps.rope's contract. */
-    static void rope(MemorySegment x, MemorySegment positions, int numTokens, int numHeads, int headDim, int ropeDim,
-            MemorySegment invFreq) {
+    static void rope(MemorySegment x, MemorySegment cosSin, int numTokens, int numHeads, int headDim,
+            int ropeDim) {
         positive("numTokens", numTokens);
         positive("numHeads", numHeads);
         positive("headDim", headDim);
@@ -80,8 +80,7 @@ final class Shapes {
             throw new IllegalArgumentException("ropeDim " + ropeDim + " must be even and in 2.." + headDim);
         }
         fitsF32("x", x, (long) numTokens * numHeads * headDim);
-        fits("positions", positions, 4L * numTokens);
-        fitsF32("invFreq", invFreq, ropeDim / 2);
+        fitsF32("cosSin", cosSin, (long) numTokens * ropeDim);
     }
 
     /** KernelOps.matmul's contract; returns the size of one weight row in bytes. */
@@ -103,14 +102,24 @@ final class Shapes {
         positive("numTokens", numTokens);
         fitsF32("x", x, (long) numTokens * dim);
         fitsF32("out", out, (long) numTokens * dim);
-        fitsF32("weight", weight, dim);
+        if (weight != null) {
+            fitsF32("weight", weight, dim);
+        }
     }
 
-    /** KernelOps.siluMul's contract. */
-    static void siluMul(MemorySegment gate, MemorySegment up, long n) {
+    /** KernelOps.swiglu's contract. */
+    static void swiglu(MemorySegment gate, MemorySegment up, int rows, int n) {
+        positive("rows", rows);
         positive("n", n);
-        fitsF32("gate", gate, n);
-        fitsF32("up", up, n);
+        fitsF32("gate", gate, (long) rows * n);
+        fitsF32("up", up, (long) rows * n);
+    }
+
+    /** KernelOps.add's contract. */
+    static void add(MemorySegment x, MemorySegment y, long n) {
+        positive("n", n);
+        fitsF32("x", x, n);
+        fitsF32("y", y, n);
     }
 
     /**

@@ -32,6 +32,13 @@ final class TestData {
                 : new int[] {256, 512, 768, 1792, 2048, 2304, 4096};
     }
 
+    /** A copy of {@code src} in {@code arena}. */
+    static MemorySegment copy(Arena arena, MemorySegment src) {
+        MemorySegment dst = arena.allocate(src.byteSize(), 64);
+        MemorySegment.copy(src, 0, dst, 0, src.byteSize());
+        return dst;
+    }
+
     static MemorySegment floats(Arena arena, Random rnd, long n, float scale) {
         MemorySegment s = arena.allocate(4 * n, 64);
         for (long i = 0; i < n; i++) {

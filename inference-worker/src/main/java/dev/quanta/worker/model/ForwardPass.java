@@ -30,8 +30,9 @@ import java.util.List;
  *
  * All buffers are allocated once for {@code maxTokens} tokens; a pass allocates nothing. Matrix products go to
  * {@link KernelOps#matmul} (activations quantized as llama.cpp pairs them) and attention to
- * {@link KernelOps#attention} (llama.cpp's CPU flash attention, step for step); the small element-wise steps are
- * {@link GgmlMath}, written to round exactly as ggml does.
+ * {@link KernelOps#attention} (llama.cpp's CPU flash attention, step for step), and the element-wise steps (RMSNorm,
+ * RoPE, SwiGLU, residual adds) to the kernels too, in ggml's rounding; {@link GgmlMath} keeps the RoPE angles and
+ * the f16 rounding of KV rows and float-weight inputs.
  *
  * <p>Not thread-safe: one caller (the step loop) at a time.
  */
@@ -58,9 +59,10 @@ public final class ForwardPass implements AutoCloseable {
     private final MemorySegment up;      // f32 [maxTokens][ffnDim]  Wup h
     private final MemorySegment rounded; // f32 [maxTokens][maxCols] matmul input rounded to f16/bf16 for such weights
     private final MemorySegment logits;  // f32 [maxLogitRows][vocab]
-    private final GgmlMath math;         // element-wise steps, with their row scratch
+    private final GgmlMath math;         // f16 rounding of float-weight inputs and KV rows, with its row scratch
     private final float[] embedRow;      // [dim] one dequantized embedding row
-    private final float[] cosSin;        // [maxTokens][ropeDim] RoPE (cos, sin) of each batch token's position
+    private final float[] angles;        // [maxTokens][ropeDim] RoPE (cos, sin) of each batch token's position
+    private final MemorySegment cosSin;  // f32 [maxTokens][ropeDim] the same, for the kernels
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
     private final MemorySegment seqLens; // i32 [maxTokens] positions each token attends to (its position + 1)
     private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] the tokens' block tables, padded with 0
@@ -100,9 +102,10 @@ public final class ForwardPass implements AutoCloseable {
         this.up = f32Buffer((long) maxTokens * config.ffnDim());
         this.rounded = f32Buffer((long) maxTokens * maxCols);
         this.logits = f32Buffer((long) maxLogitRows * config.vocabSize());
-        this.math = new GgmlMath(Math.max(maxCols, config.kvDim()), ops.arithmetic());
+        this.math = new GgmlMath(Math.max(maxCols, config.kvDim()));
         this.embedRow = new float[dim];
-        this.cosSin = new float[maxTokens * config.ropeDim()];
+        this.angles = new float[maxTokens * config.ropeDim()];
+        this.cosSin = f32Buffer((long) maxTokens * config.ropeDim());
         this.logitRows = new int[maxTokens];
         this.seqLens = arena.allocate(4L * maxTokens, 64);
         this.tableWidth = 0;
@@ -188,8 +191,9 @@ public final class ForwardPass implements AutoCloseable {
     private void ropeAngles(Batch batch) {
         for (int t = 0; t < batch.size(); t++) {
             GgmlMath.ropeCache(batch.position(t), config.ropeDim(), ropeThetaScale, config.ropeFreqScale(),
-                    weights.ropeFreqFactors(), cosSin, t * config.ropeDim());
+                    weights.ropeFreqFactors(), angles, t * config.ropeDim());
         }
+        MemorySegment.copy(angles, 0, cosSin, GgmlMath.F32, 0, batch.size() * config.ropeDim());
     }
 
     /** One transformer block over {@code batch}; returns how many rows later steps compute. */
@@ -200,38 +204,29 @@ public final class ForwardPass implements AutoCloseable {
         Architecture arch = config.architecture();
 
         // attention block
-        for (int t = 0; t < n; t++) {
-            math.rmsNorm(x, (long) t * dim, w.attnNorm(), h, (long) t * dim, dim, config.rmsEps());
-        }
+        ops.rmsNorm(h, x, w.attnNorm(), dim, n, config.rmsEps());
         matmul(w.wq(), h, q, n);
         matmul(w.wk(), h, k, n);
         matmul(w.wv(), h, v, n);
-        for (int t = 0; t < n; t++) {
-            if (w.bq() != null) {
+        if (w.bq() != null) {
+            for (int t = 0; t < n; t++) {
                 GgmlMath.addVector(q, (long) t * config.qDim(), w.bq(), config.qDim());
                 GgmlMath.addVector(k, (long) t * config.kvDim(), w.bk(), config.kvDim());
                 GgmlMath.addVector(v, (long) t * config.kvDim(), w.bv(), config.kvDim());
             }
-            int angles = t * config.ropeDim(); // this token's pairs in cosSin
-            for (int hd = 0; hd < config.numHeads(); hd++) {
-                long off = ((long) t * config.numHeads() + hd) * headDim;
-                if (w.qNorm() != null) {
-                    math.rmsNorm(q, off, w.qNorm(), q, off, headDim, config.rmsEps());
-                }
-                math.rope(q, off, config.ropeDim(), arch.ropeNeox(), cosSin, angles);
-            }
-            for (int hd = 0; hd < config.numKvHeads(); hd++) {
-                long off = ((long) t * config.numKvHeads() + hd) * headDim;
-                if (w.kNorm() != null) {
-                    math.rmsNorm(k, off, w.kNorm(), k, off, headDim, config.rmsEps());
-                }
-                math.rope(k, off, config.ropeDim(), arch.ropeNeox(), cosSin, angles);
-            }
+        }
+        if (w.qNorm() != null) { // Qwen3: every head normalised on its own
+            ops.rmsNorm(q, q, w.qNorm(), headDim, n * config.numHeads(), config.rmsEps());
+            ops.rmsNorm(k, k, w.kNorm(), headDim, n * config.numKvHeads(), config.rmsEps());
+        }
+        ops.rope(q, cosSin, n, config.numHeads(), headDim, config.ropeDim(), arch.ropeNeox());
+        ops.rope(k, cosSin, n, config.numKvHeads(), headDim, config.ropeDim(), arch.ropeNeox());
+        for (int t = 0; t < n; t++) {
             storeKv(l, batch, t);
         }
         attention(l, batch);
         matmul(w.wo(), att, proj, n);
-        math.add(x, proj, (long) n * dim);
+        ops.add(x, proj, (long) n * dim);
         int rows = n;
         if (last) {
             // NOTE: as llama.cpp, the last block's FFN runs only for rows whose logits are wanted (after the
@@ -243,14 +238,12 @@ public final class ForwardPass implements AutoCloseable {
         }
 
         // feed-forward block
-        for (int t = 0; t < rows; t++) {
-            math.rmsNorm(x, (long) t * dim, w.ffnNorm(), h, (long) t * dim, dim, config.rmsEps());
-        }
+        ops.rmsNorm(h, x, w.ffnNorm(), dim, rows, config.rmsEps());
         matmul(w.wGate(), h, gate, rows);
         matmul(w.wUp(), h, up, rows);
-        math.swiglu(gate, up, rows, config.ffnDim());
+        ops.swiglu(gate, up, rows, config.ffnDim());
         matmul(w.wDown(), gate, proj, rows);
-        math.add(x, proj, (long) rows * dim);
+        ops.add(x, proj, (long) rows * dim);
         return rows;
     }
 
@@ -323,10 +316,8 @@ public final class ForwardPass implements AutoCloseable {
     /** logits[j] = Wout (rmsnorm(x[j]) * output_norm) for the first {@code rows} rows (the compacted ones). */
     private MemorySegment outputLogits(int rows) {
         int dim = config.dim();
-        for (int t = 0; t < rows; t++) {
-            math.rmsNorm(x, (long) t * dim, weights.outputNorm(), h, (long) t * dim, dim, config.rmsEps());
-        }
         if (rows > 0) {
+            ops.rmsNorm(h, x, weights.outputNorm(), dim, rows, config.rmsEps());
             matmul(weights.output(), h, logits, rows);
         }
         return logits.asSlice(0, (long) rows * config.vocabSize() * 4);
