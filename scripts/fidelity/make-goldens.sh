@@ -21,12 +21,14 @@ OUT="$ROOT/inference-worker/src/test/resources/golden"
 WORK="$(mktemp -d)"
 PORT="${GOLDEN_PORT:-18437}"
 LENGTHS="1,2,3,5,7,8,11,15,16,17,20,24,31,32,33,40,48,64,100"
+# stories260K has a 512-token context: also prompts whose decoding attends to more than 256 KV cells
+STORIES_LENGTHS="$LENGTHS,128,200,250,255,256,300,400,470"
 N_PREDICT=32
 trap '[ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
 
 # A passage from the middle of the evaluation text, so the prompts are not the shared goldens' openings.
-sed -n '200,230p' "$SHARED/text/stories-eval.txt" > "$WORK/passage.txt"
+sed -n '200,300p' "$SHARED/text/stories-eval.txt" > "$WORK/passage.txt"
 
 VOCAB="$SHARED/models/stories260K.gguf"
 "$ROOT/bin/quanta" synth --shape tiny --type F16 --vocab "$VOCAB" --seed 10 --out "$WORK/synth-tiny-F16.gguf"
@@ -39,7 +41,7 @@ for arch in qwen2 qwen3; do
 done
 "$ROOT/bin/quanta" synth --shape tiny-mistral --type F32 --vocab "$VOCAB" --seed 10 --out "$WORK/synth-mistral-tiny-F32.gguf"
 
-golden() { # model.gguf name
+golden() { # model.gguf name lengths
   "$BIN/llama-server" -m "$1" -c 512 -t 2 -np 1 --port "$PORT" --no-webui > "$WORK/server.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 100); do
@@ -47,7 +49,7 @@ golden() { # model.gguf name
     sleep 0.2
   done
   python3 "$ROOT/scripts/fidelity/golden-from-llama-server.py" "http://127.0.0.1:$PORT" "$WORK/passage.txt" \
-    "$N_PREDICT" "$LENGTHS" > "$OUT/$2.greedy.jsonl"
+    "$N_PREDICT" "$3" > "$OUT/$2.greedy.jsonl"
   kill "$SERVER_PID"
   wait "$SERVER_PID" 2>/dev/null || true
   SERVER_PID=
@@ -55,13 +57,13 @@ golden() { # model.gguf name
 }
 
 for m in stories260K stories260K-Q8_0 stories260K-Q4_0; do
-  golden "$SHARED/models/$m.gguf" "$m"
+  golden "$SHARED/models/$m.gguf" "$m" "$STORIES_LENGTHS"
 done
 for type in Q4_K_M Q6_K; do
-  golden "$OUT/synth-tiny-$type.gguf" "synth-tiny-$type"
+  golden "$OUT/synth-tiny-$type.gguf" "synth-tiny-$type" "$LENGTHS"
 done
 for arch in qwen2 qwen3 mistral; do
-  golden "$WORK/synth-$arch-tiny-F32.gguf" "synth-$arch-tiny-F32"
+  golden "$WORK/synth-$arch-tiny-F32.gguf" "synth-$arch-tiny-F32" "$LENGTHS"
   sha256sum "$WORK/synth-$arch-tiny-F32.gguf" | cut -d' ' -f1 > "$OUT/synth-$arch-tiny-F32.sha256"
 done
 (cd "$BIN" && echo "llama.cpp: $(./llama-server --version 2>&1 | grep -m1 version)") > "$OUT/llama-cpp-version.txt"

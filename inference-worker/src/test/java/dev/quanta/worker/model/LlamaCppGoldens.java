@@ -25,17 +25,36 @@ final class LlamaCppGoldens {
     /** The seed scripts/fidelity/make-goldens.sh gives {@code bin/quanta synth}. */
     static final long SYNTH_SEED = 10;
 
-    /** Whole prompt in one step (llama-server's ubatch is 512), one sequence, contexts up to 256 positions. */
-    static final EngineConfig CONFIG = new EngineConfig(2, 0, GgmlType.F16, 256, 512, 1, 0, 16, false);
+    /** Whole prompt in one step (llama-server's ubatch is 512), one sequence, contexts up to 512 positions. */
+    static final EngineConfig CONFIG = new EngineConfig(2, 0, GgmlType.F16, 512, 512, 1, 0, 16, false);
 
-    /** How one prompt compares: first differing generated position (-1: none), worst top-5 distance before it. */
-    record Outcome(String prompt, int promptLength, int generated, int firstDifference, double worstLogprobDiff,
-                   int worstAt, double gapAtDifference) {
+    /**
+     * How one prompt compares.
+     *
+     * @param firstDifference first generated position whose token is not llama.cpp's (-1: none)
+     * @param distances       per generated position up to and including the first difference: the largest
+     *                        |log-probability difference| over llama.cpp's top 5 (infinite when one of them is not
+     *                        among our top 10)
+     */
+    record Outcome(String prompt, int promptLength, int generated, int firstDifference, double[] distances) {
+
+        /** Worst distance over positions {@code [from, to)} (clipped to what was compared). */
+        double worst(int from, int to) {
+            double w = 0;
+            for (int i = Math.max(0, from); i < Math.min(to, distances.length); i++) {
+                w = Math.max(w, distances[i]);
+            }
+            return w;
+        }
+
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "len %3d: first difference %3d of %d (llama.cpp's top-2 gap there %.4f),"
-                    + " worst top-5 |dlogprob| %.5f at %d", promptLength, firstDifference, generated, gapAtDifference,
-                    worstLogprobDiff, worstAt);
+            int at = 0;
+            for (int i = 0; i < distances.length; i++) {
+                at = distances[i] > distances[at] ? i : at;
+            }
+            return String.format(Locale.ROOT, "len %3d: first difference %3d of %d, worst top-5 |dlogprob| %.5f at %d",
+                    promptLength, firstDifference, generated, worst(0, distances.length), at);
         }
     }
 
@@ -82,8 +101,7 @@ final class LlamaCppGoldens {
             }
         }
         int compared = first < 0 ? c.tokens().length : first + 1; // the differing position's distribution too
-        double worst = 0;
-        int worstAt = -1;
+        double[] distances = new double[compared];
         for (int i = 0; i < compared; i++) {
             for (int j = 0; j < c.topIds()[i].length; j++) {
                 double d = Double.POSITIVE_INFINITY; // llama.cpp's top token missing from our top 10
@@ -92,13 +110,9 @@ final class LlamaCppGoldens {
                         d = Math.abs(t.logprob() - c.topLogprobs()[i][j]);
                     }
                 }
-                if (d > worst) {
-                    worst = d;
-                    worstAt = i;
-                }
+                distances[i] = Math.max(distances[i], d);
             }
         }
-        double gap = first < 0 ? Double.NaN : c.topLogprobs()[first][0] - c.topLogprobs()[first][1];
-        return new Outcome(c.prompt(), c.promptTokens().length, c.tokens().length, first, worst, worstAt, gap);
+        return new Outcome(c.prompt(), c.promptTokens().length, c.tokens().length, first, distances);
     }
 }
