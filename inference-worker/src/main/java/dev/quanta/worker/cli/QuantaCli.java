@@ -22,8 +22,9 @@ public final class QuantaCli implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** The command tree, with one-line errors for bad usage and failures. */
+    /** The command tree, with one-line errors for bad usage and failures; log records all in logback's format. */
     public static CommandLine commandLine() {
+        CliLogging.routeJavaUtilLoggingToSlf4j();
         CommandLine cli = new CommandLine(new QuantaCli());
         cli.setExecutionExceptionHandler(CliErrors::handleExecutionException);
         cli.setParameterExceptionHandler(CliErrors::handleParameterException);

@@ -1,6 +1,7 @@
 package dev.quanta.worker.cli;
 
 import dev.quanta.gguf.GgmlType;
+import dev.quanta.worker.model.Architecture;
 import dev.quanta.worker.synth.SynthPlan;
 import dev.quanta.worker.synth.SynthShape;
 import dev.quanta.worker.synth.SynthVocab;
@@ -43,6 +44,10 @@ public final class SynthCommand implements Callable<Integer> {
             description = "GGUF whose tokenizer.* keys are copied, e.g. models/vocab/ggml-vocab-llama-bpe.gguf")
     Path vocab;
 
+    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "llama",
+            description = "llama (default), qwen2 (Q/K/V biases) or qwen3 (per-head Q/K norms); NeoX RoPE for qwen")
+    String arch;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -55,13 +60,16 @@ public final class SynthCommand implements Callable<Integer> {
                 + "' (use " + SynthShape.PUBLISHED.stream().map(SynthShape::name).collect(Collectors.joining(" or "))
                 + ")"));
         GgmlType ggmlType = parseType(type);
+        Architecture architecture = Architecture.fromGgufName(arch.toLowerCase(Locale.ROOT))
+                .filter(SynthPlan.ARCHITECTURES::contains)
+                .orElseThrow(() -> usage("unknown architecture '" + arch + "' (use llama, qwen2 or qwen3)"));
         if (!Files.isRegularFile(vocab)) {
             throw usage("vocab file " + vocab + " does not exist");
         }
         checkWritable(out);
 
         SynthVocab tokenizer = SynthVocab.read(vocab);
-        SynthPlan plan = SynthPlan.of(synthShape, ggmlType, tokenizer.tokenCount());
+        SynthPlan plan = SynthPlan.of(synthShape, ggmlType, tokenizer.tokenCount(), architecture);
         PrintWriter err = spec.commandLine().getErr();
         plan.fallbacks().forEach((fallback, count) -> err.println("quanta synth: note: " + count + " of "
                 + plan.tensors().size() + " tensors have rows that are not whole " + ggmlType + " blocks of "

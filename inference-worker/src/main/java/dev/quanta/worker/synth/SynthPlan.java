@@ -1,6 +1,7 @@
 package dev.quanta.worker.synth;
 
 import dev.quanta.gguf.GgmlType;
+import dev.quanta.worker.model.Architecture;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,9 +20,20 @@ import java.util.Set;
  * @param vocabSize  tokens in the vocabulary (rows of {@code token_embd.weight})
  * @param tensors    in file order
  * @param fallbacks  per fallback type, how many tensors use it instead of {@code type} (empty when none)
+ * @param architecture {@code general.architecture}: llama, or qwen2 (adds Q/K/V biases, N(0, {@value #BIAS_STD}²))
+ *                   or qwen3 (adds per-head Q/K RMSNorm weights, 1 + N(0, {@value #QK_NORM_SPREAD}²)); the
+ *                   variant tensors are random so that a misplaced bias or norm changes the logits
  */
 public record SynthPlan(SynthShape shape, GgmlType type, int vocabSize, List<SynthTensor> tensors,
-        Map<GgmlType, Integer> fallbacks) {
+        Map<GgmlType, Integer> fallbacks, Architecture architecture) {
+
+    /** Standard deviation of Qwen2's Q/K/V biases (comparable to the projections' outputs, about 0.3). */
+    public static final double BIAS_STD = 0.2;
+    /** Standard deviation of Qwen3's Q/K norm weights around 1. */
+    public static final double QK_NORM_SPREAD = 0.2;
+    /** The architectures {@code synth} writes (llama.cpp has no "mistral" architecture: Mistral files are llama). */
+    public static final Set<Architecture> ARCHITECTURES =
+            Collections.unmodifiableSet(java.util.EnumSet.of(Architecture.LLAMA, Architecture.QWEN2, Architecture.QWEN3));
 
     /** The matrix types {@code synth} writes. */
     public static final Set<GgmlType> TYPES = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of(
@@ -39,6 +51,15 @@ public record SynthPlan(SynthShape shape, GgmlType type, int vocabSize, List<Syn
      * @throws IllegalArgumentException for a type not in {@link #TYPES} or a non-positive vocabulary
      */
     public static SynthPlan of(SynthShape shape, GgmlType type, int vocabSize) {
+        return of(shape, type, vocabSize, Architecture.LLAMA);
+    }
+
+    /** Like {@link #of(SynthShape, GgmlType, int)} for one of {@link #ARCHITECTURES}. */
+    public static SynthPlan of(SynthShape shape, GgmlType type, int vocabSize, Architecture architecture) {
+        if (!ARCHITECTURES.contains(architecture)) {
+            throw new IllegalArgumentException("architecture " + architecture.ggufName() + " is not supported by synth"
+                    + " (use llama, qwen2 or qwen3)");
+        }
         if (!TYPES.contains(type)) {
             throw new IllegalArgumentException("type " + type + " is not supported by synth (use one of " + TYPES + ")");
         }
@@ -58,13 +79,23 @@ public record SynthPlan(SynthShape shape, GgmlType type, int vocabSize, List<Syn
             tensors.add(matrix(p + "attn_q.weight", type, e, e, fallbacks));
             tensors.add(matrix(p + "attn_k.weight", type, e, kv, fallbacks));
             tensors.add(matrix(p + "attn_v.weight", type, e, kv, fallbacks));
+            if (architecture.qkvBias()) {
+                tensors.add(new SynthTensor(p + "attn_q.bias", GgmlType.F32, new long[] {e}, false, BIAS_STD));
+                tensors.add(new SynthTensor(p + "attn_k.bias", GgmlType.F32, new long[] {kv}, false, BIAS_STD));
+                tensors.add(new SynthTensor(p + "attn_v.bias", GgmlType.F32, new long[] {kv}, false, BIAS_STD));
+            }
+            if (architecture.qkNorm()) {
+                long h = shape.headDim();
+                tensors.add(new SynthTensor(p + "attn_q_norm.weight", GgmlType.F32, new long[] {h}, true, QK_NORM_SPREAD));
+                tensors.add(new SynthTensor(p + "attn_k_norm.weight", GgmlType.F32, new long[] {h}, true, QK_NORM_SPREAD));
+            }
             tensors.add(matrix(p + "attn_output.weight", type, e, e, fallbacks));
             tensors.add(norm(p + "ffn_norm.weight", e));
             tensors.add(matrix(p + "ffn_gate.weight", type, e, f, fallbacks));
             tensors.add(matrix(p + "ffn_up.weight", type, e, f, fallbacks));
             tensors.add(matrix(p + "ffn_down.weight", type, f, e, fallbacks));
         }
-        return new SynthPlan(shape, type, vocabSize, tensors, fallbacks);
+        return new SynthPlan(shape, type, vocabSize, tensors, fallbacks, architecture);
     }
 
     private static SynthTensor norm(String name, long n) {

@@ -25,6 +25,8 @@ public record SynthShape(String name, int embedding, int layers, int heads, int 
     public static final SynthShape LLAMA_1B = new SynthShape("llama-1b", 2048, 16, 32, 8, 8192, 4096, 500000f);
     /** A toy shape for tests and smoke runs (hidden from the help); every row is a multiple of 256. */
     public static final SynthShape TINY = new SynthShape("tiny", 256, 2, 4, 2, 512, 256, 10000f);
+    /** A toy shape in Mistral 7B's proportions (hidden): four query heads per KV head, RoPE base 10⁶. */
+    public static final SynthShape TINY_MISTRAL = new SynthShape("tiny-mistral", 256, 2, 8, 2, 512, 256, 1e6f);
 
     /** The shapes {@code --shape} accepts, in help order. */
     public static final List<SynthShape> PUBLISHED = List.of(SMOL_135M, LLAMA_1B);
@@ -55,6 +57,6 @@ public record SynthShape(String name, int embedding, int layers, int heads, int 
     /** The published or hidden shape called {@code name} (case-insensitive). */
     public static Optional<SynthShape> byName(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return java.util.stream.Stream.of(SMOL_135M, LLAMA_1B, TINY).filter(s -> s.name.equals(n)).findFirst();
+        return java.util.stream.Stream.of(SMOL_135M, LLAMA_1B, TINY, TINY_MISTRAL).filter(s -> s.name.equals(n)).findFirst();
     }
 }

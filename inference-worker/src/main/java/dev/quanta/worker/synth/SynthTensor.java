@@ -8,12 +8,18 @@ import dev.quanta.gguf.GgmlType;
  * @param name  llama.cpp tensor name, e.g. {@code blk.0.attn_q.weight}
  * @param type  storage type
  * @param shape ggml dims, {@code ne[0]} (the input dimension, contiguous) first
- * @param norm  true for RMSNorm weights, which are all ones; false for N(0, std²) weights
+ * @param norm  true for RMSNorm weights, 1 + N(0, spread²) (all ones when spread is 0); false for N(0, spread²)
+ * @param spread standard deviation of the random part
  */
-public record SynthTensor(String name, GgmlType type, long[] shape, boolean norm) {
+public record SynthTensor(String name, GgmlType type, long[] shape, boolean norm, double spread) {
 
     public SynthTensor {
         shape = shape.clone();
+    }
+
+    /** Norms of all ones, or matrices N(0, {@link Synthesizer#WEIGHT_STD}²). */
+    public SynthTensor(String name, GgmlType type, long[] shape, boolean norm) {
+        this(name, type, shape, norm, norm ? 0 : Synthesizer.WEIGHT_STD);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.quanta.gguf.GgmlType;
 import dev.quanta.gguf.GgufKeys;
 import dev.quanta.gguf.GgufWriter;
 import dev.quanta.kernels.quant.Quantize;
+import dev.quanta.worker.model.Architecture;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
@@ -38,7 +39,6 @@ public final class Synthesizer {
     public static final float RMS_EPSILON = 1e-5f;
     /** Target size of one generated chunk of tensor data, in bytes. */
     static final int CHUNK_BYTES = 8 << 20;
-    private static final String ARCH = "llama";
 
     /** What was written. */
     public record Result(Path path, long fileBytes, long parameters) {}
@@ -57,19 +57,21 @@ public final class Synthesizer {
             throw new IllegalArgumentException("plan has " + plan.vocabSize() + " tokens, vocab " + vocab.tokenCount());
         }
         SynthShape s = plan.shape();
+        String arch = plan.architecture().ggufName();
         GgufWriter writer = new GgufWriter()
-                .putString(GgufKeys.GENERAL_ARCHITECTURE, ARCH)
-                .putString(GgufKeys.GENERAL_NAME, "synth-" + s.name())
-                .putUInt32(GgufKeys.contextLength(ARCH), s.context())
-                .putUInt32(GgufKeys.embeddingLength(ARCH), s.embedding())
-                .putUInt32(GgufKeys.blockCount(ARCH), s.layers())
-                .putUInt32(GgufKeys.feedForwardLength(ARCH), s.ffn())
-                .putUInt32(GgufKeys.headCount(ARCH), s.heads())
-                .putUInt32(GgufKeys.headCountKv(ARCH), s.kvHeads())
-                .putUInt32(GgufKeys.ropeDimensionCount(ARCH), s.headDim())
-                .putFloat32(GgufKeys.ropeFreqBase(ARCH), s.ropeTheta())
-                .putFloat32(GgufKeys.rmsEpsilon(ARCH), RMS_EPSILON)
-                .putUInt32(GgufKeys.vocabSize(ARCH), plan.vocabSize())
+                .putString(GgufKeys.GENERAL_ARCHITECTURE, arch)
+                .putString(GgufKeys.GENERAL_NAME,
+                        plan.architecture() == Architecture.LLAMA ? "synth-" + s.name() : "synth-" + arch + "-" + s.name())
+                .putUInt32(GgufKeys.contextLength(arch), s.context())
+                .putUInt32(GgufKeys.embeddingLength(arch), s.embedding())
+                .putUInt32(GgufKeys.blockCount(arch), s.layers())
+                .putUInt32(GgufKeys.feedForwardLength(arch), s.ffn())
+                .putUInt32(GgufKeys.headCount(arch), s.heads())
+                .putUInt32(GgufKeys.headCountKv(arch), s.kvHeads())
+                .putUInt32(GgufKeys.ropeDimensionCount(arch), s.headDim())
+                .putFloat32(GgufKeys.ropeFreqBase(arch), s.ropeTheta())
+                .putFloat32(GgufKeys.rmsEpsilon(arch), RMS_EPSILON)
+                .putUInt32(GgufKeys.vocabSize(arch), plan.vocabSize())
                 .putUInt32(GgufKeys.GENERAL_FILE_TYPE, plan.fileType());
         if (plan.quantized()) {
             writer.putUInt32(GgufKeys.GENERAL_QUANTIZATION_VERSION, 2);
@@ -87,7 +89,7 @@ public final class Synthesizer {
 
     private static void writeTensor(SynthTensor t, long tensorSeed, OutputStream sink, LongConsumer progress)
             throws IOException {
-        if (t.norm()) {
+        if (t.norm() && t.spread() == 0) {
             ByteBuffer ones = ByteBuffer.allocate(Math.toIntExact(t.sizeBytes())).order(ByteOrder.LITTLE_ENDIAN);
             while (ones.hasRemaining()) {
                 ones.putFloat(1.0f);
@@ -110,8 +112,9 @@ public final class Synthesizer {
             IntStream.range(0, n).parallel().forEach(r -> {
                 float[] row = scratch.get();
                 SplittableRandom random = new SplittableRandom(mix(tensorSeed, base + r));
+                double centre = t.norm() ? 1 : 0;
                 for (int j = 0; j < rowLength; j++) {
-                    row[j] = (float) (random.nextGaussian() * WEIGHT_STD);
+                    row[j] = (float) (centre + random.nextGaussian() * t.spread());
                 }
                 Quantize.row(type, row, 0, chunkSegment, (long) r * rowBytes, rowLength);
             });

@@ -42,6 +42,8 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
     private final int[] specialTokens;
     /** First UTF-16 unit of every special token text: where a match can start. */
     private final BitSet specialFirstChars = new BitSet(1 << 16);
+    /** Which special tokens drop the whitespace beside them (llama.cpp's per-family lstrip/rstrip). */
+    private final SpecialTokenStrip strip;
     /** [vocabSize] bytes of each token when special tokens are not rendered. */
     private final byte[][] pieces;
 
@@ -108,6 +110,7 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
         for (int id : specialTokens) {
             specialFirstChars.set(texts[id].charAt(0));
         }
+        strip = SpecialTokenStrip.of(vocab, specialTokens, idOf);
 
         pieces = new byte[n][];
         for (int i = 0; i < n; i++) {
@@ -239,8 +242,11 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
         return fragments;
     }
 
-    /** The pieces of raw {@code fragment} around occurrences of {@code special}, or null when it has none. */
-    private static List<Fragment> split(String text, Fragment fragment, int id, String special, IntList starts) {
+    /**
+     * The pieces of raw {@code fragment} around occurrences of {@code special}, or null when it has none; whitespace
+     * beside the token is dropped where the token's strip attributes say so.
+     */
+    private List<Fragment> split(String text, Fragment fragment, int id, String special, IntList starts) {
         List<Fragment> pieces = null;
         int pos = fragment.start();
         for (int k = firstAtOrAfter(starts, pos); k < starts.size(); k++) {
@@ -254,11 +260,18 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SpmTokenizer, B
             if (pieces == null) {
                 pieces = new ArrayList<>(3);
             }
-            if (match > pos) {
-                pieces.add(Fragment.text(pos, match));
+            int leftEnd = match;
+            while (strip.stripsLeft(id) && leftEnd > pos && SpecialTokenStrip.isSpace(text.charAt(leftEnd - 1))) {
+                leftEnd--;
+            }
+            if (leftEnd > pos) {
+                pieces.add(Fragment.text(pos, leftEnd));
             }
             pieces.add(new Fragment(id, match, match + special.length()));
             pos = match + special.length();
+            while (strip.stripsRight(id) && pos < fragment.end() && SpecialTokenStrip.isSpace(text.charAt(pos))) {
+                pos++;
+            }
         }
         if (pieces != null && pos < fragment.end()) {
             pieces.add(Fragment.text(pos, fragment.end()));

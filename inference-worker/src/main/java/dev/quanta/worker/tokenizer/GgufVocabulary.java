@@ -33,7 +33,8 @@ final class GgufVocabulary {
                 .pad(id(md, GgufKeys.TOKENIZER_PAD_ID))
                 .addBos(md.findBoolean(GgufKeys.TOKENIZER_ADD_BOS).orElse(null))
                 .addEos(md.findBoolean(GgufKeys.TOKENIZER_ADD_EOS).orElse(null))
-                .addSpacePrefix(md.findBoolean(GgufKeys.TOKENIZER_ADD_SPACE_PREFIX).orElse(null));
+                .addSpacePrefix(md.findBoolean(GgufKeys.TOKENIZER_ADD_SPACE_PREFIX).orElse(null))
+                .modelName(md.findString(GgufKeys.GENERAL_NAME).orElse(null));
         if (md.contains(GgufKeys.TOKENIZER_SCORES)) {
             b.scores(md.getFloatArray(GgufKeys.TOKENIZER_SCORES));
         }

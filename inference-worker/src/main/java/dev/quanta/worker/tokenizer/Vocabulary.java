@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param addBos         {@code tokenizer.ggml.add_bos_token}, or {@code null} for the default of model and pre-tokenizer
  * @param addEos         {@code tokenizer.ggml.add_eos_token}, or {@code null} (default false)
  * @param addSpacePrefix {@code tokenizer.ggml.add_space_prefix}, or {@code null} (default: true for SPM, false for BPE)
+ * @param modelName      {@code general.name}, or {@code null}: llama.cpp gives some families' special tokens
+ *                       whitespace-stripping attributes by this name (see {@link SpecialTokenStrip})
  */
 public record Vocabulary(
         Model model,
@@ -39,7 +41,8 @@ public record Vocabulary(
         Integer padId,
         Boolean addBos,
         Boolean addEos,
-        Boolean addSpacePrefix) {
+        Boolean addSpacePrefix,
+        String modelName) {
 
     /** {@code tokenizer.ggml.model} values we support. */
     public enum Model {
@@ -111,7 +114,7 @@ public record Vocabulary(
                 && merges.equals(v.merges) && Objects.equals(bosId, v.bosId) && Objects.equals(eosId, v.eosId)
                 && Objects.equals(eotId, v.eotId) && Objects.equals(eomId, v.eomId) && Objects.equals(unkId, v.unkId)
                 && Objects.equals(padId, v.padId) && Objects.equals(addBos, v.addBos) && Objects.equals(addEos, v.addEos)
-                && Objects.equals(addSpacePrefix, v.addSpacePrefix);
+                && Objects.equals(addSpacePrefix, v.addSpacePrefix) && Objects.equals(modelName, v.modelName);
     }
 
     @Override
@@ -134,6 +137,7 @@ public record Vocabulary(
         private List<String> merges = List.of();
         private Integer bos, eos, eot, eom, unk, pad;
         private Boolean addBos, addEos, addSpacePrefix;
+        private String modelName;
 
         private Builder(Model model, List<String> tokens) {
             this.model = model;
@@ -153,10 +157,11 @@ public record Vocabulary(
         public Builder addBos(Boolean v) { this.addBos = v; return this; }
         public Builder addEos(Boolean v) { this.addEos = v; return this; }
         public Builder addSpacePrefix(Boolean v) { this.addSpacePrefix = v; return this; }
+        public Builder modelName(String name) { this.modelName = name; return this; }
 
         public Vocabulary build() {
             return new Vocabulary(model, pre, tokens, scores, types, merges, bos, eos, eot, eom, unk, pad,
-                    addBos, addEos, addSpacePrefix);
+                    addBos, addEos, addSpacePrefix, modelName);
         }
     }
 }

@@ -55,6 +55,24 @@ class SynthCommandTest {
     }
 
     @Test
+    void archWritesAQwenFileUnderItsOwnKeysAndRefusesOthersInOneLine() throws IOException {
+        Path file = dir.resolve("qwen3.gguf");
+        int code = run("synth", "--shape", "tiny", "--arch", "qwen3", "--type", "f32", "--vocab", vocab.toString(),
+                "--out", file.toString());
+        assertThat(code).as(err.toString()).isZero();
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertThat(gguf.metadata().getString("general.architecture")).isEqualTo("qwen3");
+            assertThat(gguf.metadata().getLong("qwen3.vocab_size")).isEqualTo(6);
+            assertThat(gguf.tensors()).anyMatch(t -> t.name().equals("blk.1.attn_k_norm.weight"));
+        }
+        int refused = run("synth", "--shape", "tiny", "--arch", "mistral", "--type", "f32", "--vocab",
+                vocab.toString(), "--out", dir.resolve("x.gguf").toString());
+        assertThat(refused).isEqualTo(2);
+        assertThat(err.toString().lines().toList()).singleElement().asString()
+                .contains("unknown architecture 'mistral'").contains("qwen2");
+    }
+
+    @Test
     void unknownShapeIsAOneLineUsageError() {
         int code = run("synth", "--shape", "gpt-5", "--type", "Q8_0", "--vocab", vocab.toString(), "--out",
                 dir.resolve("x.gguf").toString());

@@ -18,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Qwen2 (QKV bias) and Qwen3 (per-head Q/K norm, head dim wider than dim / heads) files load and run, and their
  * variant-specific tensors take part in the result. Tiny random F32 models written with GgufWriter.
+ *
+ * <p>These only show that the variant tensors are read and used; whether they are used as llama.cpp uses them
+ * (NeoX pairing, norm placement, bias) is {@link LlamaCppGoldenTest}'s job, against llama.cpp's own logits.
  */
 class ArchitectureVariantsTest {
 

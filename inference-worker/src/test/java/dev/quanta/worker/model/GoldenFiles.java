@@ -44,7 +44,11 @@ public final class GoldenFiles {
     }
 
     public static List<Case> cases(String modelName) throws IOException {
-        Path file = sharedDir().resolve("golden/stories260K").resolve(modelName + ".greedy.jsonl");
+        return read(sharedDir().resolve("golden/stories260K").resolve(modelName + ".greedy.jsonl"));
+    }
+
+    /** The cases of one {@code .greedy.jsonl} file. */
+    public static List<Case> read(Path file) throws IOException {
         JsonMapper mapper = JsonMapper.builder().build();
         List<Case> cases = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

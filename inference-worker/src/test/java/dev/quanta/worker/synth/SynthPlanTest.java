@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quanta.gguf.GgmlType;
+import dev.quanta.worker.model.Architecture;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -80,5 +81,26 @@ class SynthPlanTest {
         assertThat(SynthShape.LLAMA_1B.kvDim()).isEqualTo(512);
         assertThatThrownBy(() -> new SynthShape("odd", 100, 1, 3, 1, 64, 16, 10000f))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void qwenArchitecturesAddTheirRandomVariantTensorsAndMistralIsRefused() {
+        Map<String, SynthTensor> qwen2 = byName(SynthPlan.of(SynthShape.TINY, GgmlType.F32, 512, Architecture.QWEN2));
+        assertThat(qwen2.get("blk.1.attn_q.bias").shape()).containsExactly(256);
+        assertThat(qwen2.get("blk.1.attn_k.bias").shape()).containsExactly(128);
+        assertThat(qwen2.get("blk.1.attn_v.bias").spread()).isEqualTo(SynthPlan.BIAS_STD);
+        assertThat(qwen2).doesNotContainKey("blk.0.attn_q_norm.weight");
+
+        Map<String, SynthTensor> qwen3 = byName(SynthPlan.of(SynthShape.TINY, GgmlType.F32, 512, Architecture.QWEN3));
+        SynthTensor qNorm = qwen3.get("blk.0.attn_q_norm.weight");
+        assertThat(qNorm.shape()).containsExactly(SynthShape.TINY.headDim());
+        assertThat(qNorm.norm()).isTrue();
+        assertThat(qNorm.spread()).isEqualTo(SynthPlan.QK_NORM_SPREAD);
+        assertThat(qwen3).containsKey("blk.1.attn_k_norm.weight").doesNotContainKey("blk.0.attn_q.bias");
+
+        assertThat(byName(SynthPlan.of(SynthShape.TINY, GgmlType.F32, 512)).get("blk.0.attn_norm.weight").spread())
+                .as("llama norms stay all ones").isZero();
+        assertThatThrownBy(() -> SynthPlan.of(SynthShape.TINY, GgmlType.F32, 512, Architecture.MISTRAL))
+                .hasMessageContaining("mistral");
     }
 }
