@@ -14,7 +14,7 @@ Benchmarks (--bench, comma-separated; default concurrent,prefix,single):
               aggregate generated tok/s = all generated tokens / wall time of the whole round
   prefix      32 requests = one shared 1,024-token prefix + 32 distinct tokens, 8 in flight, 16 tokens each:
               wall time and mean time to first token (needs a context of at least 1,072)
-  single      one stream, 128-token prompt, 64 tokens: decode tok/s = (tokens - 1) / (last - first token time);
+  single      one stream, 128-token prompt, 64 tokens: decode tok/s = 64 / (time of 65 tokens - time of 1 token);
               with --quanta-model, alternated with `bin/quanta bench -p 0 -n 64 --json` (its tg_tok_s) for the
               first --url (give ours first)
 Prompts are token ids cut from a tokenized text (each server's /tokenize: vLLM's {"prompt"} or llama-server's
@@ -131,10 +131,29 @@ def prefix_prompts(ids):
             for i in range(32)]
 
 
-def single_http(base, model, ids):
-    res = {}
-    stream(base, model, (ids * 2)[:128], 64, res)
-    return (res["tokens"] - 1) / (res["last"] - res["first"])
+def completion_seconds(base, model, prompt, max_tokens):
+    """Wall time of one non-streaming greedy completion of exactly max_tokens tokens."""
+    body = {"model": model, "prompt": prompt, "max_tokens": max_tokens, "temperature": 0, "ignore_eos": True}
+    t0 = time.perf_counter()
+    conn, r = post(base, "/v1/completions", body)
+    data = r.read()
+    conn.close()
+    if r.status != 200:
+        sys.exit(f"{base}: HTTP {r.status}: {data[:200]!r}")
+    return time.perf_counter() - t0
+
+
+def single_http(base, model, ids, round_no):
+    """Decode tok/s of one stream: 64 / (time of a 128-token prompt + 65 tokens - time of another 128-token prompt
+    + 1 token). Whole-request times, not chunk arrival times: a server may hold back tokens that do not yet make
+    whole characters (random-weight models emit byte tokens), which would shorten a first-to-last-chunk interval.
+    Fresh prompts every time, so neither request reuses a cached prefix."""
+    text = ids * 4
+    a = text[round_no * 53:round_no * 53 + 128]
+    b = text[round_no * 53 + 400:round_no * 53 + 528]
+    t1 = completion_seconds(base, model, a, 1)
+    t65 = completion_seconds(base, model, b, 65)
+    return 64 / (t65 - t1)
 
 
 def cli_decode(quanta_model, threads):
@@ -158,7 +177,7 @@ def run_bench(name, servers, repeat, quanta_model, threads):
                 wall, res = run_round(base, model, prefix_prompts(ids), 16, 8)
                 fig = (wall, statistics.mean(x["first"] - x["t0"] for x in res))
             elif name == "single":
-                fig = (single_http(base, model, ids),)
+                fig = (single_http(base, model, ids, r),)
             else:
                 sys.exit(f"unknown benchmark {name}")
             if r > 0:  # the first round warms up (JIT, caches) and, for prefix, fills the prefix cache

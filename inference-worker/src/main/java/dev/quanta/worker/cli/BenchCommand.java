@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code quanta bench --model FILE -p 128,512 -n 64 -t 2 [-r 5] [--json]}: prompt processing and generation speed,
- * measured as llama.cpp's {@code llama-bench} does: for each test, one warm-up run, then {@code -r} repetitions on
+ * measured as llama.cpp's {@code llama-bench} does: for each test, warm-up runs (at least 3 s of them, for the JIT),
+ * then {@code -r} repetitions on
  * an empty cache with random tokens (one prompt test per {@code -p} value, one generation test per {@code -n}); each
  * figure is
  * the mean tokens/s over repetitions ± its sample standard deviation. Both kinds are requests through the serving
@@ -124,9 +125,19 @@ final class BenchCommand implements Callable<Integer> {
         double seconds() throws InterruptedException;
     }
 
-    /** A warm-up run, then {@code -r} timed ones: tokens/s of each. */
+    /** Warm-up runs of a test before its timed ones: at least this long in all (the JIT's settling time). */
+    static final double WARMUP_SECONDS = 3.0;
+
+    /**
+     * Warm-up runs (at least one, and at least {@link #WARMUP_SECONDS} in all: llama-bench's one warm-up run is
+     * enough for its caches but not for a JVM, whose first hundreds of tokens run in profiled, not yet optimized
+     * code), then {@code -r} timed ones: tokens/s of each.
+     */
     private Figure measure(Run run, int tokens) throws InterruptedException {
-        run.seconds(); // warm-up, as llama-bench
+        double warm = 0;
+        do {
+            warm += run.seconds();
+        } while (warm < WARMUP_SECONDS);
         double[] samples = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
             samples[r] = tokens / run.seconds();
