@@ -101,12 +101,13 @@ void llmk_add(int isa, float *x, const float *y, int64_t n);
 
 /* ---- paged attention for work items [item0, item1), item = query * nkv + kv head (its nheads / nkv query heads) ----
  * q, out: f32 [nq][nheads][head_dim]; k, v: [num_blocks][block_size][nkv][head_dim] of kv_type (F16 or F32);
- * block_tables: i32 [nq][max_blocks]; seq_lens: i32 [nq] (positions attended, >= 1). Head h reads kv head
- * h / (nheads / nkv). Block ids are trusted (the caller validates them). Returns 0, or -1 for a bad kv_type
+ * block_tables: i32 [num_seqs][max_blocks], one row per sequence; seq_index: i32 [nq], the row of query t's
+ * sequence; seq_lens: i32 [nq] (positions attended, >= 1). Head h reads kv head
+ * h / (nheads / nkv). Row indexes and block ids are trusted (the caller validates them). Returns 0, or -1 for a bad kv_type
  * or head_dim > 1024. */
 int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int nkv, int head_dim, const void *k,
                    const void *v, int kv_type, int block_size, const int32_t *block_tables, int max_blocks,
-                   const int32_t *seq_lens, float scale, int64_t item0, int64_t item1);
+                   const int32_t *seq_index, const int32_t *seq_lens, float scale, int64_t item0, int64_t item1);
 
 /* ---- per-type kernels, one set per ISA suffix (_ref everywhere; _avx2 / _avx512 on x86-64) ----
  * vec_dot signature: (n elements, weights, activations, activation stride in bytes, tokens, results). */

@@ -175,7 +175,7 @@ void llmk_add(int isa, float *x, const float *y, int64_t n) {
 
 int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int nkv, int head_dim, const void *k,
                    const void *v, int kv_type, int block_size, const int32_t *block_tables, int max_blocks,
-                   const int32_t *seq_lens, float scale, int64_t item0, int64_t item1) {
+                   const int32_t *seq_index, const int32_t *seq_lens, float scale, int64_t item0, int64_t item1) {
     if ((kv_type != LLMK_TYPE_F16 && kv_type != LLMK_TYPE_F32) || head_dim > 1024 || nkv <= 0 ||
         nheads % nkv != 0)
         return -1;
@@ -188,7 +188,7 @@ int llmk_attention(int isa, float *out, const float *q, int nq, int nheads, int 
         int t = (int)(it / nkv), g = (int)(it % nkv);
         int64_t qo = ((int64_t)t * nheads + (int64_t)g * group) * head_dim;
         kt->attention_item(out + qo, q + qo, group, head_dim, k, v, kv_type, slot_bytes, (size_t)g * head_dim * es,
-                           block_size, block_tables + (int64_t)t * max_blocks, seq_lens[t], scale);
+                           block_size, block_tables + (int64_t)seq_index[t] * max_blocks, seq_lens[t], scale);
     }
     return 0;
 }

@@ -142,35 +142,33 @@ public final class JavaKernelOps implements KernelOps {
     @Override
     public void attention(MemorySegment out, MemorySegment q, int numQueries, int numHeads, int numKvHeads,
             int headDim, MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
-            MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale) {
+            MemorySegment blockTables, int numSeqs, int maxBlocksPerSeq, MemorySegment seqIndex, MemorySegment seqLens,
+            float scale) {
         Shapes.attention(numQueries, numHeads, numKvHeads, headDim, blockSize, maxBlocksPerSeq);
         Shapes.kvType(kvType);
         long qElems = (long) numQueries * numHeads * headDim;
         Shapes.fitsF32("q", q, qElems);
         Shapes.fitsF32("out", out, qElems);
-        Shapes.fits("blockTables", blockTables, 4L * numQueries * maxBlocksPerSeq);
-        Shapes.fits("seqLens", seqLens, 4L * numQueries);
         int esize = kvType == GgmlType.F16 ? 2 : 4;
         long slotBytes = (long) numKvHeads * headDim * esize; // one position, all kv heads
         long blockBytes = slotBytes * blockSize;
+        Shapes.attentionIndex(blockTables, numSeqs, maxBlocksPerSeq, seqIndex, seqLens, numQueries, blockSize,
+                Math.min(keyCache.byteSize(), valueCache.byteSize()) / blockBytes);
         int group = numHeads / numKvHeads;
         if (headDim > 1024) {
             throw new IllegalArgumentException("headDim " + headDim + " exceeds the limit of 1024");
         }
         for (int t = 0; t < numQueries; t++) {
             int len = seqLens.getAtIndex(JAVA_INT_UNALIGNED, t);
-            if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
-                throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
-                        + (long) maxBlocksPerSeq * blockSize);
-            }
+            long row = (long) seqIndex.getAtIndex(JAVA_INT_UNALIGNED, t) * maxBlocksPerSeq;
             for (int h = 0; h < numHeads; h++) {
                 long[] posOffset = new long[len]; // byte offset of position p, this head's KV head, in the caches
                 long headOff = (long) (h / group) * headDim * esize;
                 for (int p = 0; p < len; p++) {
-                    int block = blockTables.getAtIndex(JAVA_INT_UNALIGNED, (long) t * maxBlocksPerSeq + p / blockSize);
+                    int block = blockTables.getAtIndex(JAVA_INT_UNALIGNED, row + p / blockSize);
                     long off = block * blockBytes + (p % blockSize) * slotBytes;
                     if (block < 0 || off + slotBytes > Math.min(keyCache.byteSize(), valueCache.byteSize())) {
-                        throw new IllegalArgumentException("blockTables[" + t + "] names block " + block
+                        throw new IllegalArgumentException("blockTables[" + row / maxBlocksPerSeq + "] names block " + block
                                 + " outside the KV cache");
                     }
                     posOffset[p] = off + headOff;

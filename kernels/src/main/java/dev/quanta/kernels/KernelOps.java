@@ -112,13 +112,14 @@ public interface KernelOps extends AutoCloseable {
     void add(MemorySegment x, MemorySegment y, long n);
 
     /**
-     * Causal attention of {@code numQueries} query tokens against a paged KV cache (one layer).
+     * Causal attention of {@code numQueries} query tokens from {@code numSeqs} sequences against a paged KV cache
+     * (one layer).
      *
-     * <p>For query t and head h (kv head {@code g = h / (numHeads / numKvHeads)}), with
-     * {@code n = seqLens[t]} cached positions {@code p = 0 .. n-1}, position p living in block
-     * {@code blockTables[t][p / blockSize]} at slot {@code p % blockSize}:
+     * <p>For query t of sequence {@code s = seqIndex[t]} and head h (kv head {@code g = h / (numHeads / numKvHeads)}),
+     * with {@code n = seqLens[t]} cached positions {@code p = 0 .. n-1}, position p living in block
+     * {@code blockTables[s][p / blockSize]} at slot {@code p % blockSize}:
      * {@code out[t][h] = sum_p softmax_p(scale * q[t][h] . K[p][g]) * V[p][g]}.
-     * Parallel over (query, head).
+     * Parallel over (query, KV head).
      *
      * @param out             f32 {@code [numQueries][numHeads][headDim]}
      * @param q               f32 {@code [numQueries][numHeads][headDim]}
@@ -129,16 +130,19 @@ public interface KernelOps extends AutoCloseable {
      * @param valueCache      values, same shape and type as {@code keyCache}
      * @param kvType          F16 or F32
      * @param blockSize       positions per cache block (e.g. 16)
-     * @param blockTables     i32 {@code [numQueries][maxBlocksPerSeq]}: row t lists, in order, the cache block
-     *                        ids holding query t's sequence
+     * @param blockTables     i32 {@code [numSeqs][maxBlocksPerSeq]}: row s lists, in order, the cache block ids
+     *                        holding sequence s (one row per sequence, shared by all its queries)
+     * @param numSeqs         rows of {@code blockTables}, &gt; 0
      * @param maxBlocksPerSeq row length of {@code blockTables}
+     * @param seqIndex        i32 {@code [numQueries]}: the row of {@code blockTables} of query t's sequence
      * @param seqLens         i32 {@code [numQueries]}: positions query t attends to (its own position + 1,
      *                        already written to the cache), {@code 1 <= seqLens[t] <= maxBlocksPerSeq * blockSize}
      * @param scale           score scale, usually {@code 1 / sqrt(headDim)}
      */
     void attention(MemorySegment out, MemorySegment q, int numQueries, int numHeads, int numKvHeads, int headDim,
             MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
-            MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale);
+            MemorySegment blockTables, int numSeqs, int maxBlocksPerSeq, MemorySegment seqIndex, MemorySegment seqLens,
+            float scale);
 
     /**
      * Runs {@code task} for every item in {@code [0, items)} on the kernels' threads (the caller included) and

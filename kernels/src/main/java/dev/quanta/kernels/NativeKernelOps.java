@@ -49,6 +49,7 @@ public final class NativeKernelOps implements KernelOps {
     private long atV; // address
     private long atTables; // address
     private long atLens; // address
+    private long atSeqIndex; // address
     private int atQueries;
     private int atHeads;
     private int atKvHeads;
@@ -340,7 +341,8 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public void attention(MemorySegment out, MemorySegment q, int numQueries, int numHeads, int numKvHeads,
             int headDim, MemorySegment keyCache, MemorySegment valueCache, GgmlType kvType, int blockSize,
-            MemorySegment blockTables, int maxBlocksPerSeq, MemorySegment seqLens, float scale) {
+            MemorySegment blockTables, int numSeqs, int maxBlocksPerSeq, MemorySegment seqIndex, MemorySegment seqLens,
+            float scale) {
         checkOpen();
         Shapes.attention(numQueries, numHeads, numKvHeads, headDim, blockSize, maxBlocksPerSeq);
         Shapes.kvType(kvType);
@@ -350,24 +352,25 @@ public final class NativeKernelOps implements KernelOps {
         long qElems = (long) numQueries * numHeads * headDim;
         Shapes.fitsF32("q", q, qElems);
         Shapes.fitsF32("out", out, qElems);
-        Shapes.fits("blockTables", blockTables, 4L * numQueries * maxBlocksPerSeq);
-        Shapes.fits("seqLens", seqLens, 4L * numQueries);
         requireNative("out", out);
         requireNative("q", q);
         requireNative("keyCache", keyCache);
         requireNative("valueCache", valueCache);
         requireNative("blockTables", blockTables);
+        requireNative("seqIndex", seqIndex);
         requireNative("seqLens", seqLens);
         long blockBytes = (long) blockSize * numKvHeads * headDim * (kvType == GgmlType.F16 ? 2 : 4);
         long cacheBlocks = Math.min(keyCache.byteSize(), valueCache.byteSize()) / blockBytes;
         // NOTE: the C kernel trusts block ids, so every id it will follow is checked here first.
-        Shapes.blockIds(seqLens, blockTables, numQueries, maxBlocksPerSeq, blockSize, cacheBlocks);
+        Shapes.attentionIndex(blockTables, numSeqs, maxBlocksPerSeq, seqIndex, seqLens, numQueries, blockSize,
+                cacheBlocks);
         atOut = out.address();
         atQ = q.address();
         atK = keyCache.address();
         atV = valueCache.address();
         atTables = blockTables.address();
         atLens = seqLens.address();
+        atSeqIndex = seqIndex.address();
         atQueries = numQueries;
         atHeads = numHeads;
         atKvHeads = numKvHeads;
@@ -401,7 +404,7 @@ public final class NativeKernelOps implements KernelOps {
         int rc;
         try {
             rc = (int) NativeLibrary.ATTENTION.invokeExact(level, atOut, atQ, atQueries, atHeads, atKvHeads,
-                    atHeadDim, atK, atV, atKvType, atBlockSize, atTables, atMaxBlocks, atLens, atScale, i0, i1);
+                    atHeadDim, atK, atV, atKvType, atBlockSize, atTables, atMaxBlocks, atSeqIndex, atLens, atScale, i0, i1);
         } catch (Throwable e) {
             throw new IllegalStateException("llmk_attention failed", e);
         }

@@ -57,7 +57,7 @@ final class NativeLibrary {
     /** void llmk_add(isa, x, y, int64 n); pointers as raw addresses */
     static final MethodHandle ADD;
     /** int llmk_attention(isa, out, q, nq, nheads, nkv, head_dim, k, v, kv_type, block_size, block_tables,
-     *  max_blocks, seq_lens, scale, int64 item0, int64 item1); pointers as raw addresses (long) */
+     *  max_blocks, seq_index, seq_lens, scale, int64 item0, int64 item1); pointers as raw addresses (long) */
     static final MethodHandle ATTENTION;
 
     private static final String FAILURE;
@@ -97,7 +97,7 @@ final class NativeLibrary {
                     JAVA_LONG));
             h[11] = handle(linker, lookup, "llmk_attention", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG,
                     JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT,
-                    JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
+                    JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
             h[12] = handle(linker, lookup, "llmk_quantize_rows",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
             int version = (int) h[0].invokeExact();

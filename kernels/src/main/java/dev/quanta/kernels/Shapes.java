@@ -123,27 +123,43 @@ final class Shapes {
     }
 
     /**
-     * Checks every cache block id attention will follow: for each query t, {@code 1 <= seqLens[t] <=
-     * maxBlocksPerSeq * blockSize} and the first {@code ceil(seqLens[t] / blockSize)} ids of its block-table row lie
-     * in {@code [0, cacheBlocks)}.
+     * Checks what attention will follow: for each query t, {@code 0 <= seqIndex[t] < numSeqs}, {@code 1 <= seqLens[t]
+     * <= maxBlocksPerSeq * blockSize}, and the first {@code ceil(seqLens[t] / blockSize)} ids of its sequence's
+     * block-table row lie in {@code [0, cacheBlocks)}. A sequence's queries usually follow one another with growing
+     * lengths, so each checks only the blocks the one before it did not.
      */
-    static void blockIds(MemorySegment seqLens, MemorySegment blockTables, int numQueries, int maxBlocksPerSeq,
-            int blockSize, long cacheBlocks) {
+    static void attentionIndex(MemorySegment blockTables, int numSeqs, int maxBlocksPerSeq, MemorySegment seqIndex,
+            MemorySegment seqLens, int numQueries, int blockSize, long cacheBlocks) {
+        positive("numSeqs", numSeqs);
+        fits("blockTables", blockTables, 4L * numSeqs * maxBlocksPerSeq);
+        fits("seqIndex", seqIndex, 4L * numQueries);
+        fits("seqLens", seqLens, 4L * numQueries);
+        int lastSeq = -1;
+        int checked = 0; // blocks of lastSeq's row already checked
         for (int t = 0; t < numQueries; t++) {
+            int s = seqIndex.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, t);
+            if (s < 0 || s >= numSeqs) {
+                throw new IllegalArgumentException("seqIndex[" + t + "] = " + s + " is outside 0.." + (numSeqs - 1));
+            }
             int len = seqLens.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, t);
             if (len < 1 || len > (long) maxBlocksPerSeq * blockSize) {
                 throw new IllegalArgumentException("seqLens[" + t + "] = " + len + " is outside 1.."
                         + (long) maxBlocksPerSeq * blockSize);
             }
+            if (s != lastSeq) {
+                lastSeq = s;
+                checked = 0;
+            }
             int used = (len + blockSize - 1) / blockSize;
-            for (int b = 0; b < used; b++) {
+            for (int b = checked; b < used; b++) {
                 int id = blockTables.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED,
-                        (long) t * maxBlocksPerSeq + b);
+                        (long) s * maxBlocksPerSeq + b);
                 if (id < 0 || id >= cacheBlocks) {
-                    throw new IllegalArgumentException("blockTables[" + t + "][" + b + "] = " + id
+                    throw new IllegalArgumentException("blockTables[" + s + "][" + b + "] = " + id
                             + " is outside the KV cache's " + cacheBlocks + " blocks");
                 }
             }
+            checked = Math.max(checked, used);
         }
     }
 }

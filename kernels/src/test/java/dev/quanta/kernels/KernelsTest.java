@@ -89,13 +89,21 @@ class KernelsTest {
             MemorySegment out = arena.allocate(4L * headDim);
             MemorySegment tables = TestData.ints(arena, 1, 2);
             MemorySegment lens = TestData.ints(arena, 6);
+            MemorySegment seq0 = TestData.ints(arena, 0);
             assertThatThrownBy(() -> ops.attention(out, q, 1, 1, 1, headDim, cache, cache, GgmlType.F16, 4, tables,
-                    2, lens, 1f)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("= 2 is outside");
+                    1, 2, seq0, lens, 1f)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("= 2 is outside");
             MemorySegment tooLong = TestData.ints(arena, 9);
             assertThatThrownBy(() -> ops.attention(out, q, 1, 1, 1, headDim, cache, cache, GgmlType.F16, 4, tables,
-                    2, tooLong, 1f)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seqLens[0]");
+                    1, 2, seq0, tooLong, 1f)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("seqLens[0]");
+            MemorySegment seq1 = TestData.ints(arena, 1); // a row the table does not have
+            MemorySegment fits = TestData.ints(arena, 3);
+            assertThatThrownBy(() -> ops.attention(out, q, 1, 1, 1, headDim, cache, cache, GgmlType.F16, 4, tables,
+                    1, 2, seq1, fits, 1f)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("seqIndex[0] = 1");
             assertThatThrownBy(() -> ops.attention(out, q, 1, 1, 1, headDim, cache, cache, GgmlType.Q8_0, 4, tables,
-                    2, lens, 1f)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("F16 or F32");
+                    1, 2, seq0, lens, 1f)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("F16 or F32");
         }
     }
 }

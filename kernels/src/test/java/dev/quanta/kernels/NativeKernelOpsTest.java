@@ -273,19 +273,27 @@ class NativeKernelOpsTest {
                     long cacheElems = (long) numBlocks * blockSize * kvHeads * headDim;
                     MemorySegment k = cache(arena, rnd, kvType, cacheElems);
                     MemorySegment v = cache(arena, rnd, kvType, cacheElems);
-                    // three sequences: 1 position, a full block plus one, and 70 positions over scattered blocks
-                    int[] lens = {1, 17, 70};
-                    int[] tables = {7, 0, 0, 0, 0, 3, 9, 0, 0, 0, 11, 2, 5, 8, 1};
+                    // three sequences: 1 position; a full block plus one (queries at 16 and 17 positions, a prompt
+                    // chunk); 70 positions over scattered blocks (queries at 69 and 70); one table row per sequence
+                    int[] lens = {1, 16, 17, 69, 70};
+                    int[] seqOf = {0, 1, 1, 2, 2};
+                    int[] seqTables = {7, 0, 0, 0, 0, 3, 9, 0, 0, 0, 11, 2, 5, 8, 1};
+                    int[] tables = new int[lens.length * maxBlocks]; // the same, one row per query, for the check
+                    for (int t = 0; t < lens.length; t++) {
+                        System.arraycopy(seqTables, seqOf[t] * maxBlocks, tables, t * maxBlocks, maxBlocks);
+                    }
                     int queries = lens.length;
                     MemorySegment q = TestData.floats(arena, rnd, (long) queries * heads * headDim, 1f);
                     MemorySegment got = arena.allocate(4L * queries * heads * headDim);
                     MemorySegment want = arena.allocate(4L * queries * heads * headDim);
                     float scale = (float) (1 / Math.sqrt(headDim));
                     ops.attention(got, q, queries, heads, kvHeads, headDim, k, v, kvType, blockSize,
-                            TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
+                            TestData.ints(arena, seqTables), 3, maxBlocks, TestData.ints(arena, seqOf),
+                            TestData.ints(arena, lens), scale);
                     // the reference in the summation shape of this ISA (AVX-512: 16 lanes per accumulator)
                     new JavaKernelOps(isa).attention(want, q, queries, heads, kvHeads, headDim, k, v, kvType,
-                            blockSize, TestData.ints(arena, tables), maxBlocks, TestData.ints(arena, lens), scale);
+                            blockSize, TestData.ints(arena, seqTables), 3, maxBlocks, TestData.ints(arena, seqOf),
+                            TestData.ints(arena, lens), scale);
                     for (long i = 0; i < (long) queries * heads * headDim; i++) {
                         assertThat(Float.floatToRawIntBits(got.getAtIndex(JAVA_FLOAT_UNALIGNED, i)))
                                 .as("attention %s %s headDim %d kvHeads %d at %d", isa, kvType, headDim, kvHeads, i)

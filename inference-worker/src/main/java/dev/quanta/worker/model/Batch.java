@@ -4,9 +4,11 @@ import java.util.Arrays;
 
 /**
  * Tokens for one forward pass, possibly from several sequences (prompt chunks and single decode tokens mixed).
- * Each token carries its position and its sequence's block table; the pass writes the token's K/V at that position
- * and attends to positions {@code 0..position} of the same table (causal). Tokens of one sequence must appear in
- * increasing position order; all earlier positions must already be in the cache or earlier in this batch.
+ * Each token carries its position and its sequence's index in the batch; each sequence its block table, once. The
+ * pass writes a token's K/V at its position and attends to positions {@code 0..position} of its sequence's table
+ * (causal). Tokens of one sequence must appear in increasing position order; all earlier positions must already
+ * be in the cache or earlier in this batch. A token joins the sequence of the token before it when both name the
+ * same table array (a sequence's tokens are added one after another); otherwise it starts a new one.
  *
  * <p>Reusable: {@link #clear()} and refill; arrays are sized once for {@link #capacity()} tokens.
  */
@@ -16,9 +18,11 @@ public final class Batch {
     private int size;
     private final int[] tokens;        // [capacity] token ids
     private final int[] positions;     // [capacity] position in its sequence
-    private final int[][] blockTables; // [capacity] the sequence's block table (shared array, not copied)
+    private final int[] seqIndex;      // [capacity] the token's sequence, 0 .. numSeqs - 1
+    private final int[][] blockTables; // [capacity, numSeqs used] each sequence's block table (shared, not copied)
     private final boolean[] logits;    // [capacity] whether this token's logits are wanted
     private int numLogits;
+    private int numSeqs;
 
     public Batch(int capacity) {
         if (capacity <= 0) {
@@ -27,6 +31,7 @@ public final class Batch {
         this.capacity = capacity;
         this.tokens = new int[capacity];
         this.positions = new int[capacity];
+        this.seqIndex = new int[capacity];
         this.blockTables = new int[capacity][];
         this.logits = new boolean[capacity];
     }
@@ -41,9 +46,12 @@ public final class Batch {
         if (size == capacity) {
             throw new IllegalStateException("batch is full (" + capacity + " tokens)");
         }
+        if (numSeqs == 0 || blockTables[numSeqs - 1] != blockTable) {
+            blockTables[numSeqs++] = blockTable;
+        }
         tokens[size] = token;
         positions[size] = position;
-        blockTables[size] = blockTable;
+        seqIndex[size] = numSeqs - 1;
         logits[size] = wantLogits;
         if (wantLogits) {
             numLogits++;
@@ -55,7 +63,8 @@ public final class Batch {
     public void clear() {
         size = 0;
         numLogits = 0;
-        Arrays.fill(blockTables, null);
+        Arrays.fill(blockTables, 0, numSeqs, null);
+        numSeqs = 0;
     }
 
     public int size() {
@@ -74,8 +83,24 @@ public final class Batch {
         return positions[i];
     }
 
+    /** Token i's sequence, {@code 0 .. numSeqs() - 1}. */
+    public int seqIndex(int i) {
+        return seqIndex[i];
+    }
+
+    /** Sequences in the batch. */
+    public int numSeqs() {
+        return numSeqs;
+    }
+
+    /** Sequence s's block table. */
+    public int[] seqBlockTable(int s) {
+        return blockTables[s];
+    }
+
+    /** Token i's block table (its sequence's). */
     public int[] blockTable(int i) {
-        return blockTables[i];
+        return blockTables[seqIndex[i]];
     }
 
     public boolean wantsLogits(int i) {

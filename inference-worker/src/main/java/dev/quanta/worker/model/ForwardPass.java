@@ -8,6 +8,7 @@ import dev.quanta.kernels.quant.Dequantize;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,7 +66,9 @@ public final class ForwardPass implements AutoCloseable {
     private final MemorySegment cosSin;  // f32 [maxTokens][ropeDim] the same, for the kernels
     private final int[] logitRows;       // [maxTokens] batch indices of tokens wanting logits
     private final MemorySegment seqLens; // i32 [maxTokens] positions each token attends to (its position + 1)
-    private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] the tokens' block tables, padded with 0
+    private final MemorySegment seqIndex; // i32 [maxTokens] each token's row of blockTables
+    private final int[] seqUsed;         // [maxTokens] blocks of each sequence the batch reaches
+    private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] one block table per sequence, padded with 0
     private int tableWidth;              // blocks per row of blockTables; grown (rarely) for longer sequences
     private MatmulObserver matmulObserver; // null: none (the default)
 
@@ -108,6 +111,8 @@ public final class ForwardPass implements AutoCloseable {
         this.cosSin = f32Buffer((long) maxTokens * config.ropeDim());
         this.logitRows = new int[maxTokens];
         this.seqLens = arena.allocate(4L * maxTokens, 64);
+        this.seqIndex = arena.allocate(4L * maxTokens, 64);
+        this.seqUsed = new int[maxTokens];
         this.tableWidth = 0;
         this.blockTables = MemorySegment.NULL;
     }
@@ -156,8 +161,8 @@ public final class ForwardPass implements AutoCloseable {
         return outputLogits(rows);
     }
 
+    /** Token ids and positions; block ids are checked per sequence when the tables are built. */
     private void validate(Batch batch) {
-        int limit = cache.numBlocks();
         for (int t = 0; t < batch.size(); t++) {
             int token = batch.token(t);
             int pos = batch.position(t);
@@ -168,11 +173,6 @@ public final class ForwardPass implements AutoCloseable {
             int[] table = batch.blockTable(t);
             if (pos < 0 || table == null || pos / cache.blockSize() >= table.length) {
                 throw new IllegalArgumentException("position " + pos + " is not covered by its block table");
-            }
-            for (int b = 0; b <= pos / cache.blockSize(); b++) {
-                if (table[b] < 0 || table[b] >= limit) {
-                    throw new IllegalArgumentException("block id " + table[b] + " is outside the cache of " + limit);
-                }
             }
         }
     }
@@ -248,33 +248,48 @@ public final class ForwardPass implements AutoCloseable {
     }
 
     /**
-     * The attention kernel's view of the batch, built once per pass (every layer reads the same): each token's block
-     * table as a row of blockTables, and the positions it attends to in seqLens.
+     * The attention kernel's view of the batch, built once per pass (every layer reads the same): one row of
+     * blockTables per sequence (the blocks up to its last position in the batch), each token's sequence in seqIndex
+     * and the positions it attends to in seqLens.
      */
     private void blockTables(Batch batch) {
         int n = batch.size();
+        int seqs = batch.numSeqs();
         int width = 1;
         for (int t = 0; t < n; t++) {
             width = Math.max(width, batch.position(t) / cache.blockSize() + 1);
         }
-        if (width > tableWidth || blockTables.byteSize() < 4L * n * width) {
+        if (width > tableWidth) {
             // grown for a longer sequence than any before: geometric, so it happens a few times per pass lifetime
             tableWidth = Math.max(width, tableWidth * 2);
             blockTables = arena.allocate(4L * maxTokens * tableWidth, 64);
         }
         for (int t = 0; t < n; t++) {
-            int[] table = batch.blockTable(t);
-            int used = batch.position(t) / cache.blockSize() + 1;
-            MemorySegment.copy(table, 0, blockTables, ValueLayout.JAVA_INT, 4L * t * tableWidth, used);
+            seqIndex.setAtIndex(ValueLayout.JAVA_INT, t, batch.seqIndex(t));
             seqLens.setAtIndex(ValueLayout.JAVA_INT, t, batch.position(t) + 1);
+        }
+        Arrays.fill(seqUsed, 0, seqs, 0);
+        for (int t = 0; t < n; t++) {
+            int s = batch.seqIndex(t);
+            seqUsed[s] = Math.max(seqUsed[s], batch.position(t) / cache.blockSize() + 1);
+        }
+        int limit = cache.numBlocks();
+        for (int s = 0; s < seqs; s++) {
+            int[] table = batch.seqBlockTable(s);
+            for (int b = 0; b < seqUsed[s]; b++) {
+                if (table[b] < 0 || table[b] >= limit) {
+                    throw new IllegalArgumentException("block id " + table[b] + " is outside the cache of " + limit);
+                }
+            }
+            MemorySegment.copy(table, 0, blockTables, ValueLayout.JAVA_INT, 4L * s * tableWidth, seqUsed[s]);
         }
     }
 
     /** att = attention(q, cache) for every token and head, on the kernels (parallel over token and head). */
     private void attention(int layer, Batch batch) {
         ops.attention(att, q, batch.size(), config.numHeads(), config.numKvHeads(), config.headDim(),
-                cache.keys(layer), cache.values(layer), cache.type(), cache.blockSize(), blockTables, tableWidth,
-                seqLens, attentionScale);
+                cache.keys(layer), cache.values(layer), cache.type(), cache.blockSize(), blockTables,
+                batch.numSeqs(), tableWidth, seqIndex, seqLens, attentionScale);
     }
 
     /** Moves the rows of x of tokens wanting logits to the front, in batch order; returns their count. */
