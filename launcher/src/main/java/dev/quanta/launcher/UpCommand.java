@@ -78,6 +78,8 @@ final class UpCommand implements Callable<Integer> {
     List<String> workerJavaOptions = List.of("-Xmx2g");
 
     private final PrintStream out = System.out;
+    /** Set by the shutdown hook, so services it stops are not reported as stopping unexpectedly. */
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -109,7 +111,10 @@ final class UpCommand implements Callable<Integer> {
         ModelChoice choice = withWorker ? chooseModel(models, state, workerJar) : null;
 
         List<AutoCloseable> running = new ArrayList<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(running), "quanta-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            stopAll(running);
+        }, "quanta-stop"));
 
         LocalDatabase db = openDatabase(state);
         running.add(db);
@@ -193,7 +198,7 @@ final class UpCommand implements Callable<Integer> {
 
         while (true) {
             for (ServiceProcess service : services) {
-                if (!service.isAlive()) {
+                if (!service.isAlive() && !stopping) {
                     System.err.println("quanta up: " + service.name() + " stopped unexpectedly; see "
                             + service.logFile());
                     return 1; // the shutdown hook stops the rest
@@ -223,16 +228,17 @@ final class UpCommand implements Callable<Integer> {
             return ModelChoice.demo(demo);
         }
         Path vocab = findVocab(models);
-        out.println("no GGUF in " + models + ": generating a small RANDOM-WEIGHT demo model once (smol-135m shape,"
-                + " Q4_0, tokenizer from " + vocab + ") at " + demo + " ...");
+        out.println("no GGUF in " + models + ": generating a small RANDOM-WEIGHT demo model once (" + ModelChoice.DEMO_SHAPE
+                + " shape, " + ModelChoice.DEMO_TYPE + ", tokenizer from " + vocab + ") at " + demo + " ...");
         out.println("  it shows the platform working end to end; its text is noise. For real text put a GGUF in "
                 + models + " or pass --model FILE.");
         Files.createDirectories(demo.getParent());
         Path partial = demo.resolveSibling(demo.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-jar",
-                workerJar.toString(), "synth", "--shape", "smol-135m", "--type", "Q4_0", "--vocab", vocab.toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar",
+                workerJar.toString(), "synth", "--shape", ModelChoice.DEMO_SHAPE, "--type", ModelChoice.DEMO_TYPE,
+                "--vocab", vocab.toString(),
                 "--seed", "1", "--out", partial.toString()));
         Path log = state.resolve("logs").resolve("synth.log");
         Files.createDirectories(log.getParent());
