@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -75,7 +76,7 @@ public class Dispatcher {
         metrics.decision(router.strategy(), decision.reason());
         String requestId = request.getHeader("X-Request-Id");
         if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
-            requestId = UUID.randomUUID().toString();
+            requestId = randomId();
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -104,6 +105,14 @@ public class Dispatcher {
                 log.warn("could not charge {} tokens to key {}: {}", tokens, routed.key().id(), e.getMessage());
             }
         }
+    }
+
+    /** A version-4-shaped UUID from a non-blocking generator: request ids need to be unique, not secret. */
+    static String randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private void admit(String api, String model, ApiKey key) {
