@@ -17,8 +17,8 @@ record ModelChoice(Path file, String servedName, boolean demo) {
     /** Served name of the random-weight demo model: plain about what it is, in /v1/models too. */
     static final String DEMO_NAME = "demo-random-weights";
     /**
-     * The demo's shape: synth's toy Llama (256 wide, 2 layers, 256-token context; about 9 M parameters, most of
-     * them the 32,000-token embedding), so it is generated in a second and answers at once on any CPU.
+     * The demo's shape: synth's toy Llama (256 wide, 2 layers, 256-token context; with the byte-level tokenizer
+     * 1.2 M parameters, 1.3 MiB), so it is generated in a second and answers at once on any CPU.
      */
     static final String DEMO_SHAPE = "tiny";
     static final String DEMO_TYPE = "Q8_0";

@@ -40,7 +40,8 @@ public final class SynthCommand implements Callable<Integer> {
     String type;
 
     @Option(names = "--vocab", required = true, paramLabel = "VOCAB.gguf",
-            description = "GGUF whose tokenizer.* keys are copied, e.g. models/vocab/ggml-vocab-llama-bpe.gguf")
+            description = "GGUF whose tokenizer.* keys are copied, e.g. models/vocab/ggml-vocab-llama-bpe.gguf;"
+                    + " or 'bytes': a 259-token byte-level tokenizer made on the spot (no file)")
     Path vocab;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
@@ -55,12 +56,13 @@ public final class SynthCommand implements Callable<Integer> {
                 + "' (use " + SynthShape.PUBLISHED.stream().map(SynthShape::name).collect(Collectors.joining(" or "))
                 + ")"));
         GgmlType ggmlType = parseType(type);
-        if (!Files.isRegularFile(vocab)) {
+        boolean byteLevel = vocab.toString().equals(SynthVocab.BYTES);
+        if (!byteLevel && !Files.isRegularFile(vocab)) {
             throw usage("vocab file " + vocab + " does not exist");
         }
         checkWritable(out);
 
-        SynthVocab tokenizer = SynthVocab.read(vocab);
+        SynthVocab tokenizer = byteLevel ? SynthVocab.byteLevel() : SynthVocab.read(vocab);
         SynthPlan plan = SynthPlan.of(synthShape, ggmlType, tokenizer.tokenCount());
         PrintWriter err = spec.commandLine().getErr();
         plan.fallbacks().forEach((fallback, count) -> err.println("quanta synth: note: " + count + " of "
