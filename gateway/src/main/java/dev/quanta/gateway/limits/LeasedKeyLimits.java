@@ -3,7 +3,6 @@ package dev.quanta.gateway.limits;
 import dev.quanta.gateway.config.GatewayProperties;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * exactly (chunk 1: one round trip per request).
  *
  * <p>Tokens are known only after a request: each is paid from the replica's reserved tokens, and what exceeds
- * them is added to the shared counter in the background, at once, so the other replicas see it on their next
- * reservation. A refusal is remembered until the window ends (the counter only grows within a window).
+ * them is added to the shared counter at once (one round trip, only when the reservation is spent), so the
+ * other replicas see it on their next reservation. A refusal is remembered until the window ends (the
+ * counter only grows within a window).
  */
 public final class LeasedKeyLimits implements KeyLimits {
 
@@ -31,15 +31,13 @@ public final class LeasedKeyLimits implements KeyLimits {
     private final UsageStore store;
     private final GatewayProperties.Limits limits;
     private final LongSupplier nanoTime;
-    private final Executor background;
     private final Map<String, Lease> requestLeases = new ConcurrentHashMap<>();
     private final Map<String, Lease> tokenLeases = new ConcurrentHashMap<>();
 
-    public LeasedKeyLimits(UsageStore store, GatewayProperties.Limits limits, LongSupplier nanoTime, Executor background) {
+    public LeasedKeyLimits(UsageStore store, GatewayProperties.Limits limits, LongSupplier nanoTime) {
         this.store = store;
         this.limits = limits;
         this.nanoTime = nanoTime;
-        this.background = background;
     }
 
     /** A twentieth of the limit, at least 1, at most {@code cap}. */
@@ -78,7 +76,7 @@ public final class LeasedKeyLimits implements KeyLimits {
         }
         Lease lease = tokenLease(keyId, maxTokens);
         if (lease.spend(tokens)) {
-            background.execute(lease::flush);
+            lease.flush();
         }
     }
 
@@ -157,7 +155,8 @@ public final class LeasedKeyLimits implements KeyLimits {
                 synchronized (this) {
                     unrecorded += amount; // retried with the next charge
                 }
-                log.warn("could not record {} {} of key {}: {}", amount, kind.column(), keyId, e.getMessage());
+                log.warn("could not record {} {} of key {} (retried with its next charge): {}", amount, kind.column(),
+                        keyId, e.getMessage());
             }
         }
     }

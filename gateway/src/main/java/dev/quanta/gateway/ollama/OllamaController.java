@@ -170,7 +170,7 @@ class OllamaController {
             try (upstream; InputStream in = upstream.body()) {
                 error = in.readAllBytes();
             }
-            dispatcher.finish(routed, 0, "worker_" + upstream.status());
+            dispatcher.finish(routed, "worker_" + upstream.status());
             throw new GatewayException(upstream.status(), "worker_error",
                     OllamaTranslation.errorMessage(error, upstream.status()), 0, null);
         }
@@ -182,6 +182,10 @@ class OllamaController {
             ServletOutputStream out = response.getOutputStream();
             SseRelay.End end = relay.relay(upstream, event -> {
                 String text = t.take(SseEvents.data(event), chat);
+                if (t.usageSeen && !t.charged) {
+                    t.charged = true;
+                    dispatcher.charge(routed, t.promptTokens + t.completionTokens); // before the done line
+                }
                 if (text.isEmpty()) {
                     return;
                 }
@@ -214,7 +218,10 @@ class OllamaController {
                 }
             }
         } finally {
-            dispatcher.finish(routed, t.promptTokens + t.completionTokens, outcome);
+            if (!t.charged) {
+                dispatcher.charge(routed, t.promptTokens + t.completionTokens);
+            }
+            dispatcher.finish(routed, outcome);
         }
     }
 
@@ -225,6 +232,8 @@ class OllamaController {
         long promptTokens;
         long completionTokens;
         long firstTokenNanos;
+        boolean usageSeen;
+        boolean charged;
 
         /** Takes one chunk's data in; returns its text ("" when none). */
         String take(String data, boolean chat) {
@@ -239,6 +248,7 @@ class OllamaController {
             }
             JsonNode usage = chunk.path("usage");
             if (usage.isObject()) {
+                usageSeen = true;
                 promptTokens = usage.path("prompt_tokens").asLong(promptTokens);
                 completionTokens = usage.path("completion_tokens").asLong(completionTokens);
             }

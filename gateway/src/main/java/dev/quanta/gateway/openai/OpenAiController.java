@@ -117,26 +117,25 @@ class OpenAiController {
     /** Passes each event on as soon as it is complete; a usage-only chunk the client did not ask for is dropped. */
     private void relayEvents(Dispatcher.Routed routed, HttpServletResponse response, boolean dropUsageChunk)
             throws IOException {
-        long[] tokens = {0};
         SseRelay.End end = SseRelay.End.UPSTREAM_BROKEN;
         try {
-            ServletOutputStream out = response.getOutputStream();
             end = relay.relay(routed.upstream(), event -> {
                 String data = SseEvents.data(event);
                 if (data.contains("\"usage\"") && !data.equals("[DONE]")) {
                     Usage usage = Usage.of(data);
                     if (usage != null) {
-                        tokens[0] = usage.total();
+                        dispatcher.charge(routed, usage.total()); // before [DONE] reaches the client
                         if (dropUsageChunk && usage.choicesEmpty()) {
                             return;
                         }
                     }
                 }
+                ServletOutputStream out = response.getOutputStream();
                 out.write(event);
                 out.flush();
             });
         } finally {
-            dispatcher.finish(routed, tokens[0], end.label());
+            dispatcher.finish(routed, end.label());
         }
     }
 
@@ -146,10 +145,9 @@ class OpenAiController {
             bytes = Bodies.readAll(in, upstream.contentLength());
         }
         int status = routed.upstream().status();
-        long tokens = 0;
         if (status == 200) {
             Usage usage = Usage.of(bytes);
-            tokens = usage == null ? 0 : usage.total();
+            dispatcher.charge(routed, usage == null ? 0 : usage.total()); // before the client has the answer
         }
         String outcome = status < 400 ? "ok" : "worker_" + status;
         try {
@@ -159,7 +157,7 @@ class OpenAiController {
         } catch (IOException clientGone) {
             outcome = "client_cancelled";
         } finally {
-            dispatcher.finish(routed, tokens, outcome);
+            dispatcher.finish(routed, outcome);
         }
     }
 

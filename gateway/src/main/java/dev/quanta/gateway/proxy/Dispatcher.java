@@ -95,9 +95,12 @@ public class Dispatcher {
         return new Routed(api, model, key, upstream, requestId, started);
     }
 
-    /** Charges the tokens used and counts the outcome. */
-    public void finish(Routed routed, long tokens, String outcome) {
-        metrics.request(routed.api(), routed.model(), routed.upstream().worker().id(), outcome);
+    /**
+     * Charges the tokens a request used to its key. Callers charge as soon as the worker's usage is known and
+     * before the response's last bytes reach the client, so a client's next request, on whichever replica,
+     * finds the tokens counted.
+     */
+    public void charge(Routed routed, long tokens) {
         if (routed.key() != null && tokens > 0) {
             try {
                 limits.charge(routed.key().id(), tokens);
@@ -105,6 +108,11 @@ public class Dispatcher {
                 log.warn("could not charge {} tokens to key {}: {}", tokens, routed.key().id(), e.getMessage());
             }
         }
+    }
+
+    /** Counts the request's outcome. */
+    public void finish(Routed routed, String outcome) {
+        metrics.request(routed.api(), routed.model(), routed.upstream().worker().id(), outcome);
     }
 
     /** A version-4-shaped UUID from a non-blocking generator: request ids need to be unique, not secret. */

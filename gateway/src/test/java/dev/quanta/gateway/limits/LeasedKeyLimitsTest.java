@@ -42,7 +42,7 @@ class LeasedKeyLimitsTest {
     private LeasedKeyLimits replica(long requestsPerMinute, long tokensPerDay) {
         var limits = new GatewayProperties.Limits(requestsPerMinute, Duration.ofMinutes(1), tokensPerDay,
                 Duration.ofDays(1), Map.of());
-        return new LeasedKeyLimits(store, limits, () -> now[0], Runnable::run);
+        return new LeasedKeyLimits(store, limits, () -> now[0]);
     }
 
     @Test
