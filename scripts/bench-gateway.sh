@@ -13,7 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
 DURATION="${DURATION:-10s}"   # each measured run
-WARMUP="${WARMUP:-10s}"       # once on each side before the rounds
+WARMUP="${WARMUP:-20s}"       # once on each side before the rounds (10 s left the gateway's JIT cold)
 ROUNDS="${ROUNDS:-4}"
 LIMITS="${LIMITS:-on}"        # per-key limits in the path (on: leases from PostgreSQL; off)
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}"
