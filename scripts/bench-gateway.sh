@@ -118,7 +118,7 @@ fi
 if [[ "$PARTS" == *2* ]]; then
 echo; echo "== 2. GET /v1/models through the gateway (warm-up 10 s, then $DURATION, 2 threads x 32 connections)"
 wrk -t2 -c32 -d10s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" >/dev/null
-wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" | grep -E "Requests/sec|50%|99%"
+wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" | grep -E "Requests/sec|^ +50%|^ +99%"
 fi
 if [[ "$PARTS" == *1* || "$PARTS" == *2* ]]; then kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; fi
 
