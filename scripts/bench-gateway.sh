@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateway benchmarks (issue #8). Prints figures; asserts nothing.
+# Gateway benchmarks (issue #11). Prints figures; asserts nothing.
 #   1. latency the gateway adds over calling a worker directly, 16 concurrent clients (wrk --latency, p50/p99)
 #   2. GET /v1/models throughput through the gateway after warm-up (wrk)
 #   3. shared-prefix workload with 2 workers: prefix-aware vs round-robin routing, prefix-cache hit rate and
@@ -7,11 +7,16 @@
 # Needs: a build (./mvnw -B -DskipTests package), PostgreSQL for the gateway's limits (DATABASE_URL, default
 # jdbc:postgresql://127.0.0.1:5432/postgres as postgres), ../shared/models/stories260K.gguf (or MODEL=FILE).
 # Installs wrk with apt-get when absent. Usage: scripts/bench-gateway.sh   (about 4 minutes)
+#   PARTS=1 ROUNDS=6 DURATION=15s scripts/bench-gateway.sh    only the added latency, longer
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
-DURATION="${DURATION:-20s}"
+DURATION="${DURATION:-10s}"   # each measured run
+WARMUP="${WARMUP:-20s}"       # once on each side before the rounds (10 s left the gateway's JIT cold)
+ROUNDS="${ROUNDS:-4}"
+LIMITS="${LIMITS:-on}"        # per-key limits in the path (on: leases from PostgreSQL; off)
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}"
 PARTS="${PARTS:-123}"   # which of the three parts to run, e.g. PARTS=3
 KEY="bench-key-$(date +%s)-0123456789abcdef"
 LOGS="$(mktemp -d /tmp/bench-gateway.XXXX)"
@@ -24,7 +29,7 @@ if ! command -v wrk >/dev/null; then
   echo "installing wrk ..."; (apt-get update -qq && apt-get install -y -qq wrk) >/dev/null || { echo "could not install wrk" >&2; exit 1; }
 fi
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-GATEWAY_JAR="$(ls gateway/target/*-exec.jar)"
+GATEWAY_JAR="${GATEWAY_JAR:-$(ls gateway/target/*-exec.jar)}"   # GATEWAY_JAR=... compares another build
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_for() { # url [header]
   for _ in $(seq 1 600); do
@@ -38,15 +43,19 @@ start_worker() { # port
 }
 start_gateway() { # port strategy worker-ports...
   local port=$1 strategy=$2; shift 2
+  # per-key limits on (the default path: leases reserved from PostgreSQL), set too high to refuse anything;
+  # LIMITS=off takes them out of the path
+  local limits=(--quanta.gateway.limits.requests-per-window=1000000000 --quanta.gateway.limits.tokens-per-window=1000000000000)
+  [ "$LIMITS" = off ] && limits=(--quanta.gateway.limits.requests-per-window=0 --quanta.gateway.limits.tokens-per-window=0)
   local args=(--server.port="$port" --quanta.gateway.discovery.registry-url= --quanta.gateway.routing.strategy="$strategy"
-              --quanta.gateway.limits.requests-per-window=0 --quanta.gateway.limits.tokens-per-window=0
+              "${limits[@]}"
               --quanta.gateway.discovery.metrics-poll=500ms --logging.level.root=WARN)
   local i=0
   for w in "$@"; do
     args+=(--quanta.gateway.discovery.static-workers[$i].model=bench --quanta.gateway.discovery.static-workers[$i].url=http://127.0.0.1:$w)
     i=$((i+1))
   done
-  QUANTA_API_KEYS="$KEY" "$JAVA" -Xmx512m -XX:+UseParallelGC -jar "$GATEWAY_JAR" "${args[@]}" >"$LOGS/gateway-$port.log" 2>&1 &
+  QUANTA_API_KEYS="$KEY" "$JAVA" $GATEWAY_JAVA_OPTS -jar "$GATEWAY_JAR" "${args[@]}" >"$LOGS/gateway-$port.log" 2>&1 &
   GW_PID=$!; PIDS+=($GW_PID)
   wait_for "http://127.0.0.1:$port/v1/models" "Authorization: Bearer $KEY"
   until curl -sf -H "Authorization: Bearer $KEY" "http://127.0.0.1:$port/v1/models" | grep -q '"bench"'; do sleep 0.5; done
@@ -65,26 +74,53 @@ wrk.body = '{"model":"bench","prompt":"Once upon a time","max_tokens":1,"tempera
 LUA
 
 if [[ "$PARTS" == *1* || "$PARTS" == *2* ]]; then
-echo; echo "== 1. added latency, 16 concurrent clients, POST /v1/completions (max_tokens 1), $DURATION each"
 start_gateway "$G" round-robin "$W1"
+fi
+if [[ "$PARTS" == *1* ]]; then
+echo; echo "== 1. added latency, 16 concurrent clients, POST /v1/completions (max_tokens 1)"
+echo "   warm-up ${WARMUP} on each, then ${ROUNDS} rounds of ${DURATION} alternating direct / via gateway;"
+echo "   per-key limits ${LIMITS}; gateway JVM: ${GATEWAY_JAVA_OPTS}; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 pct() { awk -v p="$1" '$1==p {print $2}'; }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.3f", v}'; }
-wrk -t2 -c16 -d5s -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions" >/dev/null # warm-up
-for round in 1 2; do
-  D=$(wrk -t2 -c16 -d"$DURATION" --latency -s "$LOGS/post.lua" "http://127.0.0.1:$W1/v1/completions")
-  V=$(wrk -t2 -c16 -d"$DURATION" --latency -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions")
-  d50=$(echo "$D" | pct "50%" | to_ms); d99=$(echo "$D" | pct "99%" | to_ms)
-  v50=$(echo "$V" | pct "50%" | to_ms); v99=$(echo "$V" | pct "99%" | to_ms)
-  dr=$(echo "$D" | awk '/Requests\/sec/ {print $2}'); vr=$(echo "$V" | awk '/Requests\/sec/ {print $2}')
-  echo "round $round: direct p50 ${d50} ms p99 ${d99} ms (${dr} req/s) | via gateway p50 ${v50} ms p99 ${v99} ms (${vr} req/s)"
-  awk -v a="$v50" -v b="$d50" -v c="$v99" -v d="$d99" 'BEGIN {printf "         added: p50 %+.3f ms, p99 %+.3f ms\n", a-b, c-d}'
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+run_wrk() { # url -> "p50 p99 req/s errors gateway-CPU-us-per-request"
+  local out c0 c1; c0=$(cpu_ticks "$GW_PID"); out=$(wrk -t2 -c16 -d"$DURATION" --latency -s "$LOGS/post.lua" "$1"); c1=$(cpu_ticks "$GW_PID")
+  local n; n=$(echo "$out" | awk '/requests in/ {print $1}')
+  echo "$(echo "$out" | pct "50%" | to_ms) $(echo "$out" | pct "99%" | to_ms) $(echo "$out" | awk '/Requests\/sec/ {print $2}') \
+$(echo "$out" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(",",""); n+=$4+$6+$8+$10} END {print n+0}') \
+$(echo "($c1 - $c0) * 1000000 / $(getconf CLK_TCK) / $n" | bc)"
+}
+wrk -t2 -c16 -d"$WARMUP" -s "$LOGS/post.lua" "http://127.0.0.1:$W1/v1/completions" >/dev/null
+wrk -t2 -c16 -d"$WARMUP" -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions" >/dev/null
+: >"$LOGS/rounds.txt"
+for round in $(seq 1 "$ROUNDS"); do
+  # alternate which goes first, so a drift in the machine's load does not favour one side
+  if (( round % 2 )); then D=$(run_wrk "http://127.0.0.1:$W1/v1/completions"); V=$(run_wrk "http://127.0.0.1:$G/v1/completions")
+  else V=$(run_wrk "http://127.0.0.1:$G/v1/completions"); D=$(run_wrk "http://127.0.0.1:$W1/v1/completions"); fi
+  read -r d50 d99 dr de _ <<<"$D"; read -r v50 v99 vr ve vcpu <<<"$V"
+  echo "$d50 $d99 $v50 $v99 $vcpu" >>"$LOGS/rounds.txt"
+  printf "round %d: direct p50 %7.3f ms p99 %7.3f ms (%s req/s) | gateway p50 %7.3f ms p99 %7.3f ms (%s req/s) | added p50 %+.3f ms p99 %+.3f ms%s\n" \
+    "$round" "$d50" "$d99" "$dr" "$v50" "$v99" "$vr" "$(echo "$v50 - $d50" | bc -l)" "$(echo "$v99 - $d99" | bc -l)" \
+    "$( (( de + ve > 0 )) && echo "  (errors: direct $de, gateway $ve)")"
+  echo "         gateway CPU per proxied request: ${vcpu} us"
 done
+python3 - "$LOGS/rounds.txt" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+med = lambda i: statistics.median(r[i] for r in rows)
+print(f"median of {len(rows)} rounds: direct p50 {med(0):.3f} ms p99 {med(1):.3f} ms | gateway p50 {med(2):.3f} ms "
+      f"p99 {med(3):.3f} ms | added p50 {statistics.median(r[2]-r[0] for r in rows):+.3f} ms "
+      f"p99 {statistics.median(r[3]-r[1] for r in rows):+.3f} ms (goal: p99 added <= 2 ms)")
+print(f"gateway CPU per proxied request (median): {statistics.median(r[4] for r in rows):.0f} us")
+PY
+fi
 
+if [[ "$PARTS" == *2* ]]; then
 echo; echo "== 2. GET /v1/models through the gateway (warm-up 10 s, then $DURATION, 2 threads x 32 connections)"
 wrk -t2 -c32 -d10s -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" >/dev/null
-wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" | grep -E "Requests/sec|50%|99%"
-kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true
+wrk -t2 -c32 -d"$DURATION" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$G/v1/models" | grep -E "Requests/sec|^ +50%|^ +99%"
 fi
+if [[ "$PARTS" == *1* || "$PARTS" == *2* ]]; then kill "$GW_PID"; wait "$GW_PID" 2>/dev/null || true; fi
 
 [[ "$PARTS" == *3* ]] || exit 0
 echo; echo "== 3. shared-prefix workload, 2 workers"

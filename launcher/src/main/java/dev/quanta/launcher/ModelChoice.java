@@ -16,7 +16,13 @@ record ModelChoice(Path file, String servedName, boolean demo) {
 
     /** Served name of the random-weight demo model: plain about what it is, in /v1/models too. */
     static final String DEMO_NAME = "demo-random-weights";
-    static final String DEMO_FILE = "demo-random-weights-smol-135m-q4_0.gguf";
+    /**
+     * The demo's shape: synth's toy Llama (256 wide, 2 layers, 256-token context; with the byte-level tokenizer
+     * 1.2 M parameters, 1.3 MiB), so it is generated in a second and answers at once on any CPU.
+     */
+    static final String DEMO_SHAPE = "tiny";
+    static final String DEMO_TYPE = "Q8_0";
+    static final String DEMO_FILE = "demo-random-weights-" + DEMO_SHAPE + "-q8_0.gguf";
 
     static Optional<ModelChoice> explicitOrFound(Path explicit, Path modelsDir) throws IOException {
         if (explicit != null) {

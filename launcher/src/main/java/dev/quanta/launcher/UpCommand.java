@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
 final class UpCommand implements Callable<Integer> {
 
     static final String WORKER_ID = "local-worker-1";
+    /** synth's {@code --vocab} value for its byte-level tokenizer, which needs no file. */
+    static final String BYTE_VOCAB = "bytes";
 
     @Option(names = "--home", description = "Quanta checkout holding the built jars (default: $QUANTA_HOME or .)")
     Path home = Path.of(env("QUANTA_HOME", "."));
@@ -48,7 +50,7 @@ final class UpCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--demo-vocab", paramLabel = "VOCAB.gguf", description = "Tokenizer for the demo model (default:"
-            + " $QUANTA_DEMO_VOCAB, else ../shared/models/vocab/ggml-vocab-llama-spm.gguf or <models>/vocab/*.gguf)")
+            + " $QUANTA_DEMO_VOCAB, else a byte-level one made by synth: no file needed)")
     Path demoVocab;
 
     @Option(names = "--gateway-port", description = "Gateway port (default: ${DEFAULT-VALUE})")
@@ -78,6 +80,8 @@ final class UpCommand implements Callable<Integer> {
     List<String> workerJavaOptions = List.of("-Xmx2g");
 
     private final PrintStream out = System.out;
+    /** Set by the shutdown hook, so services it stops are not reported as stopping unexpectedly. */
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -109,7 +113,10 @@ final class UpCommand implements Callable<Integer> {
         ModelChoice choice = withWorker ? chooseModel(models, state, workerJar) : null;
 
         List<AutoCloseable> running = new ArrayList<>();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAll(running), "quanta-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            stopAll(running);
+        }, "quanta-stop"));
 
         LocalDatabase db = openDatabase(state);
         running.add(db);
@@ -193,7 +200,7 @@ final class UpCommand implements Callable<Integer> {
 
         while (true) {
             for (ServiceProcess service : services) {
-                if (!service.isAlive()) {
+                if (!service.isAlive() && !stopping) {
                     System.err.println("quanta up: " + service.name() + " stopped unexpectedly; see "
                             + service.logFile());
                     return 1; // the shutdown hook stops the rest
@@ -222,17 +229,19 @@ final class UpCommand implements Callable<Integer> {
                     + " (noise, not language; put a real GGUF in " + models + " or pass --model FILE)");
             return ModelChoice.demo(demo);
         }
-        Path vocab = findVocab(models);
-        out.println("no GGUF in " + models + ": generating a small RANDOM-WEIGHT demo model once (smol-135m shape,"
-                + " Q4_0, tokenizer from " + vocab + ") at " + demo + " ...");
+        String vocab = demoVocab();
+        out.println("no GGUF in " + models + ": generating a small RANDOM-WEIGHT demo model once (" + ModelChoice.DEMO_SHAPE
+                + " shape, " + ModelChoice.DEMO_TYPE + ", " + (vocab.equals(BYTE_VOCAB) ? "byte-level tokenizer"
+                : "tokenizer from " + vocab) + ") at " + demo + " ...");
         out.println("  it shows the platform working end to end; its text is noise. For real text put a GGUF in "
                 + models + " or pass --model FILE.");
         Files.createDirectories(demo.getParent());
         Path partial = demo.resolveSibling(demo.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-jar",
-                workerJar.toString(), "synth", "--shape", "smol-135m", "--type", "Q4_0", "--vocab", vocab.toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar",
+                workerJar.toString(), "synth", "--shape", ModelChoice.DEMO_SHAPE, "--type", ModelChoice.DEMO_TYPE,
+                "--vocab", vocab,
                 "--seed", "1", "--out", partial.toString()));
         Path log = state.resolve("logs").resolve("synth.log");
         Files.createDirectories(log.getParent());
@@ -246,25 +255,20 @@ final class UpCommand implements Callable<Integer> {
         return ModelChoice.demo(demo);
     }
 
-    private Path findVocab(Path models) throws IOException {
-        List<Path> candidates = new ArrayList<>();
-        if (demoVocab != null) {
-            candidates.add(demoVocab);
-        }
+    /** The demo's tokenizer: {@code --demo-vocab}, else {@code $QUANTA_DEMO_VOCAB}, else synth's byte-level one. */
+    private String demoVocab() throws IOException {
+        Path chosen = demoVocab;
         String fromEnv = System.getenv("QUANTA_DEMO_VOCAB");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            candidates.add(Path.of(fromEnv));
+        if (chosen == null && fromEnv != null && !fromEnv.isBlank()) {
+            chosen = Path.of(fromEnv);
         }
-        candidates.add(home.resolve("../shared/models/vocab/ggml-vocab-llama-spm.gguf"));
-        candidates.add(models.resolve("vocab/ggml-vocab-llama-spm.gguf"));
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                return p.toAbsolutePath().normalize();
-            }
+        if (chosen == null) {
+            return BYTE_VOCAB;
         }
-        throw new IOException("no model to serve: pass --model FILE, put a GGUF in " + models
-                + ", or give a tokenizer GGUF for the demo model with --demo-vocab (e.g. llama.cpp's"
-                + " models/ggml-vocab-llama-spm.gguf)");
+        if (!Files.isRegularFile(chosen)) {
+            throw new IOException("demo tokenizer " + chosen + " is not a file");
+        }
+        return chosen.toAbsolutePath().normalize().toString();
     }
 
     /** Waits until the gateway lists the worker's model in /v1/models: the whole path works. */

@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -90,22 +92,87 @@ class LauncherUpIT {
         }
     }
 
+    /**
+     * A first run as the quick start has it: no {@code --model}, an empty {@code QUANTA_MODELS_DIR}: the launcher
+     * generates the random-weight demo model, says so, lists it as {@code demo-random-weights} and serves a
+     * completion through the gateway with the key it printed; a second run reuses the generated file.
+     */
+    @Test
+    void generatesTheDemoModelWhenNoneIsGivenAndServesItThroughTheGateway() throws Exception {
+        int[] ports = {freePort(), freePort(), freePort(), freePort()};
+        String gateway = "http://127.0.0.1:" + ports[2];
+        Path emptyModels = Files.createDirectories(state.resolve("empty-models"));
+        Map<String, String> env = Map.of("QUANTA_MODELS_DIR", emptyModels.toString(), "QUANTA_DEMO_VOCAB", "");
+
+        StringBuilder output = new StringBuilder();
+        Process first = launch(ports, List.of(), env, output);
+        try {
+            assertThat(output).contains("generating a small RANDOM-WEIGHT demo model once (tiny shape, Q8_0, byte-level")
+                    .contains("served as 'demo-random-weights'  (random weights");
+            Matcher printed = Pattern.compile("(?m)^API key: (\\S+)  \\(generated now").matcher(output);
+            assertThat(printed.find()).as("the generated API key is printed:%n%s", output).isTrue();
+            String apiKey = printed.group(1);
+            Matcher tryLine = Pattern.compile("(?m)^Try: +curl -s (\\S+) .* -d '(\\{.*\\})'$").matcher(output);
+            assertThat(tryLine.find()).as("a curl line to try:%n%s", output).isTrue();
+
+            HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(gateway + "/v1/models"))
+                    .header("Authorization", "Bearer " + apiKey).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(models.body()).contains("\"id\":\"demo-random-weights\"");
+
+            // the printed curl line, as the user would paste it
+            HttpResponse<String> completion = http.send(HttpRequest.newBuilder(URI.create(tryLine.group(1)))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + apiKey)
+                    .POST(HttpRequest.BodyPublishers.ofString(tryLine.group(2))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
+            assertThat(completion.body()).contains("\"model\":\"demo-random-weights\"").contains("\"text\":\"")
+                    .doesNotContain("\"completion_tokens\":0");
+        } finally {
+            stop(first);
+        }
+        try (var files = Files.list(state.resolve("demo"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList())
+                    .singleElement().asString().startsWith("demo-random-weights").endsWith(".gguf");
+        }
+
+        StringBuilder again = new StringBuilder();
+        Process second = launch(ports, List.of(), env, again);
+        try {
+            assertThat(again).contains("serving the random-weight demo model")
+                    .doesNotContain("generating a small RANDOM-WEIGHT demo model");
+        } finally {
+            stop(second);
+        }
+    }
+
     private Process startPlatform(int[] ports, StringBuilder output) throws Exception {
-        Path home = Path.of("..").toRealPath();
-        Path jar = launcherJar(home);
         Path model = Path.of(System.getProperty("quanta.shared.dir", "../../shared"), "models", "stories260K.gguf");
         assumeTrue(Files.isRegularFile(model), "skipped: " + model + " not found");
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "up", "--home", home.toString(),
+        Process process = launch(ports, List.of("--models-dir", state.resolve("models").toString(), "--model",
+                model.toAbsolutePath().toString()), Map.of(), output);
+        synchronized (output) {
+            assertThat(output).contains("served as 'stories260k'");
+        }
+        return process;
+    }
+
+    /** Runs {@code bin/quanta up} with the test's ports and state directory and waits until it says it is up. */
+    private Process launch(int[] ports, List<String> extraArgs, Map<String, String> extraEnv, StringBuilder output)
+            throws Exception {
+        Path home = Path.of("..").toRealPath();
+        List<String> command = new ArrayList<>(List.of(home.resolve("bin/quanta").toString(), "up",
                 "--state-dir", state.toString(), "--registry-port", Integer.toString(ports[0]),
                 "--planner-port", Integer.toString(ports[1]), "--gateway-port", Integer.toString(ports[2]),
-                "--worker-port", Integer.toString(ports[3]), "--models-dir", state.resolve("models").toString(),
-                "--model", model.toAbsolutePath().toString(), "--worker-java-options", "-Xmx384m")
-                .redirectErrorStream(true);
+                "--worker-port", Integer.toString(ports[3]), "--worker-java-options", "-Xmx384m"));
+        command.addAll(extraArgs);
+        launcherJar(home); // fails plainly when the launcher is not built
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true);
         builder.environment().remove("DATABASE_URL");
         builder.environment().remove("QUANTA_API_KEYS");
         builder.environment().remove("QUANTA_WORKER_TOKEN");
+        builder.environment().remove("QUANTA_MODELS_DIR");
         builder.environment().put("QUANTA_ADMIN_TOKEN", TOKEN);
+        builder.environment().putAll(extraEnv);
         Process process = builder.start();
         CompletableFuture<Boolean> up = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader lines = new BufferedReader(
@@ -130,8 +197,7 @@ class LauncherUpIT {
         synchronized (output) {
             assertThat(ready).as("bin/quanta up printed:%n%s%nworker log:%n%s%ngateway log:%n%s", output,
                     log("worker"), log("gateway")).isTrue();
-            assertThat(output).contains("embedded PostgreSQL 17").contains("Gateway: http://127.0.0.1:" + ports[2])
-                    .contains("served as 'stories260k'");
+            assertThat(output).contains("embedded PostgreSQL 17").contains("Gateway: http://127.0.0.1:" + ports[2]);
         }
         // keep draining so the child never blocks on a full pipe
         Thread.ofVirtual().start(() -> {

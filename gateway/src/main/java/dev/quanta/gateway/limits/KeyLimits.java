@@ -2,7 +2,7 @@ package dev.quanta.gateway.limits;
 
 /**
  * Per-key request rate and token budget, shared by every gateway replica. Pure contract; the PostgreSQL
- * implementation is {@link PostgresKeyLimits}.
+ * implementation is {@link LeasedKeyLimits} over {@link PostgresUsageStore}.
  */
 public interface KeyLimits {
 

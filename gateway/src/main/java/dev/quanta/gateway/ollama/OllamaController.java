@@ -3,9 +3,9 @@ package dev.quanta.gateway.ollama;
 import dev.quanta.edge.EdgeProperties;
 import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.proxy.Dispatcher;
-import dev.quanta.gateway.proxy.IdleWatchdog;
 import dev.quanta.gateway.proxy.Prompts;
 import dev.quanta.gateway.proxy.SseEvents;
+import dev.quanta.gateway.proxy.SseRelay;
 import dev.quanta.gateway.web.Bodies;
 import dev.quanta.gateway.web.GatewayException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,16 +41,16 @@ class OllamaController {
     private final Dispatcher dispatcher;
     private final WorkerDirectory directory;
     private final ModelCatalog catalog;
-    private final IdleWatchdog watchdog;
+    private final SseRelay relay;
     private final Clock clock;
     private final long maxBodyBytes;
 
-    OllamaController(Dispatcher dispatcher, WorkerDirectory directory, ModelCatalog catalog, IdleWatchdog watchdog,
+    OllamaController(Dispatcher dispatcher, WorkerDirectory directory, ModelCatalog catalog, SseRelay relay,
             Clock clock, EdgeProperties edge) {
         this.dispatcher = dispatcher;
         this.directory = directory;
         this.catalog = catalog;
-        this.watchdog = watchdog;
+        this.relay = relay;
         this.clock = clock;
         this.maxBodyBytes = edge.maxBodyBytes();
     }
@@ -167,87 +167,48 @@ class OllamaController {
         var upstream = routed.upstream();
         if (upstream.status() != 200) {
             byte[] error;
-            try (InputStream in = upstream.body()) {
+            try (upstream; InputStream in = upstream.body()) {
                 error = in.readAllBytes();
             }
-            dispatcher.finish(routed, 0, "worker_" + upstream.status());
+            dispatcher.finish(routed, "worker_" + upstream.status());
             throw new GatewayException(upstream.status(), "worker_error",
                     OllamaTranslation.errorMessage(error, upstream.status()), 0, null);
         }
         response.setHeader("X-Request-Id", routed.requestId());
         response.setContentType(stream ? "application/x-ndjson" : "application/json");
-        StringBuilder all = new StringBuilder();
-        String finish = null;
-        long promptTokens = 0;
-        long completionTokens = 0;
-        long firstTokenNanos = 0;
-        String outcome = "ok";
-        InputStream in = upstream.body();
-        try (in; IdleWatchdog.Watch watch = watchdog.watch(in)) {
+        Translated t = new Translated();
+        String outcome = SseRelay.End.UPSTREAM_BROKEN.label();
+        try {
             ServletOutputStream out = response.getOutputStream();
-            SseEvents events = new SseEvents(in);
-            while (true) {
-                byte[] event;
-                try {
-                    event = events.next();
-                } catch (IOException e) {
-                    outcome = watch.expired() ? "upstream_idle_timeout" : "upstream_broken";
-                    break;
+            SseRelay.End end = relay.relay(upstream, event -> {
+                String text = t.take(SseEvents.data(event), chat);
+                if (t.usageSeen && !t.charged) {
+                    t.charged = true;
+                    dispatcher.charge(routed, t.promptTokens + t.completionTokens); // before the done line
                 }
-                if (event == null) {
-                    break;
-                }
-                watch.touch();
-                String data = SseEvents.data(event);
-                if (data.isEmpty() || data.equals("[DONE]")) {
-                    continue;
-                }
-                JsonNode chunk;
-                try {
-                    chunk = Bodies.JSON.readTree(data);
-                } catch (JacksonException e) {
-                    continue;
-                }
-                JsonNode usage = chunk.path("usage");
-                if (usage.isObject()) {
-                    promptTokens = usage.path("prompt_tokens").asLong(promptTokens);
-                    completionTokens = usage.path("completion_tokens").asLong(completionTokens);
-                }
-                String reason = OllamaTranslation.finishReason(chunk);
-                if (reason != null) {
-                    finish = reason;
-                }
-                String text = OllamaTranslation.chunkText(chunk, chat);
                 if (text.isEmpty()) {
-                    continue;
-                }
-                if (firstTokenNanos == 0) {
-                    firstTokenNanos = System.nanoTime();
+                    return;
                 }
                 if (stream) {
-                    try {
-                        writeLine(out, OllamaTranslation.piece(chat, routed.model(), clock.instant(), text));
-                    } catch (IOException clientGone) {
-                        outcome = "client_cancelled"; // closing `in` cancels the upstream request
-                        break;
-                    }
+                    writeLine(out, OllamaTranslation.piece(chat, routed.model(), clock.instant(), text));
                 } else {
-                    all.append(text);
+                    t.all.append(text);
                 }
-            }
-            if (outcome.equals("ok")) {
-                long end = System.nanoTime();
-                long first = firstTokenNanos == 0 ? end : firstTokenNanos;
-                var stats = new OllamaTranslation.Stats(promptTokens, completionTokens, end - routed.startedNanos(),
-                        first - routed.startedNanos(), end - first);
+            });
+            outcome = end.label();
+            if (end == SseRelay.End.COMPLETE) {
+                long now = System.nanoTime();
+                long first = t.firstTokenNanos == 0 ? now : t.firstTokenNanos;
+                var stats = new OllamaTranslation.Stats(t.promptTokens, t.completionTokens, now - routed.startedNanos(),
+                        first - routed.startedNanos(), now - first);
                 ObjectNode last = OllamaTranslation.done(chat, routed.model(), clock.instant(),
-                        stream ? "" : all.toString(), finish, stats);
+                        stream ? "" : t.all.toString(), t.finish, stats);
                 try {
                     writeLine(out, last);
                 } catch (IOException clientGone) {
-                    outcome = "client_cancelled";
+                    outcome = SseRelay.End.CLIENT_CANCELLED.label();
                 }
-            } else if (outcome.startsWith("upstream") && stream) {
+            } else if (end != SseRelay.End.CLIENT_CANCELLED && stream) {
                 try {
                     ObjectNode error = Bodies.JSON.createObjectNode();
                     error.put("error", "the worker stopped answering mid-stream (" + outcome.toLowerCase(Locale.ROOT) + ")");
@@ -257,7 +218,49 @@ class OllamaController {
                 }
             }
         } finally {
-            dispatcher.finish(routed, promptTokens + completionTokens, outcome);
+            if (!t.charged) {
+                dispatcher.charge(routed, t.promptTokens + t.completionTokens);
+            }
+            dispatcher.finish(routed, outcome);
+        }
+    }
+
+    /** What the OpenAI chunks said so far: usage, finish reason, when the first text came, the text if whole. */
+    private static final class Translated {
+        final StringBuilder all = new StringBuilder();
+        String finish;
+        long promptTokens;
+        long completionTokens;
+        long firstTokenNanos;
+        boolean usageSeen;
+        boolean charged;
+
+        /** Takes one chunk's data in; returns its text ("" when none). */
+        String take(String data, boolean chat) {
+            if (data.isEmpty() || data.equals("[DONE]")) {
+                return "";
+            }
+            JsonNode chunk;
+            try {
+                chunk = Bodies.JSON.readTree(data);
+            } catch (JacksonException e) {
+                return "";
+            }
+            JsonNode usage = chunk.path("usage");
+            if (usage.isObject()) {
+                usageSeen = true;
+                promptTokens = usage.path("prompt_tokens").asLong(promptTokens);
+                completionTokens = usage.path("completion_tokens").asLong(completionTokens);
+            }
+            String reason = OllamaTranslation.finishReason(chunk);
+            if (reason != null) {
+                finish = reason;
+            }
+            String text = OllamaTranslation.chunkText(chunk, chat);
+            if (!text.isEmpty() && firstTokenNanos == 0) {
+                firstTokenNanos = System.nanoTime();
+            }
+            return text;
         }
     }
 

@@ -3,9 +3,9 @@ package dev.quanta.gateway.openai;
 import dev.quanta.edge.EdgeProperties;
 import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.proxy.Dispatcher;
-import dev.quanta.gateway.proxy.IdleWatchdog;
 import dev.quanta.gateway.proxy.Prompts;
 import dev.quanta.gateway.proxy.SseEvents;
+import dev.quanta.gateway.proxy.SseRelay;
 import dev.quanta.gateway.web.Bodies;
 import dev.quanta.gateway.web.GatewayException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -34,15 +34,14 @@ class OpenAiController {
 
     private final Dispatcher dispatcher;
     private final WorkerDirectory directory;
-    private final IdleWatchdog watchdog;
+    private final SseRelay relay;
     private final long maxBodyBytes;
     private final long startedAt = Instant.now().getEpochSecond();
 
-    OpenAiController(Dispatcher dispatcher, WorkerDirectory directory, IdleWatchdog watchdog,
-            EdgeProperties edge) {
+    OpenAiController(Dispatcher dispatcher, WorkerDirectory directory, SseRelay relay, EdgeProperties edge) {
         this.dispatcher = dispatcher;
         this.directory = directory;
-        this.watchdog = watchdog;
+        this.relay = relay;
         this.maxBodyBytes = edge.maxBodyBytes();
     }
 
@@ -70,19 +69,22 @@ class OpenAiController {
     @PostMapping("/v1/completions")
     @Operation(summary = "Text completion, streamed (SSE) or whole, on a worker of the model")
     void completions(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ObjectNode body = Bodies.readObject(request, maxBodyBytes);
-        proxy(request, response, body, "/v1/completions", Prompts.completion(body));
+        byte[] raw = Bodies.read(request, maxBodyBytes);
+        ObjectNode body = Bodies.parseObject(raw);
+        proxy(request, response, raw, body, "/v1/completions", Prompts.completion(body));
     }
 
     @PostMapping("/v1/chat/completions")
     @Operation(summary = "Chat completion, streamed (SSE) or whole, on a worker of the model")
     void chat(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ObjectNode body = Bodies.readObject(request, maxBodyBytes);
-        proxy(request, response, body, "/v1/chat/completions", Prompts.chat(body));
+        byte[] raw = Bodies.read(request, maxBodyBytes);
+        ObjectNode body = Bodies.parseObject(raw);
+        proxy(request, response, raw, body, "/v1/chat/completions", Prompts.chat(body));
     }
 
-    private void proxy(HttpServletRequest request, HttpServletResponse response, ObjectNode body, String path,
-            String prompt) throws IOException {
+    /** @param raw the client's body as sent, forwarded as is unless the gateway has to add to it */
+    private void proxy(HttpServletRequest request, HttpServletResponse response, byte[] raw, ObjectNode body,
+            String path, String prompt) throws IOException {
         JsonNode model = body.path("model");
         if (!model.isString() || model.asString().isBlank()) {
             throw GatewayException.badRequest("'model' is required and must be a string", "model");
@@ -93,9 +95,9 @@ class OpenAiController {
             // The gateway needs the usage to charge the key's token budget; the extra chunk is not passed on.
             ObjectNode options = body.path("stream_options") instanceof ObjectNode o ? o : body.putObject("stream_options");
             options.put("include_usage", true);
+            raw = Bodies.JSON.writeValueAsBytes(body);
         }
-        Dispatcher.Routed routed = dispatcher.open(request, "openai", model.asString(), prompt, path,
-                Bodies.JSON.writeValueAsBytes(body));
+        Dispatcher.Routed routed = dispatcher.open(request, "openai", model.asString(), prompt, path, raw);
         var upstream = routed.upstream();
         response.setStatus(upstream.status());
         String contentType = upstream.header("Content-Type");
@@ -115,57 +117,37 @@ class OpenAiController {
     /** Passes each event on as soon as it is complete; a usage-only chunk the client did not ask for is dropped. */
     private void relayEvents(Dispatcher.Routed routed, HttpServletResponse response, boolean dropUsageChunk)
             throws IOException {
-        long tokens = 0;
-        String outcome = "ok";
-        InputStream in = routed.upstream().body();
-        try (in; IdleWatchdog.Watch watch = watchdog.watch(in)) {
-            ServletOutputStream out = response.getOutputStream();
-            SseEvents events = new SseEvents(in);
-            while (true) {
-                byte[] event;
-                try {
-                    event = events.next();
-                } catch (IOException e) {
-                    outcome = watch.expired() ? "upstream_idle_timeout" : "upstream_broken";
-                    break;
-                }
-                if (event == null) {
-                    break;
-                }
-                watch.touch();
+        SseRelay.End end = SseRelay.End.UPSTREAM_BROKEN;
+        try {
+            end = relay.relay(routed.upstream(), event -> {
                 String data = SseEvents.data(event);
                 if (data.contains("\"usage\"") && !data.equals("[DONE]")) {
                     Usage usage = Usage.of(data);
                     if (usage != null) {
-                        tokens = usage.total();
+                        dispatcher.charge(routed, usage.total()); // before [DONE] reaches the client
                         if (dropUsageChunk && usage.choicesEmpty()) {
-                            continue;
+                            return;
                         }
                     }
                 }
-                try {
-                    out.write(event);
-                    out.flush();
-                } catch (IOException clientGone) {
-                    outcome = "client_cancelled"; // closing `in` (try-with-resources) cancels the upstream request
-                    break;
-                }
-            }
+                ServletOutputStream out = response.getOutputStream();
+                out.write(event);
+                out.flush();
+            });
         } finally {
-            dispatcher.finish(routed, tokens, outcome);
+            dispatcher.finish(routed, end.label());
         }
     }
 
     private void relayWhole(Dispatcher.Routed routed, HttpServletResponse response) throws IOException {
         byte[] bytes;
-        try (InputStream in = routed.upstream().body()) {
-            bytes = in.readAllBytes();
+        try (var upstream = routed.upstream(); InputStream in = upstream.body()) {
+            bytes = Bodies.readAll(in, upstream.contentLength());
         }
         int status = routed.upstream().status();
-        long tokens = 0;
         if (status == 200) {
             Usage usage = Usage.of(bytes);
-            tokens = usage == null ? 0 : usage.total();
+            dispatcher.charge(routed, usage == null ? 0 : usage.total()); // before the client has the answer
         }
         String outcome = status < 400 ? "ok" : "worker_" + status;
         try {
@@ -175,7 +157,7 @@ class OpenAiController {
         } catch (IOException clientGone) {
             outcome = "client_cancelled";
         } finally {
-            dispatcher.finish(routed, tokens, outcome);
+            dispatcher.finish(routed, outcome);
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -75,7 +76,7 @@ public class Dispatcher {
         metrics.decision(router.strategy(), decision.reason());
         String requestId = request.getHeader("X-Request-Id");
         if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
-            requestId = UUID.randomUUID().toString();
+            requestId = randomId();
         }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
@@ -94,9 +95,12 @@ public class Dispatcher {
         return new Routed(api, model, key, upstream, requestId, started);
     }
 
-    /** Charges the tokens used and counts the outcome. */
-    public void finish(Routed routed, long tokens, String outcome) {
-        metrics.request(routed.api(), routed.model(), routed.upstream().worker().id(), outcome);
+    /**
+     * Charges the tokens a request used to its key. Callers charge as soon as the worker's usage is known and
+     * before the response's last bytes reach the client, so a client's next request, on whichever replica,
+     * finds the tokens counted.
+     */
+    public void charge(Routed routed, long tokens) {
         if (routed.key() != null && tokens > 0) {
             try {
                 limits.charge(routed.key().id(), tokens);
@@ -104,6 +108,19 @@ public class Dispatcher {
                 log.warn("could not charge {} tokens to key {}: {}", tokens, routed.key().id(), e.getMessage());
             }
         }
+    }
+
+    /** Counts the request's outcome. */
+    public void finish(Routed routed, String outcome) {
+        metrics.request(routed.api(), routed.model(), routed.upstream().worker().id(), outcome);
+    }
+
+    /** A version-4-shaped UUID from a non-blocking generator: request ids need to be unique, not secret. */
+    static String randomId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     private void admit(String api, String model, ApiKey key) {

@@ -5,19 +5,33 @@ import dev.quanta.gateway.routing.Decision;
 import dev.quanta.gateway.routing.Ejection;
 import dev.quanta.gateway.routing.Worker;
 import dev.quanta.gateway.web.GatewayException;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,26 +39,56 @@ import org.springframework.stereotype.Component;
  * error, a timeout before the response headers or a 5xx counts as a failure of that worker (towards its
  * ejection) and the next one is tried, at most {@code maxAttempts} in all. Nothing has been written to the
  * client yet at that point, so a retry is invisible to it.
+ *
+ * <p>NOTE: the upstream client is Apache HttpClient's classic (blocking) one on a pool of HTTP/1.1 keep-alive
+ * connections per worker, with TCP_NODELAY: the request's own (virtual) thread writes the request and reads
+ * the response, with no hand-over to a selector thread and back as the JDK's HttpClient does for each read;
+ * that hand-over was most of the latency the gateway added.
  */
 @Component
-public class Forwarder {
+public class Forwarder implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
 
-    private final HttpClient http;
+    private final CloseableHttpClient http;
     private final GatewayProperties.Upstream config;
     private final Ejection ejection;
     private final GatewayMetrics metrics;
     private final Clock clock;
 
-    /** A worker's answer, headers read, body not yet. The caller must close {@code body}. */
-    public record Upstream(Worker worker, int status, HttpResponse<InputStream> response, int attempts) {
-        public InputStream body() {
-            return response.body();
+    /**
+     * A worker's answer, headers read, body not yet. Close it when done: after the body was read to its end
+     * the connection goes back to the pool; before, the connection is dropped, which cancels the request on
+     * the worker (it sees the client gone and frees the sequence's blocks).
+     */
+    public record Upstream(Worker worker, int status, HttpUriRequestBase request, ClassicHttpResponse response,
+            int attempts) implements Closeable {
+        public InputStream body() throws IOException {
+            HttpEntity entity = response.getEntity();
+            return entity == null ? InputStream.nullInputStream() : entity.getContent();
+        }
+
+        /** The body's declared length, -1 when unknown (chunked). */
+        public long contentLength() {
+            HttpEntity entity = response.getEntity();
+            return entity == null ? 0 : entity.getContentLength();
         }
 
         public String header(String name) {
-            return response.headers().firstValue(name).orElse(null);
+            Header h = response.getFirstHeader(name);
+            return h == null ? null : h.getValue();
+        }
+
+        @Override
+        public void close() {
+            // NOTE: cancel first: closing the response alone reads a chunked body to its end (endless for a
+            // stream the client left). After the body's end the connection is back in the pool: cancel is a no-op.
+            request.cancel();
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // the connection is discarded either way
+            }
         }
     }
 
@@ -53,9 +97,28 @@ public class Forwarder {
         this.ejection = ejection;
         this.metrics = metrics;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        PoolingHttpClientConnectionManager pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
+                .setMaxConnPerRoute(1024).setMaxConnTotal(4096)
+                .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                        // the socket's read timeout bounds any silence; the idle watchdog cuts streams sooner
+                        .setSocketTimeout(Timeout.of(config.firstByteTimeout()))
+                        // a connection idle this long is checked before reuse: the worker may have closed it
+                        .setValidateAfterInactivity(TimeValue.ofSeconds(2))
+                        .setTimeToLive(TimeValue.ofMinutes(10)).build())
+                .build();
+        this.http = HttpClients.custom().setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(config.firstByteTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
+                        .setRedirectsEnabled(false).build())
+                .disableAutomaticRetries() // retries are ours: on another worker, counted
+                .disableRedirectHandling().disableCookieManagement().disableAuthCaching()
+                .disableContentCompression().disableDefaultUserAgent()
+                .evictIdleConnections(TimeValue.ofSeconds(30)).evictExpiredConnections()
+                .build();
     }
 
     /** POSTs {@code body} to {@code path} on the decision's workers in turn. */
@@ -71,36 +134,41 @@ public class Forwarder {
         for (int i = 0; i < attempts; i++) {
             Worker worker = decision.order().get(i);
             long started = System.nanoTime();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(worker.baseUrl() + path))
-                    .timeout(config.firstByteTimeout())
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
-            headers.forEach(request::header);
+            HttpUriRequestBase request = new HttpUriRequestBase(method, java.net.URI.create(worker.baseUrl() + path));
+            headers.forEach((name, value) -> {
+                if (!name.equalsIgnoreCase("Content-Type")) {
+                    request.setHeader(name, value); // the entity carries the content type
+                }
+            });
+            if (body != null) {
+                request.setEntity(new ByteArrayEntity(body, contentType(headers)));
+            }
             try {
-                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                if (response.statusCode() >= 500) {
-                    lastStatus = response.statusCode();
-                    response.body().close();
-                    fail(model, worker, "status_" + response.statusCode());
+                ClassicHttpResponse response = http.executeOpen(null, request, null);
+                int status = response.getCode();
+                if (status >= 500) {
+                    lastStatus = status;
+                    response.close();
+                    fail(model, worker, "status_" + status);
                     continue;
                 }
                 metrics.firstByte(model, worker.id(), Duration.ofNanos(System.nanoTime() - started));
                 ejection.success(worker.id());
-                return new Upstream(worker, response.statusCode(), response, i + 1);
-            } catch (HttpTimeoutException e) {
+                return new Upstream(worker, status, request, response, i + 1);
+            } catch (ConnectTimeoutException e) {
+                last = e;
+                fail(model, worker, "connect");
+            } catch (SocketTimeoutException e) {
                 last = e;
                 fail(model, worker, "timeout");
             } catch (IOException e) {
                 last = e;
                 fail(model, worker, "connect");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GatewayException(503, "service_unavailable", "interrupted while calling a worker", 1, null);
             }
         }
         String why = last != null ? last.getClass().getSimpleName() + (last.getMessage() == null ? ""
                 : ": " + last.getMessage()) : "status " + lastStatus;
-        if (last instanceof HttpTimeoutException) {
+        if (last instanceof SocketTimeoutException) {
             throw new GatewayException(504, "timeout", "no worker for model '" + model + "' answered within "
                     + config.firstByteTimeout().toSeconds() + " s (" + attempts + " tried)");
         }
@@ -108,10 +176,23 @@ public class Forwarder {
                 + attempts + " tried; last: " + why + ")", 1, null);
     }
 
+    private static ContentType contentType(Map<String, String> headers) {
+        String type = headers.get("Content-Type");
+        if (type == null) {
+            return ContentType.APPLICATION_OCTET_STREAM;
+        }
+        return type.equals("application/json") ? ContentType.APPLICATION_JSON : ContentType.parse(type);
+    }
+
     private void fail(String model, Worker worker, String cause) {
         metrics.retry(model, worker.id(), cause);
         if (ejection.failure(worker.id(), clock.instant())) {
             log.warn("worker {} ({}) ejected after repeated failures ({})", worker.id(), worker.baseUrl(), cause);
         }
+    }
+
+    @Override
+    public void destroy() throws IOException {
+        http.close();
     }
 }

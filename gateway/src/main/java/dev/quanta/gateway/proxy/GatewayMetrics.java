@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,6 +20,11 @@ import org.springframework.stereotype.Component;
 public class GatewayMetrics {
 
     private final MeterRegistry registry;
+    /** Meters already registered, by name and tag values: one map lookup per count instead of a builder. */
+    private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
+    private record Key(String name, String a, String b, String c, String d) {}
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,15 +32,17 @@ public class GatewayMetrics {
 
     /** @param outcome ok, client_error, upstream_error, cancelled, rejected_*, no_worker, unknown_model, ... */
     public void request(String api, String model, String worker, String outcome) {
-        Counter.builder("quanta.gateway.requests").description("Requests by API, model, worker and outcome")
+        counters.computeIfAbsent(new Key("requests", api, model, worker, outcome), k -> Counter
+                .builder("quanta.gateway.requests").description("Requests by API, model, worker and outcome")
                 .tag("api", api).tag("model", model).tag("worker", worker).tag("outcome", outcome)
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     public void decision(Strategy strategy, Decision.Reason reason) {
-        Counter.builder("quanta.gateway.routing.decisions").description("Routing decisions by reason")
+        counters.computeIfAbsent(new Key("decisions", strategy.name(), reason.name(), null, null), k -> Counter
+                .builder("quanta.gateway.routing.decisions").description("Routing decisions by reason")
                 .tag("strategy", strategy.name().toLowerCase()).tag("reason", reason.name().toLowerCase())
-                .register(registry).increment();
+                .register(registry)).increment();
     }
 
     public void retry(String model, String worker, String cause) {
@@ -42,8 +51,9 @@ public class GatewayMetrics {
     }
 
     public void firstByte(String model, String worker, Duration elapsed) {
-        Timer.builder("quanta.gateway.upstream.first.byte").description("Until the worker's response headers")
-                .tag("model", model).tag("worker", worker).register(registry).record(elapsed);
+        timers.computeIfAbsent(new Key("first.byte", model, worker, null, null), k -> Timer
+                .builder("quanta.gateway.upstream.first.byte").description("Until the worker's response headers")
+                .tag("model", model).tag("worker", worker).register(registry)).record(elapsed);
     }
 
     public void limited(String reason) {

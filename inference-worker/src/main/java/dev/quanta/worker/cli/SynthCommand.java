@@ -41,7 +41,8 @@ public final class SynthCommand implements Callable<Integer> {
     String type;
 
     @Option(names = "--vocab", required = true, paramLabel = "VOCAB.gguf",
-            description = "GGUF whose tokenizer.* keys are copied, e.g. models/vocab/ggml-vocab-llama-bpe.gguf")
+            description = "GGUF whose tokenizer.* keys are copied, e.g. models/vocab/ggml-vocab-llama-bpe.gguf;"
+                    + " or 'bytes': a 259-token byte-level tokenizer made on the spot (no file)")
     Path vocab;
 
     @Option(names = "--arch", paramLabel = "NAME", defaultValue = "llama",
@@ -63,12 +64,13 @@ public final class SynthCommand implements Callable<Integer> {
         Architecture architecture = Architecture.fromGgufName(arch.toLowerCase(Locale.ROOT))
                 .filter(SynthPlan.ARCHITECTURES::contains)
                 .orElseThrow(() -> usage("unknown architecture '" + arch + "' (use llama, qwen2 or qwen3)"));
-        if (!Files.isRegularFile(vocab)) {
+        boolean byteLevel = vocab.toString().equals(SynthVocab.BYTES);
+        if (!byteLevel && !Files.isRegularFile(vocab)) {
             throw usage("vocab file " + vocab + " does not exist");
         }
         checkWritable(out);
 
-        SynthVocab tokenizer = SynthVocab.read(vocab);
+        SynthVocab tokenizer = byteLevel ? SynthVocab.byteLevel() : SynthVocab.read(vocab);
         SynthPlan plan = SynthPlan.of(synthShape, ggmlType, tokenizer.tokenCount(), architecture);
         PrintWriter err = spec.commandLine().getErr();
         plan.fallbacks().forEach((fallback, count) -> err.println("quanta synth: note: " + count + " of "

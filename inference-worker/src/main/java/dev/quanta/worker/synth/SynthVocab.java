@@ -6,7 +6,9 @@ import dev.quanta.gguf.GgufValue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +23,35 @@ public record SynthVocab(Path source, Map<String, GgufValue> keys, int tokenCoun
 
     public SynthVocab {
         keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
+    }
+
+    /** {@code --vocab} value that asks for {@link #byteLevel()} instead of a file. */
+    public static final String BYTES = "bytes";
+
+    /**
+     * A tokenizer needing no file: SentencePiece-style ({@code llama}) with {@code <unk>}, {@code <s>},
+     * {@code </s>} and the 256 byte tokens {@code <0x00>}..{@code <0xFF>} only, so any text is spelled as its
+     * UTF-8 bytes (259 tokens). For demo and smoke models whose text does not matter.
+     */
+    public static SynthVocab byteLevel() {
+        List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
+        for (int b = 0; b < 256; b++) {
+            tokens.add(String.format("<0x%02X>", b));
+        }
+        int[] types = new int[tokens.size()];
+        types[0] = 2; // unknown
+        types[1] = 3; // control
+        types[2] = 3;
+        java.util.Arrays.fill(types, 3, types.length, 6); // byte
+        Map<String, GgufValue> keys = new LinkedHashMap<>();
+        keys.put(GgufKeys.TOKENIZER_MODEL, GgufValue.string("llama"));
+        keys.put(GgufKeys.TOKENIZER_TOKENS, GgufValue.array(dev.quanta.gguf.GgufArray.ofStrings(tokens)));
+        keys.put(GgufKeys.TOKENIZER_SCORES, GgufValue.array(dev.quanta.gguf.GgufArray.ofFloat32(new float[tokens.size()])));
+        keys.put(GgufKeys.TOKENIZER_TOKEN_TYPE, GgufValue.array(dev.quanta.gguf.GgufArray.ofInt32(types)));
+        keys.put(GgufKeys.TOKENIZER_BOS_ID, GgufValue.uint32(1));
+        keys.put(GgufKeys.TOKENIZER_EOS_ID, GgufValue.uint32(2));
+        keys.put(GgufKeys.TOKENIZER_UNK_ID, GgufValue.uint32(0));
+        return new SynthVocab(Path.of(BYTES), keys, tokens.size());
     }
 
     /**

@@ -73,6 +73,20 @@ class SynthCommandTest {
     }
 
     @Test
+    void vocabBytesNeedsNoFileAndSpellsTextAsUtf8Bytes() throws IOException {
+        Path file = dir.resolve("bytes.gguf");
+        int code = run("synth", "--shape", "tiny", "--type", "Q8_0", "--vocab", "bytes", "--seed", "1",
+                "--out", file.toString());
+        assertThat(code).as(err.toString()).isZero();
+        try (GgufFile gguf = GgufFile.open(file)) {
+            assertThat(gguf.metadata().getLong("llama.vocab_size")).isEqualTo(259);
+            var tokenizer = dev.quanta.worker.tokenizer.Tokenizers.fromGguf(gguf.metadata());
+            // "▁é" (SentencePiece's space mark, then é): E2 96 81 C3 A9, each byte token offset by the 3 specials
+            assertThat(tokenizer.encode("é", false, false)).containsExactly(0xE2 + 3, 0x96 + 3, 0x81 + 3, 0xC3 + 3, 0xA9 + 3);
+        }
+    }
+
+    @Test
     void unknownShapeIsAOneLineUsageError() {
         int code = run("synth", "--shape", "gpt-5", "--type", "Q8_0", "--vocab", vocab.toString(), "--out",
                 dir.resolve("x.gguf").toString());
