@@ -153,6 +153,11 @@ class GatewayMechanicsTest {
         JsonNode error = JSON.readTree(r.body()).path("error");
         assertThat(error.path("code").asString()).isEqualTo("model_not_found");
         assertThat(error.path("param").asString()).isEqualTo("model");
+        // made-up names are counted under one tag: a client cannot grow the metrics by inventing models
+        post("/v1/completions", "{\"model\":\"made-up-7\",\"prompt\":\"hi\"}", KEY);
+        String metrics = get("/actuator/prometheus", ADMIN).body();
+        assertThat(metrics).contains("model=\"(unknown)\"").doesNotContain("model=\"nope\"")
+                .doesNotContain("made-up-7");
     }
 
     @Test

@@ -51,6 +51,9 @@ public class Dispatcher {
         this.sessionHeader = properties.routing().sessionHeader();
     }
 
+    /** The model tag of requests naming a model no worker serves. */
+    static final String UNKNOWN_MODEL_TAG = "(unknown)";
+
     /**
      * Admits, routes and sends {@code body} to {@code path} on a worker of {@code model}.
      *
@@ -66,7 +69,7 @@ public class Dispatcher {
                 throw new GatewayException(503, "service_unavailable", "no live worker serves model '" + model
                         + "' right now; retry shortly", 5, "model");
             }
-            metrics.request(api, model, "none", "unknown_model");
+            metrics.request(api, UNKNOWN_MODEL_TAG, "none", "unknown_model");
             throw new GatewayException(404, "not_found", "model '" + model + "' does not exist or no worker serves it; "
                     + "see GET /v1/models", 0, "model");
         }
@@ -115,6 +118,15 @@ public class Dispatcher {
         metrics.request(routed.api(), routed.model(), routed.upstream().worker().id(), outcome);
     }
 
+    /**
+     * The model's metric tag: its name when a worker serves or served it, else {@link #UNKNOWN_MODEL_TAG}. Names sent
+     * by clients become tag values only once the platform knows them, so a client cannot grow the metrics without
+     * bound by sending made-up names.
+     */
+    private String modelTag(String model) {
+        return model != null && directory.knows(model) ? model : UNKNOWN_MODEL_TAG;
+    }
+
     /** A version-4-shaped UUID from a non-blocking generator: request ids need to be unique, not secret. */
     static String randomId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -133,12 +145,12 @@ public class Dispatcher {
         } catch (DataAccessException e) {
             // NOTE: fail closed: without the shared counters no replica can tell whether the key is within its limits.
             log.warn("usage limits unavailable: {}", e.getMessage());
-            metrics.request(api, model, "none", "limits_unavailable");
+            metrics.request(api, modelTag(model), "none", "limits_unavailable");
             throw new GatewayException(503, "service_unavailable", "usage limits cannot be checked right now", 2, null);
         }
         if (!admission.allowed()) {
             metrics.limited(admission.reason().startsWith("token") ? "tokens" : "rate");
-            metrics.request(api, model, "none", "rate_limited");
+            metrics.request(api, modelTag(model), "none", "rate_limited");
             throw new GatewayException(429, "rate_limit_exceeded", "limit reached for this API key: "
                     + admission.reason(), admission.retryAfterSeconds(), null);
         }
