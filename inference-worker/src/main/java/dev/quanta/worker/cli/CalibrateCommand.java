@@ -83,6 +83,9 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--available", paramLabel = "N", description = "Nodes of this type free to plan with (default 1).")
     int available = 1;
 
+    @Option(names = {"-v", "--verbose"}, description = "Also print every timed shape.")
+    boolean verbose;
+
     @Spec
     CommandSpec spec;
 
@@ -117,6 +120,14 @@ final class CalibrateCommand implements Callable<Integer> {
                 rates.add(r);
                 out.printf(Locale.ROOT, "%-7s %12.2f %12.2f %12.2f %12.1f%n", type, r.decodeCallSeconds() * 1e6,
                         r.decodeBytesPerSecond() / 1e9, r.promptCallSeconds() * 1e6, r.promptOpsPerSecond() / 1e9);
+                if (verbose) {
+                    for (MatmulCalibration.Point p : r.points()) {
+                        long bytes = type.byteSize((long) p.rows() * p.cols());
+                        out.printf(Locale.ROOT, "        %5d x %-5d %3d token(s): %9.1f us = %6.2f GB/s, %7.1f GOPS%n",
+                                p.rows(), p.cols(), p.tokens(), p.seconds() * 1e6, bytes / p.seconds() / 1e9,
+                                2.0 * p.rows() * p.cols() * p.tokens() / p.seconds() / 1e9);
+                    }
+                }
                 out.flush();
             }
             body = record(ops, bw, probe, rates);

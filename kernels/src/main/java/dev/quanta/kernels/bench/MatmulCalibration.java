@@ -50,7 +50,10 @@ public final class MatmulCalibration {
      * @param promptOpsPerSecond  multiply-adds × 2 per second of many-token calls
      */
     public record TypeRate(GgmlType type, double decodeCallSeconds, double decodeBytesPerSecond,
-            double promptCallSeconds, double promptOpsPerSecond) {}
+            double promptCallSeconds, double promptOpsPerSecond, List<Point> points) {}
+
+    /** One timed shape: {@code tokens} per call, seconds per call (the best round). */
+    public record Point(int rows, int cols, int tokens, double seconds) {}
 
     /** How long to time each shape, and how many tokens the many-token calls carry. */
     public record Options(double secondsPerShape, int promptTokens) {
@@ -77,12 +80,14 @@ public final class MatmulCalibration {
             }
             MemorySegment out = arena.allocate(4L * tokens * maxRows, 64);
 
+            List<Point> points = new java.util.ArrayList<>();
             double[] bytes = new double[DECODE_SHAPES.size()];
             double[] decodeSeconds = new double[bytes.length];
             for (int s = 0; s < bytes.length; s++) {
                 int[] shape = DECODE_SHAPES.get(s);
                 bytes[s] = type.byteSize((long) shape[0] * shape[1]);
                 decodeSeconds[s] = secondsPerCall(ops, type, pool, shape, x, out, 1, options.secondsPerShape());
+                points.add(new Point(shape[0], shape[1], 1, decodeSeconds[s]));
             }
             double[] decode = fit(bytes, decodeSeconds);
 
@@ -92,9 +97,10 @@ public final class MatmulCalibration {
                 int[] shape = PROMPT_SHAPES.get(s);
                 ops2[s] = 2.0 * shape[0] * shape[1] * tokens;
                 promptSeconds[s] = secondsPerCall(ops, type, pool, shape, x, out, tokens, options.secondsPerShape());
+                points.add(new Point(shape[0], shape[1], tokens, promptSeconds[s]));
             }
             double[] prompt = fit(ops2, promptSeconds);
-            return new TypeRate(type, decode[0], 1 / decode[1], prompt[0], 1 / prompt[1]);
+            return new TypeRate(type, decode[0], 1 / decode[1], prompt[0], 1 / prompt[1], List.copyOf(points));
         }
     }
 
