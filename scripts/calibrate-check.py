@@ -3,8 +3,10 @@
 
     scripts/calibrate-check.py [--models-dir /work/models/calib] [--threads 2] [--reps 3] [--files a.gguf,b.gguf]
 
-1. makes the six `synth` files if missing (smol-135m and llama-1b in Q4_0, Q8_0 and Q4_K, seed 1, the llama-bpe
-   vocabulary),
+1. makes the six files if missing: smol-135m and llama-1b in Q4_0 and Q8_0 by `bin/quanta synth` (seed 1, the
+   llama-bpe vocabulary), and in Q4_K_M by llama.cpp's llama-quantize (--llama-quantize, built from source outside
+   the repository) from the F16 `synth` files in --f16-dir; without llama-quantize, `synth --type Q4_K` (all
+   Q4_K, an approximation of Q4_K_M) instead,
 2. measures the read bandwidth twice: `bin/quanta bench --memory` and the plain C probe scripts/membw-probe.sh,
 3. starts the planner's exec jar on a fresh PostgreSQL database (127.0.0.1:5432, created with psql and dropped at
    the end) with a random admin token,
@@ -32,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 QUANTA = ROOT / "bin" / "quanta"
-FILES = [f"{shape}-{t}.gguf" for shape in ("smol-135m", "llama-1b") for t in ("q4_0", "q8_0", "q4_k")]
+SHAPES = ("smol-135m", "llama-1b")
 
 
 def log(msg):
@@ -67,16 +69,30 @@ def http(method, url, body=None, token=None, timeout=120):
         return e.code, e.read().decode(errors="replace")
 
 
-def make_files(models_dir, vocab):
+def make_files(models_dir, vocab, quantize, f16_dir):
+    """The six files' names, made where missing."""
     models_dir.mkdir(parents=True, exist_ok=True)
-    for name in FILES:
-        path = models_dir / name
-        if path.exists():
-            continue
-        shape, qtype = name[: -len(".gguf")].rsplit("-", 1)
-        log(f"synth {path}")
-        run([QUANTA, "synth", "--shape", shape, "--type", qtype.upper(), "--vocab", vocab, "--seed", "1",
-             "--out", path])
+    names = []
+    for shape in SHAPES:
+        f16 = Path(f16_dir) / f"{shape}-f16.gguf"
+        use_quantize = quantize and Path(quantize).exists()
+        for qtype in ("q4_0", "q8_0", "q4_k_m" if use_quantize else "q4_k"):
+            path = models_dir / f"{shape}-{qtype}.gguf"
+            names.append(path.name)
+            if path.exists():
+                continue
+            if qtype == "q4_k_m":
+                if not f16.exists():
+                    log(f"synth {f16}")
+                    run([QUANTA, "synth", "--shape", shape, "--type", "F16", "--vocab", vocab, "--seed", "1",
+                         "--out", f16])
+                log(f"llama-quantize {f16} -> {path}")
+                run([quantize, f16, path, "Q4_K_M"])
+            else:
+                log(f"synth {path}")
+                run([QUANTA, "synth", "--shape", shape, "--type", qtype.upper(), "--vocab", vocab, "--seed", "1",
+                     "--out", path])
+    return names
 
 
 def start_planner(token):
@@ -135,6 +151,9 @@ def main():
     ap.add_argument("--models-dir", default="/work/models/calib")
     ap.add_argument("--files", help="comma-separated file names in --models-dir (default: the six)")
     ap.add_argument("--vocab", default=str(ROOT.parent / "shared" / "models" / "vocab" / "ggml-vocab-llama-bpe.gguf"))
+    ap.add_argument("--llama-quantize", default="/work/llama.cpp/build/bin/llama-quantize",
+                    help="llama.cpp's llama-quantize for the Q4_K_M files (absent: synth Q4_K files instead)")
+    ap.add_argument("--f16-dir", default="/work/models", help="where {smol-135m,llama-1b}-f16.gguf are (or go)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--prompt", type=int, default=128)
@@ -143,9 +162,8 @@ def main():
     args = ap.parse_args()
 
     models_dir = Path(args.models_dir)
-    files = args.files.split(",") if args.files else FILES
-    if not args.files:
-        make_files(models_dir, args.vocab)
+    files = args.files.split(",") if args.files else make_files(models_dir, args.vocab, args.llama_quantize,
+                                                                 args.f16_dir)
     load_before = os.getloadavg()
 
     log("read bandwidth: bench --memory and the C probe")

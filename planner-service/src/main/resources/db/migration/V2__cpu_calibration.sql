@@ -9,6 +9,9 @@ ALTER TABLE hardware_type
     ADD COLUMN calibration_layer_seconds            DOUBLE PRECISION CHECK (calibration_layer_seconds >= 0),
     ADD COLUMN calibration_layer_seconds_per_element DOUBLE PRECISION
         CHECK (calibration_layer_seconds_per_element >= 0),
+    -- per token: copying its logits row and picking from it, seconds per vocabulary entry
+    ADD COLUMN calibration_token_seconds_per_vocab_entry DOUBLE PRECISION
+        CHECK (calibration_token_seconds_per_vocab_entry >= 0),
     -- tokens per call of the many-token rates
     ADD COLUMN calibration_prompt_tokens            INTEGER          CHECK (calibration_prompt_tokens > 0),
     ADD COLUMN calibrated_at                        TIMESTAMPTZ,
@@ -17,6 +20,7 @@ ALTER TABLE hardware_type
         (calibration_threads IS NULL) = (calibration_read_gb_per_second IS NULL)
         AND (calibration_threads IS NULL) = (calibration_layer_seconds IS NULL)
         AND (calibration_threads IS NULL) = (calibration_layer_seconds_per_element IS NULL)
+        AND (calibration_threads IS NULL) = (calibration_token_seconds_per_vocab_entry IS NULL)
         AND (calibration_threads IS NULL) = (calibration_prompt_tokens IS NULL)
         AND (calibration_threads IS NULL) = (calibrated_at IS NULL));
 

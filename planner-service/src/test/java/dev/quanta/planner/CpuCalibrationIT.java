@@ -28,7 +28,8 @@ class CpuCalibrationIT extends PlannerITSupport {
     private static final String CALIBRATED = """
             {"kind":"CPU","memoryGb":24,"bandwidthGbPerSecond":25,"fp16Tflops":0.1,"int8Tops":0.15,"available":1,
              "cores":2,"calibration":{"threads":2,"kernels":"test","readGbPerSecond":25,"layerSeconds":1e-5,
-             "layerSecondsPerElement":3e-9,"promptTokens":128,"types":[{"type":"Q4_0","decodeCallSeconds":2e-5,
+             "layerSecondsPerElement":3e-9,"tokenSecondsPerVocabEntry":1e-9,
+             "promptTokens":128,"types":[{"type":"Q4_0","decodeCallSeconds":2e-5,
              "decodeGbPerSecond":30,"promptCallSeconds":1e-4,"promptGops":400}]}}""";
 
     /** 2 layers of width 256 (FFN 512, 4 heads of 64, 2 KV heads), Q4_0 matrices, Q4_0 tied embedding. */
@@ -68,7 +69,7 @@ class CpuCalibrationIT extends PlannerITSupport {
         String node = "cpu-it-calibrated";
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar, "calibrate", "--planner",
-                "http://127.0.0.1:" + port, "--admin-token", TOKEN, "--name", node, "--types", "Q4_0,F16",
+                "http://127.0.0.1:" + port, "--admin-token", TOKEN, "--name", node, "--types", "Q4_0,Q8_0",
                 "--seconds", "0.02", "-t", "2")
                 .redirectErrorStream(true).redirectOutput(Path.of("target", "calibrate-it.log").toFile()).start();
         assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("calibrate finished").isTrue();
@@ -82,7 +83,7 @@ class CpuCalibrationIT extends PlannerITSupport {
         assertThat(c.get("threads").asInt()).isEqualTo(2);
         assertThat(c.get("readGbPerSecond").asDouble()).isPositive();
         assertThat(c.get("calibratedAt").asString()).isNotBlank();
-        assertThat(c.get("types")).extracting(t -> t.get("type").asString()).containsExactly("F16", "Q4_0");
+        assertThat(c.get("types")).extracting(t -> t.get("type").asString()).containsExactly("Q4_0", "Q8_0");
         assertThat(gpu.get("bandwidthGbPerSecond").asDouble()).isEqualTo(c.get("readGbPerSecond").asDouble());
 
         Http.Response plan = http.send("POST", "/plan", adHocPlan(node), null);
@@ -98,7 +99,8 @@ class CpuCalibrationIT extends PlannerITSupport {
         }
         CpuCalibration calibration = new CpuCalibration(c.get("threads").asInt(), c.get("kernels").asString(),
                 c.get("readGbPerSecond").asDouble(), c.get("layerSeconds").asDouble(),
-                c.get("layerSecondsPerElement").asDouble(), c.get("promptTokens").asInt(), rates, null);
+                c.get("layerSecondsPerElement").asDouble(), c.get("tokenSecondsPerVocabEntry").asDouble(),
+                c.get("promptTokens").asInt(), rates, null);
         List<GgufTensor> tensors = new ArrayList<>();
         for (JsonNode t : tools.jackson.databind.json.JsonMapper.builder().build().readTree(adHocPlan(node))
                 .get("model").get("tensors")) {

@@ -108,6 +108,8 @@ final class CalibrateCommand implements Callable<Integer> {
                     bw.bestGbPerSecond(), bw.passes(), bw.meanGbPerSecond(), bw.bytes() / (double) (1L << 30),
                     bw.threads());
             double[] probe = layerLine(ops);
+            double perVocab = samplingSecondsPerVocabEntry();
+            out.printf(Locale.ROOT, "per token, logits row copy + greedy pick: %.3f ns x vocabulary%n", perVocab * 1e9);
             out.printf(Locale.ROOT, "block steps other than matmuls: %.2f us + %.3f ns x (dim + ffn) per token%n",
                     probe[0] * 1e6, probe[1] * 1e9);
             out.printf(Locale.ROOT, "%-7s %12s %12s %12s %12s%n", "type", "call us", "decode GB/s", "pp call us",
@@ -130,7 +132,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 }
                 out.flush();
             }
-            body = record(ops, bw, probe, rates);
+            body = record(ops, bw, probe, perVocab, rates);
         }
         String json = JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(body);
         if (planner == null) {
@@ -169,7 +171,41 @@ final class CalibrateCommand implements Callable<Integer> {
         return MatmulCalibration.fit(x, y);
     }
 
-    private ObjectNode record(KernelOps ops, MemoryBandwidth.Result bw, double[] probe, List<TypeRate> rates) {
+    /**
+     * Seconds per vocabulary entry of what the step loop does with each token's logits row at temperature 0: copy
+     * it off the forward pass's buffer and pick its argmax (best of five rounds over a 128K row).
+     */
+    private double samplingSecondsPerVocabEntry() {
+        int vocab = 1 << 17;
+        float[] raw = new float[vocab];
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment logits = arena.allocate(4L * vocab, 64);
+            for (int i = 0; i < vocab; i++) {
+                logits.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, i, (float) rnd.nextDouble());
+            }
+            long sink = 0;
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 6; round++) { // the first round warms up the JIT
+                long start = System.nanoTime();
+                int n = 0;
+                long elapsed;
+                do {
+                    java.lang.foreign.MemorySegment.copy(logits, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 0,
+                            raw, 0, vocab);
+                    sink += dev.quanta.worker.sampling.Sampler.argmax(raw);
+                    n++;
+                } while ((elapsed = System.nanoTime() - start) < 40_000_000L);
+                if (round > 0) {
+                    best = Math.min(best, elapsed / 1e9 / n / vocab);
+                }
+            }
+            return sink == Long.MIN_VALUE ? 0 : best; // sink keeps the work alive
+        }
+    }
+
+    private ObjectNode record(KernelOps ops, MemoryBandwidth.Result bw, double[] probe, double perVocab,
+            List<TypeRate> rates) {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode body = mapper.createObjectNode();
         body.put("kind", "CPU");
@@ -190,6 +226,7 @@ final class CalibrateCommand implements Callable<Integer> {
         c.put("readGbPerSecond", round(bw.bestGbPerSecond()));
         c.put("layerSeconds", round(probe[0]));
         c.put("layerSecondsPerElement", round(probe[1]));
+        c.put("tokenSecondsPerVocabEntry", round(perVocab));
         c.put("promptTokens", promptTokens);
         ArrayNode list = c.putArray("types");
         for (TypeRate r : rates) {

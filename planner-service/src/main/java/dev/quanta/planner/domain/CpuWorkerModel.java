@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * T(p) = Σ_matrices (c_t + bytes / B_t)
  *      + L · (layerSeconds + layerSecondsPerElement · (dim + ffn))        norms, RoPE, KV store, SwiGLU, adds
  *      + L · 4 · kvHeads · headDim · p / readBandwidth                    reading p cached f16 K and V
+ *      + vocab · tokenSecondsPerVocabEntry                                the logits row: copy and greedy pick
  * decode tok/s = n / Σ_{p=0}^{n-1} T(p)                                   n = generatedTokens (bench's tg n)
  * </pre>
  * <b>Prompt</b> of P tokens (one call per matrix; the last block's FFN and the LM head run for the one token whose
@@ -29,6 +30,7 @@ import java.util.TreeSet;
  * T = Σ_matrices (c'_t + 2 · rows · cols · P / G_t)
  *   + P · L · (layerSeconds + layerSecondsPerElement · (dim + ffn))
  *   + L · 4 · heads · headDim · P (P + 1) / 2 / floatRate                 attention math at the node's float rate
+ *   + vocab · tokenSecondsPerVocabEntry                                   the one logits row
  * prompt tok/s = P / T
  * </pre>
  * <b>Memory</b> = Σ tensor bytes + 2 (K, V) · L · kvHeads · headDim · 2 bytes · context rounded up to 16-token
@@ -87,15 +89,16 @@ public final class CpuWorkerModel {
             weightsPrompt += oneRowInPrompt ? one
                     : r.promptCallSeconds() + 2.0 * m.rows() * m.cols() * promptTokens / (r.promptGops() * 1e9);
         }
+        double sampling = vocab(tensors, model) * calibration.tokenSecondsPerVocabEntry();
         double perLayer = calibration.layerSeconds() + calibration.layerSecondsPerElement() * (dim + ffn);
         double kvRowBytes = 2.0 * 2 * model.kvHeads() * model.headDim(); // K and V of one position, one layer, f16
         double readBytesPerSecond = calibration.readGbPerSecond() * 1e9;
         double n = generatedTokens;
-        double decodeSeconds = n * (weightsOneToken + layers * perLayer)
+        double decodeSeconds = n * (weightsOneToken + layers * perLayer + sampling)
                 + layers * kvRowBytes * (n * (n - 1) / 2) / readBytesPerSecond;
         double p = promptTokens;
         double attentionOps = layers * 4.0 * model.attentionHeads() * model.headDim() * p * (p + 1) / 2;
-        double promptSeconds = weightsPrompt + p * layers * perLayer + attentionOps / (floatTflops * 1e12);
+        double promptSeconds = weightsPrompt + p * layers * perLayer + attentionOps / (floatTflops * 1e12) + sampling;
 
         long tensorBytes = tensors.stream().mapToLong(GgufTensor::bytes).sum();
         long kvTokens = ((long) context + KV_BLOCK_TOKENS - 1) / KV_BLOCK_TOKENS * KV_BLOCK_TOKENS;
@@ -109,12 +112,14 @@ public final class CpuWorkerModel {
         d.put("layerSecondsPerToken", fmt(String.format(Locale.ROOT, "L %d × (%.3g + %.3g × (dim %d + ffn %d))",
                 layers, calibration.layerSeconds(), calibration.layerSecondsPerElement(), dim, ffn),
                 layers * perLayer));
-        d.put("decodeSeconds", fmt(String.format(Locale.ROOT, "%d tokens × (weights + layers) + KV reads of "
+        d.put("samplingSecondsPerToken", fmt(String.format(Locale.ROOT, "vocabulary %d × %.3g",
+                vocab(tensors, model), calibration.tokenSecondsPerVocabEntry()), sampling));
+        d.put("decodeSeconds", fmt(String.format(Locale.ROOT, "%d tokens × (weights + layers + sampling) + KV reads of "
                 + "%.0f bytes per position over %.3g GB/s", generatedTokens, layers * kvRowBytes,
                 calibration.readGbPerSecond()), decodeSeconds));
         d.put("decodeTokensPerSecond", String.format(Locale.ROOT, "%d / decodeSeconds", generatedTokens));
         d.put("promptSeconds", fmt(String.format(Locale.ROOT, "Σ (callSeconds + 2·rows·cols·%d / promptRate) "
-                + "[last FFN and LM head: one token] + %d × layers + attention %.3g ops at %.3g TFLOPS",
+                + "[last FFN and LM head: one token] + %d × layers + attention %.3g ops at %.3g TFLOPS + sampling",
                 promptTokens, promptTokens, attentionOps, floatTflops), promptSeconds));
         d.put("promptTokensPerSecond", String.format(Locale.ROOT, "%d / promptSeconds", promptTokens));
         d.put("memoryBytes", String.format(Locale.ROOT, "tensors %d + KV 2 × %d layers × %d KV heads × %d × 2 bytes "
@@ -134,6 +139,13 @@ public final class CpuWorkerModel {
                 .orElse(null);
         return head == null ? blocks : java.util.stream.Stream.concat(blocks.stream(), java.util.stream.Stream.of(head))
                 .toList();
+    }
+
+    /** Vocabulary: rows of the LM head (the logits row's length), else the shape's. */
+    static long vocab(List<GgufTensor> tensors, ModelShape model) {
+        return tensors.stream().filter(t -> t.name().equals("output.weight")).findFirst()
+                .or(() -> tensors.stream().filter(t -> t.name().equals("token_embd.weight")).findFirst())
+                .map(GgufTensor::rows).orElse((long) model.vocabSize());
     }
 
     /** FFN width: rows of the first block's gate (or up) matrix, else the columns of its down matrix. */

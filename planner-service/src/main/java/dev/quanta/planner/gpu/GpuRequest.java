@@ -35,6 +35,7 @@ record GpuRequest(
             @NotNull @Positive @DecimalMax("100000") Double readGbPerSecond,
             @NotNull @PositiveOrZero @DecimalMax("1") Double layerSeconds,
             @NotNull @PositiveOrZero @DecimalMax("1") Double layerSecondsPerElement,
+            @NotNull @PositiveOrZero @DecimalMax("1") Double tokenSecondsPerVocabEntry,
             @NotNull @Positive @Max(1_000_000) Integer promptTokens,
             @NotNull @Size(min = 1, max = 64) List<@NotNull @Valid Rate> types) {
 
@@ -47,7 +48,7 @@ record GpuRequest(
 
         CpuCalibration toCalibration() {
             return new CpuCalibration(threads, kernels, readGbPerSecond, layerSeconds, layerSecondsPerElement,
-                    promptTokens, types.stream().map(r -> new CpuCalibration.TypeRate(r.type(), r.decodeCallSeconds(),
+                    tokenSecondsPerVocabEntry, promptTokens, types.stream().map(r -> new CpuCalibration.TypeRate(r.type(), r.decodeCallSeconds(),
                             r.decodeGbPerSecond(), r.promptCallSeconds(), r.promptGops())).toList(), null);
         }
     }

@@ -73,6 +73,9 @@ class HardwareType {
     @Column(name = "calibration_layer_seconds_per_element")
     private Double calibrationLayerSecondsPerElement;
 
+    @Column(name = "calibration_token_seconds_per_vocab_entry")
+    private Double calibrationTokenSecondsPerVocabEntry;
+
     @Column(name = "calibration_prompt_tokens")
     private Integer calibrationPromptTokens;
 
@@ -114,6 +117,7 @@ class HardwareType {
         calibrationReadGbPerSecond = c == null ? null : c.readGbPerSecond();
         calibrationLayerSeconds = c == null ? null : c.layerSeconds();
         calibrationLayerSecondsPerElement = c == null ? null : c.layerSecondsPerElement();
+        calibrationTokenSecondsPerVocabEntry = c == null ? null : c.tokenSecondsPerVocabEntry();
         calibrationPromptTokens = c == null ? null : c.promptTokens();
         calibratedAt = c == null ? null : updatedAt;
         typeRates.clear();
@@ -125,7 +129,7 @@ class HardwareType {
     GpuSpec toSpec() {
         CpuCalibration calibration = calibrationThreads == null ? null : new CpuCalibration(calibrationThreads,
                 calibrationKernels, calibrationReadGbPerSecond, calibrationLayerSeconds,
-                calibrationLayerSecondsPerElement, calibrationPromptTokens,
+                calibrationLayerSecondsPerElement, calibrationTokenSecondsPerVocabEntry, calibrationPromptTokens,
                 typeRates.stream().map(TypeRateRow::toRate).toList(), calibratedAt);
         return new GpuSpec(name, kind, memoryGb, bandwidthGbPerSecond, fp16Tflops, fp8Tops, int8Tops, pricePerHour,
                 available, cores, calibration);

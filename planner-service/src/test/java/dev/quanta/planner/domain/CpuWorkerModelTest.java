@@ -14,8 +14,11 @@ class CpuWorkerModelTest {
     /** 2 layers, width 256, FFN 512, 4 heads of 64 (2 KV heads), vocabulary 1000, context 2048. */
     private static final ModelShape TINY = new ModelShape("tiny", null, 0.001, 0.002, 2, 256, 4, 2, 64, 2048, 1000);
 
-    /** Q4_0: 1 µs per call + 1 GB/s one-token; 10 µs per call + 100 GOPS many-token. Q8_0: free calls, 2 GB/s. */
-    private static final CpuCalibration CAL = new CpuCalibration(2, "test kernels", 10, 5e-6, 1e-9, 128, List.of(
+    /**
+     * Q4_0: 1 µs per call + 1 GB/s one-token; 10 µs per call + 100 GOPS many-token. Q8_0: free calls, 2 GB/s.
+     * Layers: 5 µs + 1 ns per element of (dim + ffn); sampling: 2 ns per vocabulary entry.
+     */
+    private static final CpuCalibration CAL = new CpuCalibration(2, "test kernels", 10, 5e-6, 1e-9, 2e-9, 128, List.of(
             new CpuCalibration.TypeRate("Q4_0", 1e-6, 1, 10e-6, 100),
             new CpuCalibration.TypeRate("Q8_0", 0, 2, 0, 200)), null);
 
@@ -50,7 +53,8 @@ class CpuWorkerModelTest {
         double layers = 2 * (5e-6 + 1e-9 * (256 + 512));
         // K and V of one position in f16: 2 × 2 KV heads × 64 × 2 bytes = 512 bytes per layer; positions 0..63
         double kv = 2 * 512.0 * (64 * 63 / 2.0) / 10e9;
-        double seconds = 64 * (weights + layers) + kv;
+        double sampling = 1000 * 2e-9; // the head's 1000 rows
+        double seconds = 64 * (weights + layers + sampling) + kv;
         assertThat(e.decodeTokensPerSecond()).isCloseTo(64 / seconds, within(1e-9 * 64 / seconds));
         assertThat(e.generatedTokens()).isEqualTo(64);
     }
@@ -69,7 +73,7 @@ class CpuWorkerModelTest {
         double one = 3e-6 + 393_216 / 1e9 + 512_000 / 2e9;
         double layers = 128 * 2 * (5e-6 + 1e-9 * (256 + 512));
         double attention = 2 * 4.0 * 4 * 64 * 128 * 129 / 2 / 1e12;
-        double seconds = many + one + layers + attention;
+        double seconds = many + one + layers + attention + 1000 * 2e-9;
         assertThat(e.promptTokensPerSecond()).isCloseTo(128 / seconds, within(1e-9 * 128 / seconds));
     }
 
@@ -95,7 +99,7 @@ class CpuWorkerModelTest {
 
     @Test
     void fasterStreamingOfTheMatricesTypeMeansFasterDecode() {
-        CpuCalibration faster = new CpuCalibration(2, "k", 10, 5e-6, 1e-9, 128, List.of(
+        CpuCalibration faster = new CpuCalibration(2, "k", 10, 5e-6, 1e-9, 2e-9, 128, List.of(
                 new CpuCalibration.TypeRate("Q4_0", 1e-6, 2, 10e-6, 100),
                 new CpuCalibration.TypeRate("Q8_0", 0, 2, 0, 200)), null);
         double slow = CpuWorkerModel.predict(TINY, tensors(false), CAL, 1.0, 2048, 128, 64).decodeTokensPerSecond();
