@@ -6,6 +6,7 @@ import dev.quanta.gguf.GgmlType;
 import dev.quanta.kernels.KernelOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -52,8 +53,12 @@ public final class MatmulCalibration {
     public record TypeRate(GgmlType type, double decodeCallSeconds, double decodeBytesPerSecond,
             double promptCallSeconds, double promptOpsPerSecond, List<Point> points) {}
 
-    /** One timed shape: {@code tokens} per call, seconds per call (the best round). */
-    public record Point(int rows, int cols, int tokens, double seconds) {}
+    /**
+     * One timed shape: {@code tokens} per call, seconds per call (the best round), and the share of its threads' time
+     * this process got while timing it (CPU time ÷ (threads × wall time); near 1 when undisturbed, as the pool's
+     * threads spin between calls).
+     */
+    public record Point(int rows, int cols, int tokens, double seconds, double cpuShare) {}
 
     /** How long to time each shape, and how many tokens the many-token calls carry. */
     public record Options(double secondsPerShape, int promptTokens) {
@@ -64,8 +69,16 @@ public final class MatmulCalibration {
 
     private MatmulCalibration() {}
 
-    /** Fits both lines for {@code type} with {@code ops}. */
+    /** Times {@code type} on every shape once and fits both lines. */
     public static TypeRate measure(KernelOps ops, GgmlType type, Options options) {
+        return fit(type, time(ops, type, options));
+    }
+
+    /**
+     * Seconds per call of {@code type} on every {@link #DECODE_SHAPES} shape with one token, then every
+     * {@link #PROMPT_SHAPES} shape with {@code options.promptTokens()} tokens, in that order.
+     */
+    public static List<Point> time(KernelOps ops, GgmlType type, Options options) {
         int tokens = options.promptTokens();
         int maxRows = 8192;
         int maxCols = 8192;
@@ -79,29 +92,65 @@ public final class MatmulCalibration {
                 x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, rnd.nextFloat() * 2 - 1);
             }
             MemorySegment out = arena.allocate(4L * tokens * maxRows, 64);
-
-            List<Point> points = new java.util.ArrayList<>();
-            double[] bytes = new double[DECODE_SHAPES.size()];
-            double[] decodeSeconds = new double[bytes.length];
-            for (int s = 0; s < bytes.length; s++) {
-                int[] shape = DECODE_SHAPES.get(s);
-                bytes[s] = type.byteSize((long) shape[0] * shape[1]);
-                decodeSeconds[s] = secondsPerCall(ops, type, pool, shape, x, out, 1, options.secondsPerShape());
-                points.add(new Point(shape[0], shape[1], 1, decodeSeconds[s]));
+            List<Point> points = new ArrayList<>();
+            for (int[] shape : DECODE_SHAPES) {
+                points.add(timed(ops, shape, 1, () -> secondsPerCall(ops, type, pool, shape, x, out, 1,
+                        options.secondsPerShape())));
             }
-            double[] decode = fit(bytes, decodeSeconds);
-
-            double[] ops2 = new double[PROMPT_SHAPES.size()];
-            double[] promptSeconds = new double[ops2.length];
-            for (int s = 0; s < ops2.length; s++) {
-                int[] shape = PROMPT_SHAPES.get(s);
-                ops2[s] = 2.0 * shape[0] * shape[1] * tokens;
-                promptSeconds[s] = secondsPerCall(ops, type, pool, shape, x, out, tokens, options.secondsPerShape());
-                points.add(new Point(shape[0], shape[1], tokens, promptSeconds[s]));
+            for (int[] shape : PROMPT_SHAPES) {
+                points.add(timed(ops, shape, tokens, () -> secondsPerCall(ops, type, pool, shape, x, out, tokens,
+                        options.secondsPerShape())));
             }
-            double[] prompt = fit(ops2, promptSeconds);
-            return new TypeRate(type, decode[0], 1 / decode[1], prompt[0], 1 / prompt[1], List.copyOf(points));
+            return List.copyOf(points);
         }
+    }
+
+    private static Point timed(KernelOps ops, int[] shape, int tokens, java.util.function.DoubleSupplier timing) {
+        long cpu = processCpuNanos();
+        long wall = System.nanoTime();
+        double seconds = timing.getAsDouble();
+        double share = (processCpuNanos() - cpu) / ((System.nanoTime() - wall) * (double) ops.threads());
+        return new Point(shape[0], shape[1], tokens, seconds, share);
+    }
+
+    /** CPU time of this process so far (ns), or 0 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
+    /** The faster of two timings of the same shapes, shape by shape (a disturbance only ever adds time). */
+    public static List<Point> fastest(List<Point> a, List<Point> b) {
+        if (a == null) {
+            return b;
+        }
+        List<Point> best = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            best.add(a.get(i).seconds() <= b.get(i).seconds() ? a.get(i) : b.get(i));
+        }
+        return List.copyOf(best);
+    }
+
+    /** Both lines of {@code type} fitted to timings from {@link #time}. */
+    public static TypeRate fit(GgmlType type, List<Point> points) {
+        List<Point> one = points.stream().filter(p -> p.tokens() == 1).toList();
+        List<Point> many = points.stream().filter(p -> p.tokens() > 1).toList();
+        double[] bytes = new double[one.size()];
+        double[] decodeSeconds = new double[one.size()];
+        for (int i = 0; i < one.size(); i++) {
+            bytes[i] = type.byteSize((long) one.get(i).rows() * one.get(i).cols());
+            decodeSeconds[i] = one.get(i).seconds();
+        }
+        double[] work = new double[many.size()];
+        double[] promptSeconds = new double[many.size()];
+        for (int i = 0; i < many.size(); i++) {
+            Point p = many.get(i);
+            work[i] = 2.0 * p.rows() * p.cols() * p.tokens();
+            promptSeconds[i] = p.seconds();
+        }
+        double[] decode = fit(bytes, decodeSeconds);
+        double[] prompt = fit(work, promptSeconds);
+        return new TypeRate(type, decode[0], 1 / decode[1], prompt[0], 1 / prompt[1], points);
     }
 
     /**
