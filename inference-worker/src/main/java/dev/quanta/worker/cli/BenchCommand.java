@@ -60,7 +60,8 @@ final class BenchCommand implements Callable<Integer> {
             + "--memory-gib GiB, streaming reads, best of 5); --model is then ignored.")
     boolean memory;
 
-    @Option(names = "--memory-gib", paramLabel = "GIB", description = "Buffer of --memory, GiB (default 1, at least 1).")
+    @Option(names = "--memory-gib", paramLabel = "GIB",
+            description = "Buffer of --memory, GiB (default 1, at least 1).")
     double memoryGib = 1;
 
     @Option(names = "--kernels", description = "Run the kernel micro-benchmark (KernelBench) instead; --model is then ignored.")

@@ -55,8 +55,8 @@ class CalibrateAndMemoryBenchTest {
 
     @Test
     void calibrateWithoutAPlannerPrintsTheCpuNodeRecordItWouldSend() throws Exception {
-        GenerateCommandTest.Run r = GenerateCommandTest.run("calibrate", "--types", "Q4_0", "--seconds", "0.02", "--sweeps", "2",
-                "-t", "1");
+        GenerateCommandTest.Run r = GenerateCommandTest.run("calibrate", "--types", "Q4_0", "--seconds", "0.02",
+                "--sweeps", "2", "-t", "1");
         assertThat(r.exit()).as(r.err()).isZero();
         String out = r.out();
         JsonNode o = JsonMapper.builder().build().readTree(out.substring(out.indexOf("\n{") + 1));

@@ -20,9 +20,9 @@ import java.util.Random;
  *       {@code seconds = promptCallSeconds + 2 × rows × cols × tokens / promptOpsPerSecond}, fitted over
  *       {@link #PROMPT_SHAPES}.</li>
  * </ul>
- * Both are least-squares fits of the per-call time (the best of 5 rounds per shape; intercept clamped at 0). The matrices are slices of one random
- * pool of at least 256 MiB, cycled so that no call finds its weights in the caches (a forward pass streams far more
- * than the L3 holds). Nothing here reads a model file.
+ * Both are least-squares fits of the per-call time (the best of 5 rounds per shape; intercept clamped at 0). The
+ * matrices are slices of one random pool of at least 320 MiB, cycled so that no call finds its weights in the caches
+ * (a forward pass streams far more than the L3 holds). Nothing here reads a model file.
  */
 public final class MatmulCalibration {
 

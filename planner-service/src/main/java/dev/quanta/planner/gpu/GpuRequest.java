@@ -47,9 +47,10 @@ record GpuRequest(
                 @NotNull @Positive @DecimalMax("1000000000") Double promptGops) {}
 
         CpuCalibration toCalibration() {
+            List<CpuCalibration.TypeRate> rates = types.stream().map(r -> new CpuCalibration.TypeRate(r.type(),
+                    r.decodeCallSeconds(), r.decodeGbPerSecond(), r.promptCallSeconds(), r.promptGops())).toList();
             return new CpuCalibration(threads, kernels, readGbPerSecond, layerSeconds, layerSecondsPerElement,
-                    tokenSecondsPerVocabEntry, promptTokens, types.stream().map(r -> new CpuCalibration.TypeRate(r.type(), r.decodeCallSeconds(),
-                            r.decodeGbPerSecond(), r.promptCallSeconds(), r.promptGops())).toList(), null);
+                    tokenSecondsPerVocabEntry, promptTokens, rates, null);
         }
     }
 
