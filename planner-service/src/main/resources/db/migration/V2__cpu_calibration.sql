@@ -12,6 +12,8 @@ ALTER TABLE hardware_type
     -- per token: copying its logits row and picking from it, seconds per vocabulary entry
     ADD COLUMN calibration_token_seconds_per_vocab_entry DOUBLE PRECISION
         CHECK (calibration_token_seconds_per_vocab_entry >= 0),
+    -- the attention kernel over a causal prompt, 10^9 operations per second
+    ADD COLUMN calibration_attention_gops           DOUBLE PRECISION CHECK (calibration_attention_gops > 0),
     -- tokens per call of the many-token rates
     ADD COLUMN calibration_prompt_tokens            INTEGER          CHECK (calibration_prompt_tokens > 0),
     ADD COLUMN calibrated_at                        TIMESTAMPTZ,
@@ -21,6 +23,7 @@ ALTER TABLE hardware_type
         AND (calibration_threads IS NULL) = (calibration_layer_seconds IS NULL)
         AND (calibration_threads IS NULL) = (calibration_layer_seconds_per_element IS NULL)
         AND (calibration_threads IS NULL) = (calibration_token_seconds_per_vocab_entry IS NULL)
+        AND (calibration_threads IS NULL) = (calibration_attention_gops IS NULL)
         AND (calibration_threads IS NULL) = (calibration_prompt_tokens IS NULL)
         AND (calibration_threads IS NULL) = (calibrated_at IS NULL));
 

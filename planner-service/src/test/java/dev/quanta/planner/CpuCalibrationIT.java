@@ -28,7 +28,7 @@ class CpuCalibrationIT extends PlannerITSupport {
     private static final String CALIBRATED = """
             {"kind":"CPU","memoryGb":24,"bandwidthGbPerSecond":25,"fp16Tflops":0.1,"int8Tops":0.15,"available":1,
              "cores":2,"calibration":{"threads":2,"kernels":"test","readGbPerSecond":25,"layerSeconds":1e-5,
-             "layerSecondsPerElement":3e-9,"tokenSecondsPerVocabEntry":1e-9,
+             "layerSecondsPerElement":3e-9,"tokenSecondsPerVocabEntry":1e-9,"attentionGops":50,
              "promptTokens":128,"types":[{"type":"Q4_0","decodeCallSeconds":2e-5,
              "decodeGbPerSecond":30,"promptCallSeconds":1e-4,"promptGops":400}]}}""";
 
@@ -100,7 +100,7 @@ class CpuCalibrationIT extends PlannerITSupport {
         CpuCalibration calibration = new CpuCalibration(c.get("threads").asInt(), c.get("kernels").asString(),
                 c.get("readGbPerSecond").asDouble(), c.get("layerSeconds").asDouble(),
                 c.get("layerSecondsPerElement").asDouble(), c.get("tokenSecondsPerVocabEntry").asDouble(),
-                c.get("promptTokens").asInt(), rates, null);
+                c.get("attentionGops").asDouble(), c.get("promptTokens").asInt(), rates, null);
         List<GgufTensor> tensors = new ArrayList<>();
         for (JsonNode t : tools.jackson.databind.json.JsonMapper.builder().build().readTree(adHocPlan(node))
                 .get("model").get("tensors")) {
@@ -109,8 +109,7 @@ class CpuCalibrationIT extends PlannerITSupport {
                     shape.size() > 1 ? shape.get(1).asLong() : 1, t.get("bytes").asLong()));
         }
         ModelShape shape = new ModelShape("tiny-it", null, 0.0016, 0.0032, 2, 256, 4, 2, 64, 2048, 1000);
-        var expected = CpuWorkerModel.predict(shape, tensors, calibration, gpu.get("fp16Tflops").asDouble(), 2048,
-                128, 64);
+        var expected = CpuWorkerModel.predict(shape, tensors, calibration, 2048, 128, 64);
         assertThat(worker.get("decodeTokensPerSecond").asDouble())
                 .isCloseTo(expected.decodeTokensPerSecond(), within(1e-9 * expected.decodeTokensPerSecond()));
         assertThat(worker.get("promptTokensPerSecond").asDouble())

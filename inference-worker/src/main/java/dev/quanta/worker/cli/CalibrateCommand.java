@@ -44,7 +44,9 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>read bandwidth: {@link MemoryBandwidth} (as {@code bench --memory});</li>
  *   <li>per weight type, one-token and many-token matmul lines ({@link MatmulCalibration}); the Q8_0 many-token
  *       rate is the node's int8 throughput, the F16 one its float throughput;</li>
- *   <li>a block's non-matmul steps per token ({@link LayerProbe}) at two widths, as a line in (dim + FFN dim).</li>
+ *   <li>a block's non-matmul steps per token ({@link LayerProbe}) at two widths, as a line in (dim + FFN dim);</li>
+ *   <li>the attention kernel over a causal prompt of {@code --prompt-tokens} tokens (operations per second), and
+ *       the per-token logits copy and greedy pick (per vocabulary entry).</li>
  * </ul>
  * Without {@code --planner} the record is printed (JSON) and nothing is sent.
  */
@@ -118,6 +120,7 @@ final class CalibrateCommand implements Callable<Integer> {
                     bw.threads());
             double[] probe = layerLine(ops);
             double perVocab = samplingSecondsPerVocabEntry();
+            double attention = 0;
             // NOTE: every type is timed in each of --sweeps passes over all types and each shape keeps its fastest
             // time: on a shared machine a disturbance only adds time, and spreading a type's timings over minutes
             // makes it likelier that one of them saw a quiet moment
@@ -140,11 +143,15 @@ final class CalibrateCommand implements Callable<Integer> {
                     probe = again;
                 }
                 perVocab = Math.min(perVocab, samplingSecondsPerVocabEntry());
+                attention = Math.max(attention, LayerProbe.attentionOpsPerSecond(ops, 8, 2, 64, promptTokens,
+                        Math.max(0.2, seconds * 2)));
             }
             double cpuShare = shareSum / shareCount;
             out.printf(Locale.ROOT, "block steps other than matmuls: %.2f us + %.3f ns x (dim + ffn) per token%n",
                     probe[0] * 1e6, probe[1] * 1e9);
             out.printf(Locale.ROOT, "per token, logits row copy + greedy pick: %.3f ns x vocabulary%n", perVocab * 1e9);
+            out.printf(Locale.ROOT, "prompt attention (%d tokens, causal, f16 cache): %.2f GOPS%n", promptTokens,
+                    attention / 1e9);
             out.printf(Locale.ROOT, "matmuls: fastest of %d sweep(s); while timing them this process got %.0f%% of its "
                     + "%d threads' time on average (about 100%% when undisturbed)%n", sweeps, 100 * cpuShare, threads);
             out.printf(Locale.ROOT, "%-7s %12s %12s %12s %12s%n", "type", "call us", "decode GB/s", "pp call us",
@@ -166,7 +173,7 @@ final class CalibrateCommand implements Callable<Integer> {
                 }
             }
             out.flush();
-            body = record(ops, bw, probe, perVocab, rates);
+            body = record(ops, bw, probe, perVocab, attention, rates);
         }
         String json = JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(body);
         if (planner == null) {
@@ -238,7 +245,7 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private ObjectNode record(KernelOps ops, MemoryBandwidth.Result bw, double[] probe, double perVocab,
-            List<TypeRate> rates) {
+            double attention, List<TypeRate> rates) {
         JsonMapper mapper = JsonMapper.builder().build();
         ObjectNode body = mapper.createObjectNode();
         body.put("kind", "CPU");
@@ -260,6 +267,7 @@ final class CalibrateCommand implements Callable<Integer> {
         c.put("layerSeconds", round(probe[0]));
         c.put("layerSecondsPerElement", round(probe[1]));
         c.put("tokenSecondsPerVocabEntry", round(perVocab));
+        c.put("attentionGops", round(attention / 1e9));
         c.put("promptTokens", promptTokens);
         ArrayNode list = c.putArray("types");
         for (TypeRate r : rates) {

@@ -102,6 +102,61 @@ public final class LayerProbe {
         }
     }
 
+    /**
+     * Operations per second of {@link KernelOps#attention} over a causal prompt: {@code queries} tokens, token t
+     * attending to positions 0..t of an f16 cache, {@code heads} query heads over {@code kvHeads} KV heads of
+     * {@code headDim}; operations = 4 · heads · headDim · Σ_t (t + 1) (the QK dot products and the weighted V sums,
+     * a multiply and an add each). The best of five rounds over about {@code seconds}.
+     */
+    public static double attentionOpsPerSecond(KernelOps ops, int heads, int kvHeads, int headDim, int queries,
+            double seconds) {
+        int blockSize = KvCache.DEFAULT_BLOCK_SIZE;
+        int blocks = (queries + blockSize - 1) / blockSize;
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        SplittableRandom rnd = new SplittableRandom(9);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment q = random(arena, queries * qDim, rnd);
+            MemorySegment out = arena.allocate(4L * queries * qDim, 64);
+            long cacheHalfs = (long) blocks * blockSize * kvDim;
+            MemorySegment keys = arena.allocate(cacheHalfs * 2, 64);
+            MemorySegment values = arena.allocate(cacheHalfs * 2, 64);
+            for (long i = 0; i < cacheHalfs; i++) {
+                keys.setAtIndex(GgmlMath.F16, i, Float.floatToFloat16((float) rnd.nextDouble(-1, 1)));
+                values.setAtIndex(GgmlMath.F16, i, Float.floatToFloat16((float) rnd.nextDouble(-1, 1)));
+            }
+            MemorySegment tables = arena.allocate(4L * queries * blocks, 64);
+            MemorySegment seqLens = arena.allocate(4L * queries, 64);
+            double work = 0;
+            for (int t = 0; t < queries; t++) {
+                for (int b = 0; b < blocks; b++) {
+                    tables.setAtIndex(ValueLayout.JAVA_INT, (long) t * blocks + b, b);
+                }
+                seqLens.setAtIndex(ValueLayout.JAVA_INT, t, t + 1);
+                work += 4.0 * heads * headDim * (t + 1);
+            }
+            float scale = 1f / (float) Math.sqrt(headDim);
+            Runnable call = () -> ops.attention(out, q, queries, heads, kvHeads, headDim, keys, values, GgmlType.F16,
+                    blockSize, tables, blocks, seqLens, scale);
+            for (int i = 0; i < 5; i++) {
+                call.run();
+            }
+            long budget = (long) (seconds * 1e9 / 5);
+            double best = Double.MAX_VALUE;
+            for (int round = 0; round < 5; round++) {
+                long runs = 0;
+                long start = System.nanoTime();
+                long elapsed;
+                do {
+                    call.run();
+                    runs++;
+                } while ((elapsed = System.nanoTime() - start) < budget);
+                best = Math.min(best, elapsed / 1e9 / runs);
+            }
+            return work / best;
+        }
+    }
+
     private static MemorySegment constant(Arena arena, int n, float value) {
         MemorySegment s = arena.allocate(4L * n, 64);
         for (int i = 0; i < n; i++) {

@@ -66,6 +66,9 @@ class CalibrateAndMemoryBenchTest {
         assertThat(c.get("readGbPerSecond").asDouble()).isPositive().isEqualTo(o.get("bandwidthGbPerSecond")
                 .asDouble());
         assertThat(c.get("promptTokens").asInt()).isEqualTo(128);
+        assertThat(c.get("attentionGops").asDouble()).isPositive();
+        assertThat(c.get("tokenSecondsPerVocabEntry").asDouble()).isPositive();
+        assertThat(c.get("layerSeconds").asDouble() + c.get("layerSecondsPerElement").asDouble()).isPositive();
         assertThat(c.get("types").size()).isEqualTo(1);
         JsonNode q4 = c.get("types").get(0);
         assertThat(q4.get("type").asString()).isEqualTo("Q4_0");

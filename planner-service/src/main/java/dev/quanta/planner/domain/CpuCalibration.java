@@ -16,13 +16,15 @@ import java.util.Optional;
  *     attention over a short context, residual adds, SwiGLU), s
  * @param layerSecondsPerElement the same steps' cost per element of (model width + FFN width), s
  * @param tokenSecondsPerVocabEntry per token, copying its logits row and picking the next token, s per entry
+ * @param attentionGops the attention kernel's throughput over a causal prompt of {@code promptTokens} tokens,
+ *     10^9 operations (multiplies and adds) per second
  * @param promptTokens tokens per call of the many-token matmul rates
  * @param types per weight type (GGUF type name), the fitted matmul lines
  * @param calibratedAt when the planner stored it ({@code null} before)
  */
 public record CpuCalibration(int threads, String kernels, double readGbPerSecond, double layerSeconds,
-        double layerSecondsPerElement, double tokenSecondsPerVocabEntry, int promptTokens, List<TypeRate> types,
-        Instant calibratedAt) {
+        double layerSecondsPerElement, double tokenSecondsPerVocabEntry, double attentionGops, int promptTokens,
+        List<TypeRate> types, Instant calibratedAt) {
 
     /**
      * One weight type's matmul lines: one token costs {@code decodeCallSeconds + bytes / (decodeGbPerSecond·10^9)},
@@ -48,6 +50,7 @@ public record CpuCalibration(int threads, String kernels, double readGbPerSecond
         check(nonNegative(layerSeconds), "calibration.layerSeconds", "must be >= 0");
         check(nonNegative(layerSecondsPerElement), "calibration.layerSecondsPerElement", "must be >= 0");
         check(nonNegative(tokenSecondsPerVocabEntry), "calibration.tokenSecondsPerVocabEntry", "must be >= 0");
+        check(positive(attentionGops), "calibration.attentionGops", "must be positive");
         check(promptTokens > 0, "calibration.promptTokens", "must be positive");
         check(types != null && !types.isEmpty(), "calibration.types", "must list at least one type");
         types = List.copyOf(types);
@@ -63,7 +66,7 @@ public record CpuCalibration(int threads, String kernels, double readGbPerSecond
     /** This calibration stamped with the time it was stored. */
     public CpuCalibration storedAt(Instant at) {
         return new CpuCalibration(threads, kernels, readGbPerSecond, layerSeconds, layerSecondsPerElement,
-                tokenSecondsPerVocabEntry, promptTokens, types, at);
+                tokenSecondsPerVocabEntry, attentionGops, promptTokens, types, at);
     }
 
     private static boolean positive(double v) {

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * <pre>
  * T = Σ_matrices (c'_t + 2 · rows · cols · P / G_t)
  *   + P · L · (layerSeconds + layerSecondsPerElement · (dim + ffn))
- *   + L · 4 · heads · headDim · P (P + 1) / 2 / floatRate                 attention math at the node's float rate
+ *   + L · 4 · heads · headDim · P (P + 1) / 2 / attentionGops            the calibrated attention kernel
  *   + vocab · tokenSecondsPerVocabEntry                                   the one logits row
  * prompt tok/s = P / T
  * </pre>
@@ -55,11 +55,10 @@ public final class CpuWorkerModel {
     }
 
     /**
-     * @param floatTflops the node's float throughput (the calibrated F16 many-token rate), for attention math
      * @throws InvalidInputException when the tensors hold no matrices or a type is not calibrated
      */
     public static CpuWorkerEstimate predict(ModelShape model, List<GgufTensor> tensors, CpuCalibration calibration,
-            double floatTflops, int context, int promptTokens, int generatedTokens) {
+            int context, int promptTokens, int generatedTokens) {
         if (promptTokens < 1 || generatedTokens < 1) {
             throw new InvalidInputException("promptTokens", "promptTokens and generatedTokens must be positive");
         }
@@ -98,7 +97,8 @@ public final class CpuWorkerModel {
                 + layers * kvRowBytes * (n * (n - 1) / 2) / readBytesPerSecond;
         double p = promptTokens;
         double attentionOps = layers * 4.0 * model.attentionHeads() * model.headDim() * p * (p + 1) / 2;
-        double promptSeconds = weightsPrompt + p * layers * perLayer + attentionOps / (floatTflops * 1e12) + sampling;
+        double promptSeconds = weightsPrompt + p * layers * perLayer + attentionOps / (calibration.attentionGops() * 1e9)
+                + sampling;
 
         long tensorBytes = tensors.stream().mapToLong(GgufTensor::bytes).sum();
         long kvTokens = ((long) context + KV_BLOCK_TOKENS - 1) / KV_BLOCK_TOKENS * KV_BLOCK_TOKENS;
@@ -119,8 +119,8 @@ public final class CpuWorkerModel {
                 calibration.readGbPerSecond()), decodeSeconds));
         d.put("decodeTokensPerSecond", String.format(Locale.ROOT, "%d / decodeSeconds", generatedTokens));
         d.put("promptSeconds", fmt(String.format(Locale.ROOT, "Σ (callSeconds + 2·rows·cols·%d / promptRate) "
-                + "[last FFN and LM head: one token] + %d × layers + attention %.3g ops at %.3g TFLOPS + sampling",
-                promptTokens, promptTokens, attentionOps, floatTflops), promptSeconds));
+                + "[last FFN and LM head: one token] + %d × layers + attention %.3g ops at %.3g GOPS + sampling",
+                promptTokens, promptTokens, attentionOps, calibration.attentionGops()), promptSeconds));
         d.put("promptTokensPerSecond", String.format(Locale.ROOT, "%d / promptSeconds", promptTokens));
         d.put("memoryBytes", String.format(Locale.ROOT, "tensors %d + KV 2 × %d layers × %d KV heads × %d × 2 bytes "
                 + "× %d tokens (context %d in blocks of %d) = %d", tensorBytes, layers, model.kvHeads(),

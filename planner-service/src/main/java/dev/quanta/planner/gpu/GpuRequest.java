@@ -36,6 +36,7 @@ record GpuRequest(
             @NotNull @PositiveOrZero @DecimalMax("1") Double layerSeconds,
             @NotNull @PositiveOrZero @DecimalMax("1") Double layerSecondsPerElement,
             @NotNull @PositiveOrZero @DecimalMax("1") Double tokenSecondsPerVocabEntry,
+            @NotNull @Positive @DecimalMax("1000000000") Double attentionGops,
             @NotNull @Positive @Max(1_000_000) Integer promptTokens,
             @NotNull @Size(min = 1, max = 64) List<@NotNull @Valid Rate> types) {
 
@@ -50,7 +51,7 @@ record GpuRequest(
             List<CpuCalibration.TypeRate> rates = types.stream().map(r -> new CpuCalibration.TypeRate(r.type(),
                     r.decodeCallSeconds(), r.decodeGbPerSecond(), r.promptCallSeconds(), r.promptGops())).toList();
             return new CpuCalibration(threads, kernels, readGbPerSecond, layerSeconds, layerSecondsPerElement,
-                    tokenSecondsPerVocabEntry, promptTokens, rates, null);
+                    tokenSecondsPerVocabEntry, attentionGops, promptTokens, rates, null);
         }
     }
 

@@ -76,6 +76,9 @@ class HardwareType {
     @Column(name = "calibration_token_seconds_per_vocab_entry")
     private Double calibrationTokenSecondsPerVocabEntry;
 
+    @Column(name = "calibration_attention_gops")
+    private Double calibrationAttentionGops;
+
     @Column(name = "calibration_prompt_tokens")
     private Integer calibrationPromptTokens;
 
@@ -118,6 +121,7 @@ class HardwareType {
         calibrationLayerSeconds = c == null ? null : c.layerSeconds();
         calibrationLayerSecondsPerElement = c == null ? null : c.layerSecondsPerElement();
         calibrationTokenSecondsPerVocabEntry = c == null ? null : c.tokenSecondsPerVocabEntry();
+        calibrationAttentionGops = c == null ? null : c.attentionGops();
         calibrationPromptTokens = c == null ? null : c.promptTokens();
         calibratedAt = c == null ? null : updatedAt;
         typeRates.clear();
@@ -129,7 +133,8 @@ class HardwareType {
     GpuSpec toSpec() {
         CpuCalibration calibration = calibrationThreads == null ? null : new CpuCalibration(calibrationThreads,
                 calibrationKernels, calibrationReadGbPerSecond, calibrationLayerSeconds,
-                calibrationLayerSecondsPerElement, calibrationTokenSecondsPerVocabEntry, calibrationPromptTokens,
+                calibrationLayerSecondsPerElement, calibrationTokenSecondsPerVocabEntry, calibrationAttentionGops,
+                calibrationPromptTokens,
                 typeRates.stream().map(TypeRateRow::toRate).toList(), calibratedAt);
         return new GpuSpec(name, kind, memoryGb, bandwidthGbPerSecond, fp16Tflops, fp8Tops, int8Tops, pricePerHour,
                 available, cores, calibration);

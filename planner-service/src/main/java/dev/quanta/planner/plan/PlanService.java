@@ -94,7 +94,6 @@ class PlanService {
         int prompt = adHoc.promptTokens() == null ? AdHocPlanRequest.DEFAULT_PROMPT_TOKENS : adHoc.promptTokens();
         int generated = adHoc.generatedTokens() == null ? AdHocPlanRequest.DEFAULT_GENERATED_TOKENS
                 : adHoc.generatedTokens();
-        return CpuWorkerModel.predict(model, tensors, hardware.calibration(), hardware.fp16Tflops(),
-                options.context(), prompt, generated);
+        return CpuWorkerModel.predict(model, tensors, hardware.calibration(), options.context(), prompt, generated);
     }
 }

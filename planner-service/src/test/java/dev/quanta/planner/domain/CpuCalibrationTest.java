@@ -13,7 +13,7 @@ class CpuCalibrationTest {
     private static final CpuCalibration.TypeRate Q4 = new CpuCalibration.TypeRate("q4_0", 2e-5, 30, 1e-4, 400);
 
     private static CpuCalibration calibration(List<CpuCalibration.TypeRate> types) {
-        return new CpuCalibration(2, "native avx512+vnni, 2 threads", 25, 1e-5, 3e-9, 1e-9, 128, types,
+        return new CpuCalibration(2, "native avx512+vnni, 2 threads", 25, 1e-5, 3e-9, 1e-9, 50, 128, types,
                 null);
     }
 
@@ -48,10 +48,10 @@ class CpuCalibrationTest {
         assertThatThrownBy(() -> new CpuCalibration.TypeRate("Q8_0", -1e-6, 1, 0, 1))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.field()).isEqualTo("calibration.types.decodeCallSeconds"));
-        assertThatThrownBy(() -> new CpuCalibration(2, "k", Double.NaN, 0, 0, 0, 128, List.of(Q4), null))
+        assertThatThrownBy(() -> new CpuCalibration(2, "k", Double.NaN, 0, 0, 0, 50, 128, List.of(Q4), null))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.field()).isEqualTo("calibration.readGbPerSecond"));
-        assertThatThrownBy(() -> new CpuCalibration(2, "k", 25, 0, 0, -1e-9, 128, List.of(Q4), null))
+        assertThatThrownBy(() -> new CpuCalibration(2, "k", 25, 0, 0, -1e-9, 50, 128, List.of(Q4), null))
                 .isInstanceOfSatisfying(InvalidInputException.class,
                         e -> assertThat(e.field()).isEqualTo("calibration.tokenSecondsPerVocabEntry"));
     }

@@ -16,11 +16,11 @@ class CpuWorkerModelTest {
 
     /**
      * Q4_0: 1 µs per call + 1 GB/s one-token; 10 µs per call + 100 GOPS many-token. Q8_0: free calls, 2 GB/s.
-     * Layers: 5 µs + 1 ns per element of (dim + ffn); sampling: 2 ns per vocabulary entry.
+     * Layers: 5 µs + 1 ns per element of (dim + ffn); sampling: 2 ns per vocabulary entry; attention 1000 GOPS.
      */
-    private static final CpuCalibration CAL = new CpuCalibration(2, "test kernels", 10, 5e-6, 1e-9, 2e-9, 128, List.of(
-            new CpuCalibration.TypeRate("Q4_0", 1e-6, 1, 10e-6, 100),
-            new CpuCalibration.TypeRate("Q8_0", 0, 2, 0, 200)), null);
+    private static final CpuCalibration CAL = new CpuCalibration(2, "test kernels", 10, 5e-6, 1e-9, 2e-9, 1000, 128,
+            List.of(new CpuCalibration.TypeRate("Q4_0", 1e-6, 1, 10e-6, 100),
+                    new CpuCalibration.TypeRate("Q8_0", 0, 2, 0, 200)), null);
 
     /** Per layer: q 256x256, k/v 128x256, o 256x256, gate/up 512x256, down 256x512 in Q4_0 (bytes = elements). */
     private static List<GgufTensor> tensors(boolean tiedHead) {
@@ -47,7 +47,7 @@ class CpuWorkerModelTest {
 
     @Test
     void decodeIsWeightStreamingPlusLayerStepsPlusKvReads() {
-        CpuWorkerEstimate e = CpuWorkerModel.predict(TINY, tensors(false), CAL, 1.0, 2048, 128, 64);
+        CpuWorkerEstimate e = CpuWorkerModel.predict(TINY, tensors(false), CAL, 2048, 128, 64);
         // per layer 589,824 Q4_0 bytes in 7 calls: 7 µs + 589.824 µs; head 512,000 bytes at 2 GB/s = 256 µs
         double weights = 2 * (7e-6 + 589_824 / 1e9) + 512_000 / 2e9;
         double layers = 2 * (5e-6 + 1e-9 * (256 + 512));
@@ -61,7 +61,7 @@ class CpuWorkerModelTest {
 
     @Test
     void promptRunsTheLastFfnAndTheHeadForOneTokenOnly() {
-        CpuWorkerEstimate e = CpuWorkerModel.predict(TINY, tensors(false), CAL, 1.0, 2048, 128, 64);
+        CpuWorkerEstimate e = CpuWorkerModel.predict(TINY, tensors(false), CAL, 2048, 128, 64);
         double many = 0;
         // layer 0: all 7 matrices for 128 tokens; layer 1: q, k, v, o for 128 tokens
         long[][] layer0 = {{256, 256}, {128, 256}, {128, 256}, {256, 256}, {512, 256}, {512, 256}, {256, 512}};
@@ -79,7 +79,7 @@ class CpuWorkerModelTest {
 
     @Test
     void memoryIsEveryTensorsBytesPlusF16KvForTheContextInWholeBlocks() {
-        CpuWorkerEstimate e = CpuWorkerModel.predict(TINY, tensors(false), CAL, 1.0, 100, 128, 64);
+        CpuWorkerEstimate e = CpuWorkerModel.predict(TINY, tensors(false), CAL, 100, 128, 64);
         long tensorBytes = 256_000 + 2 * (2 * 1024 + 589_824) + 1024 + 512_000;
         assertThat(e.tensorBytes()).isEqualTo(tensorBytes);
         // 100 tokens occupy 7 blocks of 16 = 112 slots; 2 layers × (K + V) × 2 KV heads × 64 × 2 bytes
@@ -89,8 +89,8 @@ class CpuWorkerModelTest {
 
     @Test
     void aTiedHeadStreamsTheEmbeddingInstead() {
-        CpuWorkerEstimate untied = CpuWorkerModel.predict(TINY, tensors(false), CAL, 1.0, 2048, 128, 1);
-        CpuWorkerEstimate tied = CpuWorkerModel.predict(TINY, tensors(true), CAL, 1.0, 2048, 128, 1);
+        CpuWorkerEstimate untied = CpuWorkerModel.predict(TINY, tensors(false), CAL, 2048, 128, 1);
+        CpuWorkerEstimate tied = CpuWorkerModel.predict(TINY, tensors(true), CAL, 2048, 128, 1);
         double untiedSeconds = 1 / untied.decodeTokensPerSecond();
         double tiedSeconds = 1 / tied.decodeTokensPerSecond();
         // the head shrinks from 512,000 to 256,000 bytes at 2 GB/s
@@ -99,11 +99,11 @@ class CpuWorkerModelTest {
 
     @Test
     void fasterStreamingOfTheMatricesTypeMeansFasterDecode() {
-        CpuCalibration faster = new CpuCalibration(2, "k", 10, 5e-6, 1e-9, 2e-9, 128, List.of(
+        CpuCalibration faster = new CpuCalibration(2, "k", 10, 5e-6, 1e-9, 2e-9, 1000, 128, List.of(
                 new CpuCalibration.TypeRate("Q4_0", 1e-6, 2, 10e-6, 100),
                 new CpuCalibration.TypeRate("Q8_0", 0, 2, 0, 200)), null);
-        double slow = CpuWorkerModel.predict(TINY, tensors(false), CAL, 1.0, 2048, 128, 64).decodeTokensPerSecond();
-        double fast = CpuWorkerModel.predict(TINY, tensors(false), faster, 1.0, 2048, 128, 64)
+        double slow = CpuWorkerModel.predict(TINY, tensors(false), CAL, 2048, 128, 64).decodeTokensPerSecond();
+        double fast = CpuWorkerModel.predict(TINY, tensors(false), faster, 2048, 128, 64)
                 .decodeTokensPerSecond();
         assertThat(fast).isGreaterThan(slow);
     }
@@ -113,7 +113,7 @@ class CpuWorkerModelTest {
         List<GgufTensor> withQ6 = new ArrayList<>(tensors(false));
         withQ6.set(withQ6.size() - 1, new GgufTensor("output.weight", "Q6_K", 256, 1000, 210_000));
         assertThat(CpuWorkerModel.uncalibratedTypes(withQ6, CAL)).containsExactly("Q6_K");
-        assertThatThrownBy(() -> CpuWorkerModel.predict(TINY, withQ6, CAL, 1.0, 2048, 128, 64))
+        assertThatThrownBy(() -> CpuWorkerModel.predict(TINY, withQ6, CAL, 2048, 128, 64))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("Q6_K");
         // 1-D norms are no matrices: F32 needs no rate
         assertThat(CpuWorkerModel.uncalibratedTypes(tensors(false), CAL)).isEmpty();
