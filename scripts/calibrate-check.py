@@ -211,22 +211,31 @@ def main():
         if not line.startswith("{") and not line.startswith(" ") and not line.startswith("}"):
             print("#   " + line)
     print()
-    print("| file | pp pred | pp meas ± sd | err | tg pred | tg meas ± sd | err | mem pred MiB | mem meas MiB | err |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("Errors are (predicted - measured) / measured. The acceptance compares with bench's mean over the")
+    print("repetitions; on a busy machine the best repetition (the least disturbed) is shown too.")
+    print()
+    print("| file | pp pred | pp mean ± sd | err | pp best | err | tg pred | tg mean ± sd | err | tg best | err "
+          "| mem pred MiB | mem meas MiB | err |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     worst = 0.0
+    worst_best = 0.0
     worst_mem = 0.0
     for name, p, m in rows:
         mem_meas = m["weights_bytes"] + m["kv_bytes"]
-        e_pp = err(p["promptTokensPerSecond"], m["pp_tok_s"])
-        e_tg = err(p["decodeTokensPerSecond"], m["tg_tok_s"])
+        pp, tg = p["promptTokensPerSecond"], p["decodeTokensPerSecond"]
+        pp_best, tg_best = m.get("pp_best_tok_s", m["pp_tok_s"]), m.get("tg_best_tok_s", m["tg_tok_s"])
+        e_pp, e_tg = err(pp, m["pp_tok_s"]), err(tg, m["tg_tok_s"])
+        b_pp, b_tg = err(pp, pp_best), err(tg, tg_best)
         e_mem = err(p["memoryBytes"], mem_meas)
         worst = max(worst, abs(e_pp), abs(e_tg))
+        worst_best = max(worst_best, abs(b_pp), abs(b_tg))
         worst_mem = max(worst_mem, abs(e_mem))
-        print(f"| {name} | {p['promptTokensPerSecond']:.1f} | {m['pp_tok_s']:.1f} ± {m['pp_stddev']:.1f} | "
-              f"{e_pp:+.1f}% | {p['decodeTokensPerSecond']:.1f} | {m['tg_tok_s']:.1f} ± {m['tg_stddev']:.1f} | "
-              f"{e_tg:+.1f}% | {p['memoryBytes'] / 2**20:.1f} | {mem_meas / 2**20:.1f} | {e_mem:+.2f}% |")
+        print(f"| {name} | {pp:.1f} | {m['pp_tok_s']:.1f} ± {m['pp_stddev']:.1f} | {e_pp:+.1f}% | {pp_best:.1f} | "
+              f"{b_pp:+.1f}% | {tg:.1f} | {m['tg_tok_s']:.1f} ± {m['tg_stddev']:.1f} | {e_tg:+.1f}% | {tg_best:.1f} | "
+              f"{b_tg:+.1f}% | {p['memoryBytes'] / 2**20:.1f} | {mem_meas / 2**20:.1f} | {e_mem:+.2f}% |")
     print()
-    print(f"worst speed error {worst:.1f}% (goal <= 15%), worst memory error {worst_mem:.2f}% (goal <= 5%)")
+    print(f"worst speed error vs mean {worst:.1f}% (goal <= 15%), vs best repetition {worst_best:.1f}%; "
+          f"worst memory error {worst_mem:.2f}% (goal <= 5%)")
     for name, p, m in rows:
         gbs = m["weights_bytes"] * m["tg_tok_s"] / 1e9
         print(f"  {name}: decode streams ~{gbs:.1f} GB/s of tensor data = {100 * gbs / bench_mem['read_gb_s']:.0f}% "

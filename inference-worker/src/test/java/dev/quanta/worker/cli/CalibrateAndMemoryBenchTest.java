@@ -19,15 +19,18 @@ import tools.jackson.databind.json.JsonMapper;
 class CalibrateAndMemoryBenchTest {
 
     @Test
-    void benchReportsTheTensorBytesItMapsAndTheKvItAllocates() throws Exception {
+    void benchReportsTheTensorBytesItMapsTheKvItAllocatesAndItsBestRepetition() throws Exception {
         Path model = GoldenFiles.model("stories260K-Q8_0");
         GenerateCommandTest.Run r = GenerateCommandTest.run("bench", "--model", model.toString(), "-p", "8", "-n",
-                "4", "-r", "1", "-t", "1", "-c", "100", "--json");
+                "4", "-r", "2", "-t", "1", "-c", "100", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode o = JsonMapper.builder().build().readTree(r.out());
         GgufHeader header = GgufFile.readHeader(model);
         GgufSummary s = GgufSummary.of(header);
         assertThat(o.get("weights_bytes").asLong()).isEqualTo(Files.size(model) - header.dataOffset());
+        // the best repetition is never slower than the mean
+        assertThat(o.get("pp_best_tok_s").asDouble()).isGreaterThanOrEqualTo(o.get("pp_tok_s").asDouble());
+        assertThat(o.get("tg_best_tok_s").asDouble()).isGreaterThanOrEqualTo(o.get("tg_tok_s").asDouble());
         // 100 tokens in 16-token blocks: 112 slots of f16 K and V in every layer
         assertThat(o.get("kv_tokens").asLong()).isEqualTo(112);
         assertThat(o.get("kv_bytes").asLong()).isEqualTo(112L * 2 * s.blockCount().getAsLong()
