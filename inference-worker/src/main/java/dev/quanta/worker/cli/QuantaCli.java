@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "Quanta: run quantized LLMs on CPU.", subcommands = {CommandLine.HelpCommand.class,
                 GgufInfoCommand.class, TokenizeCommand.class, SynthCommand.class, GenerateCommand.class,
                 RunCommand.class, BenchCommand.class, LoadCommand.class, ServeCommand.class, BatchCommand.class,
-                QuantizeCommand.class, PerplexityCommand.class, ImatrixCommand.class, PruneCommand.class})
+                QuantizeCommand.class, PerplexityCommand.class, ImatrixCommand.class, PruneCommand.class,
+                CalibrateCommand.class})
 public final class QuantaCli implements Runnable {
 
     @CommandLine.Spec

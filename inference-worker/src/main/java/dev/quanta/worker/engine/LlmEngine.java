@@ -130,6 +130,16 @@ public final class LlmEngine implements InferenceEngine {
         }
     }
 
+    /** Bytes the KV cache allocated (K and V of every layer, every block). */
+    public long kvCacheBytes() {
+        return cache.byteSize();
+    }
+
+    /** Token slots the KV cache holds (blocks × block size). */
+    public long kvCacheTokens() {
+        return (long) cache.numBlocks() * cache.blockSize();
+    }
+
     @Override
     public LlamaModel model() {
         return model;

@@ -11,9 +11,19 @@ package dev.quanta.planner.domain;
  * @param pricePerHour USD per device-hour, {@code null} when unknown
  * @param available how many of this type are free to plan with
  * @param cores CPU cores (CPU nodes only, else {@code null})
+ * @param calibration what {@code quanta calibrate} measured on this CPU node type (CPU only; {@code null}: not
+ *     calibrated, no CPU worker prediction)
  */
 public record GpuSpec(String name, HardwareKind kind, double memoryGb, double bandwidthGbPerSecond, double fp16Tflops,
-        Double fp8Tops, Double int8Tops, Double pricePerHour, int available, Integer cores) {
+        Double fp8Tops, Double int8Tops, Double pricePerHour, int available, Integer cores,
+        CpuCalibration calibration) {
+
+    /** A type without calibration. */
+    public GpuSpec(String name, HardwareKind kind, double memoryGb, double bandwidthGbPerSecond, double fp16Tflops,
+            Double fp8Tops, Double int8Tops, Double pricePerHour, int available, Integer cores) {
+        this(name, kind, memoryGb, bandwidthGbPerSecond, fp16Tflops, fp8Tops, int8Tops, pricePerHour, available, cores,
+                null);
+    }
 
     public GpuSpec {
         check(name != null && !name.isBlank(), "name", "must not be blank");
@@ -27,6 +37,7 @@ public record GpuSpec(String name, HardwareKind kind, double memoryGb, double ba
                 "must be zero or more, or absent");
         check(available >= 0, "available", "must not be negative");
         check(cores == null || cores > 0, "cores", "must be positive or absent");
+        check(calibration == null || kind == HardwareKind.CPU, "calibration", "is for CPU node types only");
     }
 
     public boolean supportsFp8() {

@@ -1,0 +1,226 @@
+package dev.quanta.kernels.bench;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.KernelOps;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Per weight type, how long {@link KernelOps#matmul} takes on synthetic random matrices, as two straight lines the
+ * planner can extrapolate to any model:
+ * <ul>
+ *   <li>one token (decode): {@code seconds = decodeCallSeconds + bytes / decodeBytesPerSecond}, fitted over
+ *       {@link #DECODE_SHAPES} (from 0.25 MB to ~35 MB per matrix), weights read from DRAM;</li>
+ *   <li>{@code promptTokens} tokens at once (prompt processing):
+ *       {@code seconds = promptCallSeconds + 2 × rows × cols × tokens / promptOpsPerSecond}, fitted over
+ *       {@link #PROMPT_SHAPES}.</li>
+ * </ul>
+ * Both are least-squares fits of the per-call time (the best of 5 rounds per shape; intercept clamped at 0). The
+ * matrices are slices of one random pool of at least 320 MiB, cycled so that no call finds its weights in the caches
+ * (a forward pass streams far more than the L3 holds). Nothing here reads a model file.
+ */
+public final class MatmulCalibration {
+
+    /** Shapes {@code {rows, cols}} timed with one token: small to large, cols multiples of 256 (K-quants). */
+    public static final List<int[]> DECODE_SHAPES = List.of(new int[] {512, 512}, new int[] {1536, 512},
+            new int[] {512, 1536}, new int[] {2048, 2048}, new int[] {8192, 2048}, new int[] {2048, 8192});
+    /** Shapes timed with many tokens. */
+    public static final List<int[]> PROMPT_SHAPES = List.of(new int[] {512, 512}, new int[] {1536, 512},
+            new int[] {2048, 2048}, new int[] {8192, 2048});
+
+    /** Every type the engine multiplies with. */
+    public static final List<GgmlType> TYPES = List.of(GgmlType.F16, GgmlType.BF16, GgmlType.Q4_0, GgmlType.Q4_1,
+            GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
+            GgmlType.Q6_K, GgmlType.IQ4_NL);
+
+    private static final long POOL_BYTES = 320L << 20;
+    /** Timed rounds per shape; the fastest counts. */
+    static final int ROUNDS = 5;
+
+    /**
+     * One type's fitted lines.
+     *
+     * @param decodeCallSeconds   fixed cost of a one-token call, s
+     * @param decodeBytesPerSecond weight bytes streamed per second by one-token calls
+     * @param promptCallSeconds   fixed cost of a many-token call, s
+     * @param promptOpsPerSecond  multiply-adds × 2 per second of many-token calls
+     */
+    public record TypeRate(GgmlType type, double decodeCallSeconds, double decodeBytesPerSecond,
+            double promptCallSeconds, double promptOpsPerSecond, List<Point> points) {}
+
+    /**
+     * One timed shape: {@code tokens} per call, seconds per call (the best round), and the share of its threads' time
+     * this process got while timing it (CPU time ÷ (threads × wall time); near 1 when undisturbed, as the pool's
+     * threads spin between calls).
+     */
+    public record Point(int rows, int cols, int tokens, double seconds, double cpuShare) {}
+
+    /** How long to time each shape, and how many tokens the many-token calls carry. */
+    public record Options(double secondsPerShape, int promptTokens) {
+        public static Options defaults() {
+            return new Options(0.25, 128);
+        }
+    }
+
+    private MatmulCalibration() {}
+
+    /** Times {@code type} on every shape once and fits both lines. */
+    public static TypeRate measure(KernelOps ops, GgmlType type, Options options) {
+        return fit(type, time(ops, type, options));
+    }
+
+    /**
+     * Seconds per call of {@code type} on every {@link #DECODE_SHAPES} shape with one token, then every
+     * {@link #PROMPT_SHAPES} shape with {@code options.promptTokens()} tokens, in that order.
+     */
+    public static List<Point> time(KernelOps ops, GgmlType type, Options options) {
+        int tokens = options.promptTokens();
+        int maxRows = 8192;
+        int maxCols = 8192;
+        try (Arena arena = Arena.ofShared()) {
+            long maxMatrix = type.byteSize(8192L * 2048);
+            MemorySegment pool = KernelBench.randomWeights(arena, new Random(7), type,
+                    alignedBlocks(type, POOL_BYTES + maxMatrix));
+            Random rnd = new Random(11);
+            MemorySegment x = arena.allocate(4L * tokens * maxCols, 64);
+            for (long i = 0; i < (long) tokens * maxCols; i++) {
+                x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, rnd.nextFloat() * 2 - 1);
+            }
+            MemorySegment out = arena.allocate(4L * tokens * maxRows, 64);
+            List<Point> points = new ArrayList<>();
+            for (int[] shape : DECODE_SHAPES) {
+                points.add(timed(ops, shape, 1, () -> secondsPerCall(ops, type, pool, shape, x, out, 1,
+                        options.secondsPerShape())));
+            }
+            for (int[] shape : PROMPT_SHAPES) {
+                points.add(timed(ops, shape, tokens, () -> secondsPerCall(ops, type, pool, shape, x, out, tokens,
+                        options.secondsPerShape())));
+            }
+            return List.copyOf(points);
+        }
+    }
+
+    private static Point timed(KernelOps ops, int[] shape, int tokens, java.util.function.DoubleSupplier timing) {
+        long cpu = processCpuNanos();
+        long wall = System.nanoTime();
+        double seconds = timing.getAsDouble();
+        double share = (processCpuNanos() - cpu) / ((System.nanoTime() - wall) * (double) ops.threads());
+        return new Point(shape[0], shape[1], tokens, seconds, share);
+    }
+
+    /** CPU time of this process so far (ns), or 0 where the JVM does not report it. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
+    /** The faster of two timings of the same shapes, shape by shape (a disturbance only ever adds time). */
+    public static List<Point> fastest(List<Point> a, List<Point> b) {
+        if (a == null) {
+            return b;
+        }
+        List<Point> best = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            best.add(a.get(i).seconds() <= b.get(i).seconds() ? a.get(i) : b.get(i));
+        }
+        return List.copyOf(best);
+    }
+
+    /** Both lines of {@code type} fitted to timings from {@link #time}. */
+    public static TypeRate fit(GgmlType type, List<Point> points) {
+        List<Point> one = points.stream().filter(p -> p.tokens() == 1).toList();
+        List<Point> many = points.stream().filter(p -> p.tokens() > 1).toList();
+        double[] bytes = new double[one.size()];
+        double[] decodeSeconds = new double[one.size()];
+        for (int i = 0; i < one.size(); i++) {
+            bytes[i] = type.byteSize((long) one.get(i).rows() * one.get(i).cols());
+            decodeSeconds[i] = one.get(i).seconds();
+        }
+        double[] work = new double[many.size()];
+        double[] promptSeconds = new double[many.size()];
+        for (int i = 0; i < many.size(); i++) {
+            Point p = many.get(i);
+            work[i] = 2.0 * p.rows() * p.cols() * p.tokens();
+            promptSeconds[i] = p.seconds();
+        }
+        double[] decode = fit(bytes, decodeSeconds);
+        double[] prompt = fit(work, promptSeconds);
+        return new TypeRate(type, decode[0], 1 / decode[1], prompt[0], 1 / prompt[1], points);
+    }
+
+    /**
+     * Seconds of one call of {@code shape}: the best of {@link #ROUNDS} rounds (each about a fifth of
+     * {@code seconds}, at least 3 calls) of calls cycling through the pool so the weights come from DRAM. The best
+     * round, because on a shared machine every disturbance only adds time.
+     */
+    private static double secondsPerCall(KernelOps ops, GgmlType type, MemorySegment pool, int[] shape,
+            MemorySegment x, MemorySegment out, int tokens, double seconds) {
+        int rows = shape[0];
+        int cols = shape[1];
+        long matrix = type.byteSize((long) rows * cols);
+        long slots = Math.max(1, (pool.byteSize() - matrix) / matrix);
+        for (int i = 0; i < 3; i++) { // warm-up: JIT, scratch sizing
+            ops.matmul(type, pool.asSlice(0, matrix), rows, cols, x, out, tokens);
+        }
+        long budget = (long) (seconds * 1e9 / ROUNDS);
+        long calls = 0;
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < ROUNDS; round++) {
+            long n = 0;
+            long start = System.nanoTime();
+            long elapsed;
+            do {
+                long offset = (calls++ % slots) * matrix;
+                ops.matmul(type, pool.asSlice(offset, matrix), rows, cols, x, out, tokens);
+                n++;
+            } while ((elapsed = System.nanoTime() - start) < budget || n < 3);
+            best = Math.min(best, elapsed / 1e9 / n);
+        }
+        return best;
+    }
+
+    /**
+     * Least-squares line {@code y = a + b x}; returns {@code {a, b}} with {@code a >= 0} (refitted through the
+     * origin when the free intercept comes out negative) and {@code b > 0}.
+     */
+    public static double[] fit(double[] x, double[] y) {
+        int n = x.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i] / n;
+            my += y[i] / n;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+        double b = sxx > 0 ? sxy / sxx : 0;
+        double a = my - b * mx;
+        if (a < 0 || b <= 0) {
+            double num = 0;
+            double den = 0;
+            for (int i = 0; i < n; i++) {
+                num += x[i] * y[i];
+                den += x[i] * x[i];
+            }
+            a = 0;
+            b = num / den;
+        }
+        if (!(b > 0) || !Double.isFinite(b)) {
+            throw new IllegalStateException("timings do not grow with the work; cannot fit a rate");
+        }
+        return new double[] {a, b};
+    }
+
+    private static long alignedBlocks(GgmlType type, long bytes) {
+        return bytes / type.typeSize() * type.typeSize();
+    }
+}
