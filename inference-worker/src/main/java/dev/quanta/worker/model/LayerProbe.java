@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * Times the steps of one transformer block that are not weight matmuls, for one decoded token, on synthetic
  * buffers: the two RMSNorms, RoPE of every query and key head, the f16 KV store, attention over {@code positions}
  * cached positions ({@link KernelOps#attention}, f16 cache), the two residual adds and SwiGLU — the same
- * {@link GgmlMath} calls {@link ForwardPass} makes, in its order. Used by {@code quanta calibrate} for the planner's
+ * {@link KernelOps} and {@link GgmlMath} calls {@link ForwardPass} makes, in its order. Used by {@code quanta calibrate} for the planner's
  * per-layer fixed cost; it reads no model.
  */
 public final class LayerProbe {
@@ -58,29 +58,27 @@ public final class LayerProbe {
             }
             MemorySegment seqLens = arena.allocate(4, 64);
             seqLens.setAtIndex(ValueLayout.JAVA_INT, 0, s.positions() + 1);
-            GgmlMath math = new GgmlMath(Math.max(Math.max(s.dim(), s.ffnDim()), Math.max(qDim, kvDim)),
-                    ops.arithmetic());
-            float[] cosSin = new float[s.headDim()];
+            MemorySegment seqIndex = arena.allocate(4, 64); // 0: the one sequence
+            GgmlMath math = new GgmlMath(Math.max(Math.max(s.dim(), s.ffnDim()), Math.max(qDim, kvDim)));
+            float[] angles = new float[s.headDim()];
             GgmlMath.ropeCache(s.positions(), s.headDim(), GgmlMath.ropeThetaScale(10000f, s.headDim()), 1f, null,
-                    cosSin, 0);
+                    angles, 0);
+            MemorySegment cosSin = arena.allocate(4L * s.headDim(), 64);
+            MemorySegment.copy(angles, 0, cosSin, F32, 0, s.headDim());
             float scale = 1f / (float) Math.sqrt(s.headDim());
             long store = (long) s.positions() * kvDim; // the new token's slot (blocks are laid out in order)
             Runnable layer = () -> {
-                math.rmsNorm(x, 0, norm, h, 0, s.dim(), 1e-5f);
-                for (int hd = 0; hd < s.heads(); hd++) {
-                    math.rope(q, (long) hd * s.headDim(), s.headDim(), false, cosSin, 0);
-                }
-                for (int hd = 0; hd < s.kvHeads(); hd++) {
-                    math.rope(k, (long) hd * s.headDim(), s.headDim(), false, cosSin, 0);
-                }
+                ops.rmsNorm(h, x, norm, s.dim(), 1, 1e-5f);
+                ops.rope(q, cosSin, 1, s.heads(), s.headDim(), s.headDim(), false);
+                ops.rope(k, cosSin, 1, s.kvHeads(), s.headDim(), s.headDim(), false);
                 math.storeHalf(k, 0, keys, store, kvDim);
                 math.storeHalf(v, 0, values, store, kvDim);
                 ops.attention(att, q, 1, s.heads(), s.kvHeads(), s.headDim(), keys, values, GgmlType.F16, blockSize,
-                        table, blocks, seqLens, scale);
-                math.add(x, proj, s.dim());
-                math.rmsNorm(x, 0, norm, h, 0, s.dim(), 1e-5f);
-                math.swiglu(gate, up, 1, s.ffnDim());
-                math.add(x, proj, s.dim());
+                        table, 1, blocks, seqIndex, seqLens, scale);
+                ops.add(x, proj, s.dim());
+                ops.rmsNorm(h, x, norm, s.dim(), 1, 1e-5f);
+                ops.swiglu(gate, up, 1, s.ffnDim());
+                ops.add(x, proj, s.dim());
             };
             for (int i = 0; i < 200; i++) { // warm-up: JIT
                 layer.run();
@@ -125,19 +123,20 @@ public final class LayerProbe {
                 keys.setAtIndex(GgmlMath.F16, i, Float.floatToFloat16((float) rnd.nextDouble(-1, 1)));
                 values.setAtIndex(GgmlMath.F16, i, Float.floatToFloat16((float) rnd.nextDouble(-1, 1)));
             }
-            MemorySegment tables = arena.allocate(4L * queries * blocks, 64);
+            MemorySegment tables = arena.allocate(4L * blocks, 64); // the prompt's one sequence
+            for (int b = 0; b < blocks; b++) {
+                tables.setAtIndex(ValueLayout.JAVA_INT, b, b);
+            }
+            MemorySegment seqIndex = arena.allocate(4L * queries, 64); // every query in sequence 0
             MemorySegment seqLens = arena.allocate(4L * queries, 64);
             double work = 0;
             for (int t = 0; t < queries; t++) {
-                for (int b = 0; b < blocks; b++) {
-                    tables.setAtIndex(ValueLayout.JAVA_INT, (long) t * blocks + b, b);
-                }
                 seqLens.setAtIndex(ValueLayout.JAVA_INT, t, t + 1);
                 work += 4.0 * heads * headDim * (t + 1);
             }
             float scale = 1f / (float) Math.sqrt(headDim);
             Runnable call = () -> ops.attention(out, q, queries, heads, kvHeads, headDim, keys, values, GgmlType.F16,
-                    blockSize, tables, blocks, seqLens, scale);
+                    blockSize, tables, 1, blocks, seqIndex, seqLens, scale);
             for (int i = 0; i < 5; i++) {
                 call.run();
             }
