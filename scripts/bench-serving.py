@@ -79,14 +79,18 @@ def stream(base, model, prompt, max_tokens, result):
         return
     chunks = 0
     usage = None
-    first = last = None
+    first = last = first_event = None
+    other = []  # lines that are not data events (an error a server writes into the stream, say)
     for line in r:
         line = line.strip()
         if not line.startswith(b"data: "):
+            if line:
+                other.append(line[:200])
             continue
         data = line[6:]
         if data == b"[DONE]":
             break
+        first_event = first_event or time.perf_counter()
         c = json.loads(data)
         if c.get("usage"):
             usage = c["usage"].get("completion_tokens")
@@ -96,6 +100,14 @@ def stream(base, model, prompt, max_tokens, result):
             last = now
             chunks += 1
     conn.close()
+    if first is None:
+        # NOTE: a server may hold back every token of a short stream (random-weight models emit byte tokens that
+        # need not make whole characters; llama-server then sends only its closing chunk): the first event of any
+        # kind stands for the first token then
+        first = last = first_event
+    if first is None:
+        result["error"] = f"stream without an event (other lines: {other[:3]!r})"
+        return
     result.update(t0=t0, first=first, last=last, tokens=usage if usage else chunks)
 
 
