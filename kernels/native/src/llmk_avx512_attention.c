@@ -14,8 +14,9 @@
  * tail sum of the generic kernel is not needed.
  *
  * What is faster than the AVX2-coded kernel: the heads' accumulators, the position's key and value and the dots
- * stay in 512-bit registers (that kernel goes through f32 arrays in memory for every head and position), and the
- * f16 rounding is one cvtps_ph / cvtph_ps pair per 16 lanes. */
+ * stay in 512-bit registers (that kernel goes through f32 arrays in memory for every head and position), the f16
+ * rounding is one cvtps_ph / cvtph_ps pair per 16 lanes, and positions go in chunks whose dots and expf calls do
+ * not wait on one another (only the value updates are a chain). */
 #include <math.h>
 #include <immintrin.h>
 
@@ -58,33 +59,61 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
         m[h] = -INFINITY;
         sum[h] = 0.0f;
     }
-    for (int p = 0; p < seq_len; p++) {
-        size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
-        const char *kp = k + off, *vp = v + off;
-        __m512 kf[MAXV], vf[MAXV];
-        for (int j = 0; j < nv; j++) {
-            kf[j] = load16(kp, half, 16 * j);
-            vf[j] = load16(vp, half, 16 * j);
+    /* positions in chunks: the chunk's scores first (independent dots, for every head), then per head the running
+     * maximum and the one expf each position needs (independent calls once the maxima are known), then the value
+     * updates in position order; each head's operations and their order are those of the one-position loop */
+    enum { CH = 16 };
+    for (int p0 = 0; p0 < seq_len; p0 += CH) {
+        int n = seq_len - p0 < CH ? seq_len - p0 : CH;
+        const char *vps[CH];
+        float sc[MAX_NH][CH], ex[MAX_NH][CH];
+        unsigned char rise[MAX_NH][CH]; /* whether the position raised the head's maximum */
+        for (int i = 0; i < n; i++) {
+            int p = p0 + i;
+            size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
+            vps[i] = v + off;
+            __m512 kf[MAXV];
+            for (int j = 0; j < nv; j++) kf[j] = load16(k + off, half, 16 * j);
+            for (int h = 0; h < NH; h++) {
+                __m512 a[4];
+                for (int j = 0; j < 4; j++) a[j] = _mm512_mul_ps(kf[j], qr[h][j]); /* fma(k, q, 0) */
+                for (int i2 = 4; i2 < nv; i2 += 4)
+                    for (int j = 0; j < 4; j++) a[j] = _mm512_fmadd_ps(kf[i2 + j], qr[h][i2 + j], a[j]);
+                sc[h][i] = reduce16(_mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]))) * scale;
+            }
         }
         for (int h = 0; h < NH; h++) {
-            __m512 a[4];
-            for (int j = 0; j < 4; j++) a[j] = _mm512_mul_ps(kf[j], qr[h][j]); /* fma(k, q, 0) */
-            for (int i = 4; i < nv; i += 4)
-                for (int j = 0; j < 4; j++) a[j] = _mm512_fmadd_ps(kf[i + j], qr[h][i + j], a[j]);
-            float score = reduce16(_mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]))) * scale;
-            float ms = 1.0f, vs = 1.0f;
-            if (score > m[h]) {
-                float mold = m[h];
-                m[h] = score;
-                ms = expf(mold - score);
-                __m512 c = _mm512_set1_ps(ms);
-                for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_mul_ps(acc[h][j], c), half);
-            } else {
-                vs = expf(score - m[h]);
+            float mh = m[h];
+            for (int i = 0; i < n; i++) {
+                float score = sc[h][i];
+                if (score > mh) { /* ms = expf(M_old - s), vs = 1 */
+                    ex[h][i] = mh - score;
+                    mh = score;
+                    rise[h][i] = 1;
+                } else { /* ms = 1, vs = expf(s - M) */
+                    ex[h][i] = score - mh;
+                    rise[h][i] = 0;
+                }
             }
-            __m512 w = _mm512_set1_ps(vs);
-            for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_fmadd_ps(vf[j], w, acc[h][j]), half);
-            sum[h] = fmaf(sum[h], ms, vs);
+            m[h] = mh;
+            for (int i = 0; i < n; i++) ex[h][i] = expf(ex[h][i]);
+        }
+        for (int i = 0; i < n; i++) {
+            __m512 vf[MAXV];
+            for (int j = 0; j < nv; j++) vf[j] = load16(vps[i], half, 16 * j);
+            for (int h = 0; h < NH; h++) {
+                float ms = 1.0f, vs = 1.0f;
+                if (rise[h][i]) {
+                    ms = ex[h][i];
+                    __m512 c = _mm512_set1_ps(ms);
+                    for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_mul_ps(acc[h][j], c), half);
+                } else {
+                    vs = ex[h][i];
+                }
+                __m512 w = _mm512_set1_ps(vs);
+                for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_fmadd_ps(vf[j], w, acc[h][j]), half);
+                sum[h] = fmaf(sum[h], ms, vs);
+            }
         }
     }
     for (int h = 0; h < NH; h++) {
