@@ -175,13 +175,37 @@ public final class MatmulCalibration {
             long start = System.nanoTime();
             long elapsed;
             do {
-                long offset = (calls++ % slots) * matrix;
+                long offset = scattered(calls++, slots) * matrix;
                 ops.matmul(type, pool.asSlice(offset, matrix), rows, cols, x, out, tokens);
                 n++;
             } while ((elapsed = System.nanoTime() - start) < budget || n < 3);
             best = Math.min(best, elapsed / 1e9 / n);
         }
         return best;
+    }
+
+    /**
+     * The pool slot of the {@code call}-th call: slots visited in a scattered order, never the one right after the
+     * last. NOTE: a forward pass never finds its next matrix right behind the last one it read (GGUF files order a
+     * layer's tensors by name, not by use), while consecutive slices let the hardware and the kernels' prefetch
+     * of the next rows run on from one call into the next: calibrated that way, decode rates came out about 15%
+     * above what a llama-1b forward pass streams.
+     */
+    static long scattered(long call, long slots) {
+        if (slots <= 2) {
+            return call % slots;
+        }
+        for (long step : new long[] {7919, 104_729, 1_299_709}) { // primes larger than any slot count here
+            long r = step % slots;
+            if (r > 1 && r < slots - 1 && gcd(step, slots) == 1) {
+                return (call * r) % slots;
+            }
+        }
+        return call % slots;
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
     }
 
     /**
