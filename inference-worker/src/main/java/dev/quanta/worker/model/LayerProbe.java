@@ -80,23 +80,7 @@ public final class LayerProbe {
                 ops.swiglu(gate, up, 1, s.ffnDim());
                 ops.add(x, proj, s.dim());
             };
-            for (int i = 0; i < 200; i++) { // warm-up: JIT
-                layer.run();
-            }
-            // the best of five rounds: on a shared machine every disturbance only adds time
-            long budget = (long) (seconds * 1e9 / 5);
-            double best = Double.MAX_VALUE;
-            for (int round = 0; round < 5; round++) {
-                long runs = 0;
-                long start = System.nanoTime();
-                long elapsed;
-                do {
-                    layer.run();
-                    runs++;
-                } while ((elapsed = System.nanoTime() - start) < budget);
-                best = Math.min(best, elapsed / 1e9 / runs);
-            }
-            return best;
+            return bestSecondsPerRun(layer, 200, seconds);
         }
     }
 
@@ -137,23 +121,31 @@ public final class LayerProbe {
             float scale = 1f / (float) Math.sqrt(headDim);
             Runnable call = () -> ops.attention(out, q, queries, heads, kvHeads, headDim, keys, values, GgmlType.F16,
                     blockSize, tables, 1, blocks, seqIndex, seqLens, scale);
-            for (int i = 0; i < 5; i++) {
-                call.run();
-            }
-            long budget = (long) (seconds * 1e9 / 5);
-            double best = Double.MAX_VALUE;
-            for (int round = 0; round < 5; round++) {
-                long runs = 0;
-                long start = System.nanoTime();
-                long elapsed;
-                do {
-                    call.run();
-                    runs++;
-                } while ((elapsed = System.nanoTime() - start) < budget);
-                best = Math.min(best, elapsed / 1e9 / runs);
-            }
-            return work / best;
+            return work / bestSecondsPerRun(call, 5, seconds);
         }
+    }
+
+    /**
+     * Seconds per run of {@code run} after {@code warmups} unmeasured runs (JIT): the best of five rounds of about a
+     * fifth of {@code seconds} each, since on a shared machine every disturbance only adds time.
+     */
+    private static double bestSecondsPerRun(Runnable run, int warmups, double seconds) {
+        for (int i = 0; i < warmups; i++) {
+            run.run();
+        }
+        long budget = (long) (seconds * 1e9 / 5);
+        double best = Double.MAX_VALUE;
+        for (int round = 0; round < 5; round++) {
+            long runs = 0;
+            long start = System.nanoTime();
+            long elapsed;
+            do {
+                run.run();
+                runs++;
+            } while ((elapsed = System.nanoTime() - start) < budget);
+            best = Math.min(best, elapsed / 1e9 / runs);
+        }
+        return best;
     }
 
     private static MemorySegment constant(Arena arena, int n, float value) {
