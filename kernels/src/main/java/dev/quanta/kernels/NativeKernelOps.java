@@ -2,7 +2,6 @@ package dev.quanta.kernels;
 
 import dev.quanta.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@link KernelOps} on the C library ({@code kernels/native}) through FFM downcalls.
@@ -29,8 +28,9 @@ public final class NativeKernelOps implements KernelOps {
     private final ActivationQuantizer quantizer;
     private boolean closed;
 
+    private final ChunkedRange chunks = new ChunkedRange(); // the chunk counter every parallel op below shares
+
     // The current matmul (written by the caller before pool.run, read by workers after the volatile dispatch).
-    private final AtomicInteger nextChunk = new AtomicInteger();
     private int mmType;
     private long mmW; // address
     private long mmX; // address
@@ -38,8 +38,7 @@ public final class NativeKernelOps implements KernelOps {
     private long mmRows;
     private long mmCols;
     private int mmTokens;
-    private int mmChunkRows;
-    private final ParallelTask matmulTask = this::matmulShare;
+    private final ChunkedRange.Range matmulRange = this::matmulRange;
 
 
     // The current attention call.
@@ -58,8 +57,7 @@ public final class NativeKernelOps implements KernelOps {
     private int atBlockSize;
     private int atMaxBlocks;
     private float atScale;
-    private int atChunk;
-    private final ParallelTask attentionTask = this::attentionShare;
+    private final ChunkedRange.Range attentionRange = this::attentionRange;
 
     // The current element-wise step (rmsNorm, rope, swiglu, add), split over units: tokens, rows or elements.
     private static final int EW_RMS_NORM = 1;
@@ -76,9 +74,7 @@ public final class NativeKernelOps implements KernelOps {
     private int ewRopeDim;
     private boolean ewNeox;
     private float ewEps;
-    private long ewUnits;
-    private long ewChunk;
-    private final ParallelTask elementwiseTask = this::elementwiseShare;
+    private final ChunkedRange.Range elementwiseRange = this::elementwiseRange;
 
     private NativeKernelOps(int threads, Isa isa) {
         this.isa = isa;
@@ -189,21 +185,7 @@ public final class NativeKernelOps implements KernelOps {
             // data (scales, sums) that costs in proportion to the tokens
             int perThread = numTokens > 8 ? 2 : 8;
             int chunk = Math.max(16, (rows / (pool.size() * perThread) + 15) & ~15);
-            mmChunkRows = chunk;
-            nextChunk.set(0);
-            pool.run(matmulTask);
-        }
-    }
-
-    private void matmulShare(int worker, int numWorkers) {
-        long rows = mmRows;
-        int chunk = mmChunkRows;
-        while (true) {
-            long r0 = (long) nextChunk.getAndIncrement() * chunk;
-            if (r0 >= rows) {
-                return;
-            }
-            matmulRange(r0, Math.min(rows, r0 + chunk));
+            chunks.run(pool, rows, chunk, matmulRange);
         }
     }
 
@@ -301,20 +283,7 @@ public final class NativeKernelOps implements KernelOps {
             elementwiseRange(0, units);
             return;
         }
-        ewUnits = units;
-        ewChunk = Math.max(1, (units + pool.size() * 2L - 1) / (pool.size() * 2L));
-        nextChunk.set(0);
-        pool.run(elementwiseTask);
-    }
-
-    private void elementwiseShare(int worker, int numWorkers) {
-        while (true) {
-            long u0 = (long) nextChunk.getAndIncrement() * ewChunk;
-            if (u0 >= ewUnits) {
-                return;
-            }
-            elementwiseRange(u0, Math.min(ewUnits, u0 + ewChunk));
-        }
+        chunks.run(pool, units, (units + pool.size() * 2L - 1) / (pool.size() * 2L), elementwiseRange);
     }
 
     private void elementwiseRange(long u0, long u1) {
@@ -383,20 +352,7 @@ public final class NativeKernelOps implements KernelOps {
         if (pool.size() == 1 || items < 2) {
             attentionRange(0, items);
         } else {
-            atChunk = Math.max(1, items / (pool.size() * 4));
-            nextChunk.set(0);
-            pool.run(attentionTask);
-        }
-    }
-
-    private void attentionShare(int worker, int numWorkers) {
-        long items = (long) atQueries * atKvHeads;
-        while (true) {
-            long i0 = (long) nextChunk.getAndIncrement() * atChunk;
-            if (i0 >= items) {
-                return;
-            }
-            attentionRange(i0, Math.min(items, i0 + atChunk));
+            chunks.run(pool, items, items / (pool.size() * 4), attentionRange);
         }
     }
 
