@@ -2,71 +2,16 @@ package dev.quanta.worker.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.quanta.worker.config.EngineLoader;
-import dev.quanta.worker.config.WorkerApplication;
-import dev.quanta.worker.model.GoldenFiles;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Primary;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Every kind of bad input gets its status and OpenAI's error shape, names the field, and reaches no engine. */
-@SpringBootTest(classes = {WorkerApplication.class, BadRequestTest.Fake.class},
-        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"quanta.worker.warmup=false", "quanta.worker.served-model-name=tiny"})
-class BadRequestTest {
-
-    static FakeEngine engine;
-
-    @DynamicPropertySource
-    static void model(DynamicPropertyRegistry registry) {
-        registry.add("quanta.worker.model", () -> GoldenFiles.model("stories260K").toString());
-    }
-
-    @TestConfiguration
-    static class Fake {
-        @Bean
-        @Primary
-        EngineLoader fakeEngineLoader() {
-            return (file, config) -> {
-                engine = new FakeEngine(file);
-                return engine;
-            };
-        }
-    }
-
-    @LocalServerPort
-    int port;
-
-    Http http;
-
-    @BeforeEach
-    void ready() throws Exception {
-        http = new Http(port);
-        for (int i = 0; i < 600 && http.get("/health").statusCode() != 200; i++) {
-            Thread.sleep(50);
-        }
-        engine.reset();
-    }
-
-    @AfterAll
-    static void close() {
-        if (engine != null) {
-            engine.close();
-        }
-    }
+class BadRequestTest extends FakeEngineWorkerTest {
 
     static final String C = "/v1/completions";
     static final String CHAT = "/v1/chat/completions";
