@@ -82,6 +82,18 @@ int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, si
 int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                 int64_t r0, int64_t r1);
 
+/* ---- packed weights: a matrix re-laid once (at model load) for this ISA's fastest matmul ----
+ * llmk_packed_type: the packed type id of a rows x cols matrix of wtype on isa, or -1 when that ISA multiplies the
+ * matrix as it is (no packed form: every ISA but AVX-512 VNNI, every type but Q4_0, rows not a multiple of
+ * LLMK_PACK_ROWS). llmk_pack writes the packed copy of w to dst (the same byte size: rows x
+ * llmk_row_bytes(wtype, cols)) and returns 0, or -1 as llmk_packed_type. llmk_matmul takes the packed id as its
+ * wtype (activations as for wtype: llmk_activation_type accepts it); r0 and r1 must then be multiples of
+ * LLMK_PACK_ROWS. Results are bit-identical to the unpacked matrix's. */
+#define LLMK_PACKED_Q4_0_X16 100 /* layout: llmk_avx512_q4_x16.c */
+#define LLMK_PACK_ROWS 16
+int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols);
+int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, void *dst);
+
 /* ---- elementwise ---- */
 /* ---- element-wise steps of the forward pass, in ggml's CPU arithmetic (the engine's one reference is
  * dev.quanta.kernels.GgmlElementwise) ----

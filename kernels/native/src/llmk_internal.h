@@ -115,6 +115,9 @@ typedef struct {
     /* optional whole-matmul fast paths by weight type (same contract as llmk_matmul); 0 = row-by-row vec_dot */
     int (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                    float *out, int64_t r0, int64_t r1); /* 0, or -2 when out of memory */
+    /* Q4_0 packed by llmk_pack_q4_0_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = no packed form */
+    int (*matmul_q4_0_x16)(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                           int64_t r0, int64_t r1);
     /* one token (ggml's arithmetic, see llmk.h); w may be NULL */
     void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
     /* one row of n: ggml_vec_swiglu_f32 of this ISA */
@@ -127,6 +130,8 @@ typedef struct {
 } llmk_table;
 
 LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
+/* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
+LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);

@@ -62,6 +62,30 @@ public interface KernelOps extends AutoCloseable {
      */
     void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out, int numTokens);
 
+    /**
+     * The layout this implementation multiplies a {@code rows × cols} matrix of {@code wType} fastest in, when it
+     * is not the file's: a nonzero id to {@link #pack} the matrix with once (at model load) and to pass to
+     * {@link #matmulPacked}; 0 (the default) when the matrix is best used as it is. Packed matrices give results
+     * bit-identical to {@link #matmul} on the original.
+     */
+    default int packedLayout(GgmlType wType, int rows, int cols) {
+        return 0;
+    }
+
+    /**
+     * Writes the {@code layout} form of {@code w} (from {@link #packedLayout}) to {@code dst}, which has the same
+     * byte size as {@code w} ({@code rows × wType.byteSize(cols)}) and must be native memory.
+     */
+    default void pack(int layout, GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment dst) {
+        throw new UnsupportedOperationException(description() + " has no packed layouts");
+    }
+
+    /** {@link #matmul} on weights written by {@link #pack} in {@code layout}; same arguments and results. */
+    default void matmulPacked(int layout, GgmlType wType, MemorySegment packed, int rows, int cols, MemorySegment x,
+            MemorySegment out, int numTokens) {
+        throw new UnsupportedOperationException(description() + " has no packed layouts");
+    }
+
     // Element-wise steps, in ggml's CPU arithmetic so a forward pass rounds as llama.cpp's does on this kind of CPU
     // (the one reference is GgmlElementwise; the native kernels give the same bits). Large calls run on the pool.
 

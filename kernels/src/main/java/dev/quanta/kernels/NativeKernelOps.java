@@ -76,7 +76,10 @@ public final class NativeKernelOps implements KernelOps {
     private float ewEps;
     private final ChunkedRange.Range elementwiseRange = this::elementwiseRange;
 
-    private NativeKernelOps(int threads, Isa isa) {
+    private final boolean repack; // whether packedLayout offers packed layouts
+
+    private NativeKernelOps(int threads, Isa isa, boolean repack) {
+        this.repack = repack;
         this.isa = isa;
         this.level = isa.level();
         this.pool = new WorkerPool(threads, "quanta-kernel");
@@ -92,7 +95,7 @@ public final class NativeKernelOps implements KernelOps {
         NativeLibrary.requireAvailable();
         Isa def = NativeLibrary.defaultIsa();
         Isa chosen = config.isaCap().level() < def.level() ? config.isaCap() : def;
-        return new NativeKernelOps(config.threads(), chosen);
+        return new NativeKernelOps(config.threads(), chosen, config.repack());
     }
 
     /**
@@ -106,7 +109,7 @@ public final class NativeKernelOps implements KernelOps {
         if (isa.level() > NativeLibrary.cpuIsa().level()) {
             throw new IllegalArgumentException("this CPU does not support " + isa.label());
         }
-        return new NativeKernelOps(threads, isa);
+        return new NativeKernelOps(threads, isa, true);
     }
 
     /** Whether the native library loaded in this JVM. */
@@ -163,13 +166,67 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public void matmul(GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x, MemorySegment out,
             int numTokens) {
+        runMatmul(wType.id(), wType, w, rows, cols, x, out, numTokens);
+    }
+
+    @Override
+    public int packedLayout(GgmlType wType, int rows, int cols) {
+        if (!repack) {
+            return 0;
+        }
+        try {
+            int id = (int) NativeLibrary.PACKED_TYPE.invokeExact(level, wType.id(), (long) rows, (long) cols);
+            return Math.max(id, 0);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_packed_type failed", e);
+        }
+    }
+
+    @Override
+    public void pack(int layout, GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment dst) {
+        checkOpen();
+        if (layout == 0 || layout != packedLayout(wType, rows, cols)) {
+            throw new IllegalArgumentException("no packed layout " + layout + " for " + wType + " " + rows + "x"
+                    + cols + " on " + description());
+        }
+        long bytes = (long) rows * wType.byteSize(cols);
+        if (w.byteSize() < bytes || dst.byteSize() < bytes) {
+            throw new IllegalArgumentException("pack: w holds " + w.byteSize() + " bytes and dst " + dst.byteSize()
+                    + ", need " + bytes);
+        }
+        requireNative("w", w);
+        requireNative("dst", dst);
+        int rc;
+        try {
+            rc = (int) NativeLibrary.PACK.invokeExact(level, wType.id(), w, (long) rows, (long) cols, dst);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_pack failed", e);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("llmk_pack rejected " + wType + " " + rows + "x" + cols);
+        }
+    }
+
+    @Override
+    public void matmulPacked(int layout, GgmlType wType, MemorySegment packed, int rows, int cols, MemorySegment x,
+            MemorySegment out, int numTokens) {
+        if (layout == 0 || layout != packedLayout(wType, rows, cols)) {
+            throw new IllegalArgumentException("no packed layout " + layout + " for " + wType + " " + rows + "x"
+                    + cols + " on " + description());
+        }
+        runMatmul(layout, wType, packed, rows, cols, x, out, numTokens);
+    }
+
+    /** {@code nativeType}: the library's type id of w's layout (wType's, or a packed layout's). */
+    private void runMatmul(int nativeType, GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment x,
+            MemorySegment out, int numTokens) {
         checkOpen();
         long rowBytes = Shapes.matmul(wType, w, rows, cols, x, out, numTokens);
         requireNative("w", w);
         requireNative("x", x);
         requireNative("out", out);
         MemorySegment act = quantizer.quantize(activationType(wType), x, cols, numTokens);
-        mmType = wType.id();
+        mmType = nativeType;
         mmW = w.address();
         mmX = act.address();
         mmOut = out.address();
@@ -200,7 +257,8 @@ public final class NativeKernelOps implements KernelOps {
         if (rc == -2) {
             throw new OutOfMemoryError("llmk_matmul could not allocate its activation scratch");
         } else if (rc != 0) {
-            throw new IllegalStateException("llmk_matmul rejected type " + GgmlType.fromId(mmType).orElse(null));
+            throw new IllegalStateException("llmk_matmul rejected type " + GgmlType.fromId(mmType).map(String::valueOf)
+                    .orElse("id " + mmType));
         }
     }
 

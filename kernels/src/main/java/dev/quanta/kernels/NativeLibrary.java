@@ -59,12 +59,16 @@ final class NativeLibrary {
     /** int llmk_attention(isa, out, q, nq, nheads, nkv, head_dim, k, v, kv_type, block_size, block_tables,
      *  max_blocks, seq_index, seq_lens, scale, int64 item0, int64 item1); pointers as raw addresses (long) */
     static final MethodHandle ATTENTION;
+    /** int llmk_packed_type(isa, wtype, int64 rows, int64 cols) */
+    static final MethodHandle PACKED_TYPE;
+    /** int llmk_pack(isa, wtype, const void *w, int64 rows, int64 cols, void *dst) */
+    static final MethodHandle PACK;
 
     private static final String FAILURE;
     private static final String LOCATION;
 
     static {
-        MethodHandle[] h = new MethodHandle[13];
+        MethodHandle[] h = new MethodHandle[15];
         String failure = null;
         String location = null;
         try {
@@ -100,6 +104,10 @@ final class NativeLibrary {
                     JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_FLOAT, JAVA_LONG, JAVA_LONG));
             h[12] = handle(linker, lookup, "llmk_quantize_rows",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+            h[13] = handle(linker, lookup, "llmk_packed_type",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+            h[14] = handle(linker, lookup, "llmk_pack",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
             int version = (int) h[0].invokeExact();
             if (version != 1) {
                 throw new IllegalStateException("library version " + version + ", expected 1");
@@ -121,6 +129,8 @@ final class NativeLibrary {
         ADD = h[10];
         ATTENTION = h[11];
         QUANTIZE_ROWS_RAW = h[12];
+        PACKED_TYPE = h[13];
+        PACK = h[14];
         FAILURE = failure;
         LOCATION = location;
     }

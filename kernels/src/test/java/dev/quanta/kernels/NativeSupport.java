@@ -24,4 +24,9 @@ final class NativeSupport {
         }
         return isas;
     }
+
+    /** Whether this CPU has AVX512_VNNI (llmk_cpu_features bit 4). */
+    static boolean hasVnni() {
+        return (NativeLibrary.cpuFeatures() & 4) != 0;
+    }
 }

@@ -71,6 +71,7 @@ public final class ForwardPass implements AutoCloseable {
     private MemorySegment blockTables;   // i32 [maxTokens][tableWidth] one block table per sequence, padded with 0
     private int tableWidth;              // blocks per row of blockTables; grown (rarely) for longer sequences
     private MatmulObserver matmulObserver; // null: none (the default)
+    private final PackedMatrices packed; // matrices the kernels multiply faster re-laid (same results)
 
     /**
      * @param maxTokens    most tokens in one batch
@@ -115,6 +116,7 @@ public final class ForwardPass implements AutoCloseable {
         this.seqUsed = new int[maxTokens];
         this.tableWidth = 0;
         this.blockTables = MemorySegment.NULL;
+        this.packed = PackedMatrices.pack(weights, ops, arena);
     }
 
     public ModelConfig config() {
@@ -351,7 +353,17 @@ public final class ForwardPass implements AutoCloseable {
             math.roundTo(w.type() == GgmlType.BF16, in, rounded, (long) rows * w.cols());
             input = rounded;
         }
-        ops.matmul(w.type(), w.data(), w.rows(), w.cols(), input, out, rows);
+        PackedMatrices.Packed p = packed.get(w);
+        if (p != null) {
+            ops.matmulPacked(p.layout(), w.type(), p.data(), w.rows(), w.cols(), input, out, rows);
+        } else {
+            ops.matmul(w.type(), w.data(), w.rows(), w.cols(), input, out, rows);
+        }
+    }
+
+    /** Bytes of weight matrices held re-laid for the kernels, in place of their mapped file pages. */
+    public long packedBytes() {
+        return packed.bytes();
     }
 
     private MemorySegment f32Buffer(long elements) {

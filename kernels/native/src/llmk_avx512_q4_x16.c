@@ -1,0 +1,123 @@
+/* Q4_0 weights packed once at load for AVX-512 VNNI ("q4_0 x16"), one token or many.
+ * Compiled with -mavx512f/bw/vl/dq -mavx512vnni; installed only when CPUID reports AVX512_VNNI.
+ *
+ * Same arithmetic as llmk_matmul_q4_0_rows8_avx512 (llmk_avx512_q4.c), so the results are bit-identical to the
+ * unpacked matrix's, and to llama.cpp's repacked q4_0x8 order: per output (row r x token t),
+ *   acc = 0; for each block b in order: acc = fma((float)isum_b, dx_b * dy_b, acc);   out = acc.
+ * The unpacked kernel re-lays every block of a 16-row tile at run time (16 loads and inserts, a transpose, a gather
+ * of the scales); here that re-laying is done once, by llmk_pack, and a call only splits the nibbles.
+ *
+ * Packed layout (the same byte size as the Q4_0 matrix, rows % 16 == 0, cols % 32 == 0; nb = cols / 32 blocks per
+ * row; tile T = rows 16T .. 16T + 15, 288 * nb bytes at byte 288 * nb * T):
+ *   qs region, bytes [0, 256 nb):    block b at 256 b: 4 vectors of 64 bytes; vector c (0..3), bytes 4r .. 4r + 3 =
+ *                                    bytes 4c .. 4c + 3 of row 16T + r's qs (elements 4c..4c+3 in the low nibbles,
+ *                                    16 + 4c .. 16 + 4c + 3 in the high nibbles);
+ *   scale region, [256 nb, 288 nb):  block b at 256 nb + 32 b: the 16 rows' f16 scales d, row order.
+ * A tile's bytes are one contiguous run, read front to back: the hardware prefetcher follows it, with a software
+ * prefetch a few blocks ahead. */
+#include <string.h>
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define INLINE static inline __attribute__((always_inline))
+#define TILE 16
+#define TILE_BLOCK_BYTES (TILE * sizeof(block_q4_0)) /* 288 */
+#define PREFETCH_BLOCKS 8
+
+_Static_assert(TILE_BLOCK_BYTES == 288, "packed q4_0 tile block");
+
+int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
+    if (rows % TILE != 0 || cols % QK4_0 != 0) return -1;
+    int64_t nb = cols / QK4_0;
+    for (int64_t t = 0; t < rows / TILE; t++) {
+        uint8_t *qs = (uint8_t *)dst + (size_t)t * nb * TILE_BLOCK_BYTES;
+        uint16_t *d = (uint16_t *)(qs + (size_t)nb * 256);
+        for (int r = 0; r < TILE; r++) {
+            const block_q4_0 *row = (const block_q4_0 *)w + (size_t)(t * TILE + r) * nb;
+            for (int64_t b = 0; b < nb; b++) {
+                for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, row[b].qs + 4 * c, 4);
+                d[b * TILE + r] = row[b].d;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -8 * sum(y) as int32 bits. */
+static void prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, float *act) {
+    for (int t = 0; t < ntok; t++) {
+        const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
+        for (int64_t b = 0; b < nb; b++) {
+            int sum = 0;
+            for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
+            int32_t neg = -8 * sum;
+            act[2 * (t * nb + b)] = llmk_f16_table[y[b].d];
+            memcpy(&act[2 * (t * nb + b) + 1], &neg, 4);
+        }
+    }
+}
+
+/* TT (<= 8) tokens over one packed tile: out[j][r .. r + 15] for tokens j < TT. */
+INLINE void tile_tokens(int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow, const float *act,
+                        float *out, int64_t rows) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 256);
+    __m512 acc[8];
+    for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
+    for (int64_t b = 0; b < nb; b++) {
+        const uint8_t *q = tile + (size_t)b * 256;
+        for (int c = 0; c < 4; c++) _mm_prefetch((const char *)q + PREFETCH_BLOCKS * 256 + 64 * c, _MM_HINT_T0);
+        if ((b & 1) == 0) _mm_prefetch((const char *)(d + (b + 2 * PREFETCH_BLOCKS) * TILE), _MM_HINT_T0);
+        __m512i v[8]; /* u8: v[c] lane r = elements 4c .. 4c + 3 of row r's block (0..15) */
+        for (int c = 0; c < 4; c++) {
+            __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
+            v[c] = _mm512_and_si512(u, m4);
+            v[c + 4] = _mm512_and_si512(_mm512_srli_epi16(u, 4), m4);
+        }
+        __m512 dx = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(d + b * TILE)));
+        for (int j = 0; j < TT; j++) {
+            const int8_t *yq = ((const block_q8_0 *)(xa + (size_t)j * arow) + b)->qs;
+            const float *a = act + 2 * (j * nb + b);
+            __m512i s = _mm512_set1_epi32(((const int32_t *)a)[1]);
+            for (int c = 0; c < 8; c++) {
+                int32_t four;
+                memcpy(&four, yq + 4 * c, 4);
+                s = _mm512_dpbusd_epi32(s, v[c], _mm512_set1_epi32(four));
+            }
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(s), _mm512_mul_ps(dx, _mm512_set1_ps(a[0])), acc[j]);
+        }
+    }
+    for (int j = 0; j < TT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
+}
+
+/* Rows [r0, r1) (multiples of 16) of the packed matrix times ntok tokens: every tile is read once from memory and
+ * then, for batches past 8 tokens, again from L1/L2 for each further group of 8 tokens. */
+int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                                int64_t r0, int64_t r1) {
+    if (rows % TILE != 0 || r0 % TILE != 0 || r1 % TILE != 0 || cols % QK4_0 != 0) return -1;
+    int64_t nb = cols / QK8_0;
+    size_t arow = (size_t)nb * sizeof(block_q8_0);
+    float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
+    if (!act) return -2;
+    prepare_act((const char *)xa, arow, ntok, nb, act);
+    for (int64_t r = r0; r < r1; r += TILE) {
+        const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * TILE_BLOCK_BYTES;
+        for (int t = 0; t < ntok; t += 8) {
+            const char *x = (const char *)xa + (size_t)t * arow;
+            const float *a = act + (size_t)2 * t * nb;
+            float *o = out + (int64_t)t * rows + r;
+            switch (ntok - t) {
+            case 1: tile_tokens(1, tile, nb, x, arow, a, o, rows); break;
+            case 2: tile_tokens(2, tile, nb, x, arow, a, o, rows); break;
+            case 3: tile_tokens(3, tile, nb, x, arow, a, o, rows); break;
+            case 4: tile_tokens(4, tile, nb, x, arow, a, o, rows); break;
+            case 5: tile_tokens(5, tile, nb, x, arow, a, o, rows); break;
+            case 6: tile_tokens(6, tile, nb, x, arow, a, o, rows); break;
+            case 7: tile_tokens(7, tile, nb, x, arow, a, o, rows); break;
+            default: tile_tokens(8, tile, nb, x, arow, a, o, rows); break;
+            }
+        }
+    }
+    return 0;
+}

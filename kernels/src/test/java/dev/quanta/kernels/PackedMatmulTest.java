@@ -1,0 +1,110 @@
+package dev.quanta.kernels;
+
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.quant.Quantize;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX-512 VNNI multiplies to the
+ * same bits as the file's layout and as llama.cpp's repacked arithmetic ({@link Q4MatmulContractTest#repacked}),
+ * for every token count (one-token and many-token paths) and row split over the pool; every other case has no
+ * packed layout.
+ */
+class PackedMatmulTest {
+
+    static List<Isa> isas() {
+        return NativeSupport.isas();
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void packedQ4_0GivesTheSameBitsAsTheFileLayoutAndLlamaCppsRepackedOrder(Isa isa) {
+        Random rnd = new Random(71);
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {1024, 1024}};
+            for (int[] shape : shapes) {
+                int rows = shape[0];
+                int cols = shape[1];
+                int layout = ops.packedLayout(GgmlType.Q4_0, rows, cols);
+                if (!vnni(isa)) {
+                    assertThat(layout).as("%s has no packed Q4_0", isa).isZero();
+                    continue;
+                }
+                assertThat(layout).as("%s packs Q4_0 %dx%d", isa, rows, cols).isPositive();
+                MemorySegment w = TestData.weights(arena, rnd, GgmlType.Q4_0, rows, cols);
+                MemorySegment packed = arena.allocate(w.byteSize(), 64);
+                ops.pack(layout, GgmlType.Q4_0, w, rows, cols, packed);
+                assertThat(packed.mismatch(w)).as("the packed copy is re-laid").isNotEqualTo(-1L);
+                for (int tokens : new int[] {1, 2, 3, 5, 8, 9, 16, 17, 40}) {
+                    MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
+                    MemorySegment plain = arena.allocate(4L * tokens * rows);
+                    MemorySegment got = arena.allocate(4L * tokens * rows);
+                    ops.matmul(GgmlType.Q4_0, w, rows, cols, x, plain, tokens);
+                    ops.matmulPacked(layout, GgmlType.Q4_0, packed, rows, cols, x, got, tokens);
+                    assertThat(got.mismatch(plain)).as("%s %dx%d tokens=%d: packed vs file layout", isa, rows, cols,
+                            tokens).isEqualTo(-1L);
+                    checkContract(w, x, got, rows, cols, tokens, rows > 64 ? 7 : 1);
+                }
+            }
+        }
+    }
+
+    /** Every {@code stride}-th row of every token against the Java contract of llama.cpp's repacked Q4_0 order. */
+    private static void checkContract(MemorySegment w, MemorySegment x, MemorySegment got, int rows, int cols,
+            int tokens, int stride) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment act = arena.allocate(GgmlType.Q8_0.byteSize(cols));
+            float[] xf = new float[cols];
+            for (int t = 0; t < tokens; t++) {
+                MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
+                Quantize.activationRow(GgmlType.Q8_0, xf, 0, act, 0, cols);
+                for (int r = 0; r < rows; r += stride) {
+                    float want = Q4MatmulContractTest.repacked(w, r * GgmlType.Q4_0.byteSize(cols), act, cols / 32);
+                    float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
+                    assertThat(Float.floatToRawIntBits(have)).as("out[%d][%d] = %s, contract %s", t, r, have, want)
+                            .isEqualTo(Float.floatToRawIntBits(want));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("isas")
+    void onlyQ4_0WithRowsInWholeTilesHasAPackedLayout(Isa isa) {
+        try (NativeKernelOps ops = NativeKernelOps.withIsa(1, isa)) {
+            assertThat(ops.packedLayout(GgmlType.Q4_0, 24, 64)).as("rows not a multiple of 16").isZero();
+            assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64)).isZero();
+            assertThat(ops.packedLayout(GgmlType.Q4_K, 32, 256)).isZero();
+            assertThat(ops.packedLayout(GgmlType.F16, 32, 64)).isZero();
+            assertThatThrownBy(() -> ops.matmulPacked(12345, GgmlType.Q4_0, MemorySegment.NULL, 32, 64,
+                    MemorySegment.NULL, MemorySegment.NULL, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no packed layout 12345");
+        }
+    }
+
+    @Test
+    void repackingOffLeavesEveryMatrixInTheFilesLayout() {
+        try (KernelOps on = Kernels.create(KernelConfig.withThreads(1));
+                KernelOps off = Kernels.create(KernelConfig.withThreads(1).withRepack(false))) {
+            assertThat(off.packedLayout(GgmlType.Q4_0, 32, 64)).isZero();
+            assertThat(new JavaKernelOps().packedLayout(GgmlType.Q4_0, 32, 64)).as("the Java reference").isZero();
+            if (on instanceof NativeKernelOps n && vnni(n.isa())) {
+                assertThat(on.packedLayout(GgmlType.Q4_0, 32, 64)).isPositive();
+            }
+        }
+    }
+
+    private static boolean vnni(Isa isa) {
+        return isa.level() >= Isa.AVX512.level() && NativeSupport.hasVnni();
+    }
+}
