@@ -22,7 +22,8 @@ import java.util.Random;
  * </ul>
  * Both are least-squares fits of the per-call time (the best of 5 rounds per shape; intercept clamped at 0). The
  * matrices are slices of one random pool of at least 320 MiB, cycled so that no call finds its weights in the caches
- * (a forward pass streams far more than the L3 holds). Nothing here reads a model file.
+ * (a forward pass streams far more than the L3 holds), in the layout the engine multiplies them in (packed where the
+ * kernels pack such a matrix at load, {@link KernelOps#packedLayout}). Nothing here reads a model file.
  */
 public final class MatmulCalibration {
 
@@ -92,13 +93,16 @@ public final class MatmulCalibration {
                 x.setAtIndex(JAVA_FLOAT_UNALIGNED, i, rnd.nextFloat() * 2 - 1);
             }
             MemorySegment out = arena.allocate(4L * tokens * maxRows, 64);
+            MemorySegment[] packed = new MemorySegment[1]; // allocated when a shape first has a packed layout
             List<Point> points = new ArrayList<>();
             for (int[] shape : DECODE_SHAPES) {
-                points.add(timed(ops, shape, 1, () -> secondsPerCall(ops, type, pool, shape, x, out, 1,
+                Weights w = weights(ops, type, pool, shape, packed, arena);
+                points.add(timed(ops, shape, 1, () -> secondsPerCall(ops, w, shape, x, out, 1,
                         options.secondsPerShape())));
             }
             for (int[] shape : PROMPT_SHAPES) {
-                points.add(timed(ops, shape, tokens, () -> secondsPerCall(ops, type, pool, shape, x, out, tokens,
+                Weights w = weights(ops, type, pool, shape, packed, arena);
+                points.add(timed(ops, shape, tokens, () -> secondsPerCall(ops, w, shape, x, out, tokens,
                         options.secondsPerShape())));
             }
             return List.copyOf(points);
@@ -158,14 +162,14 @@ public final class MatmulCalibration {
      * {@code seconds}, at least 3 calls) of calls cycling through the pool so the weights come from DRAM. The best
      * round, because on a shared machine every disturbance only adds time.
      */
-    private static double secondsPerCall(KernelOps ops, GgmlType type, MemorySegment pool, int[] shape,
-            MemorySegment x, MemorySegment out, int tokens, double seconds) {
+    private static double secondsPerCall(KernelOps ops, Weights w, int[] shape, MemorySegment x, MemorySegment out,
+            int tokens, double seconds) {
         int rows = shape[0];
         int cols = shape[1];
-        long matrix = type.byteSize((long) rows * cols);
-        long slots = Math.max(1, (pool.byteSize() - matrix) / matrix);
+        long matrix = w.type().byteSize((long) rows * cols);
+        long slots = Math.max(1, (w.pool().byteSize() - matrix) / matrix);
         for (int i = 0; i < 3; i++) { // warm-up: JIT, scratch sizing
-            ops.matmul(type, pool.asSlice(0, matrix), rows, cols, x, out, tokens);
+            w.matmul(ops, 0, matrix, rows, cols, x, out, tokens);
         }
         long budget = (long) (seconds * 1e9 / ROUNDS);
         long calls = 0;
@@ -176,7 +180,7 @@ public final class MatmulCalibration {
             long elapsed;
             do {
                 long offset = scattered(calls++, slots) * matrix;
-                ops.matmul(type, pool.asSlice(offset, matrix), rows, cols, x, out, tokens);
+                w.matmul(ops, offset, matrix, rows, cols, x, out, tokens);
                 n++;
             } while ((elapsed = System.nanoTime() - start) < budget || n < 3);
             best = Math.min(best, elapsed / 1e9 / n);
@@ -202,6 +206,40 @@ public final class MatmulCalibration {
             }
         }
         return call % slots;
+    }
+
+    /**
+     * The pool as the engine would multiply matrices of {@code shape}: itself, or (where the kernels have a packed
+     * layout for the shape, see {@link KernelOps#packedLayout}) every slot of it packed into {@code packed[0]}.
+     */
+    private record Weights(GgmlType type, int layout, MemorySegment pool) {
+        void matmul(KernelOps ops, long offset, long bytes, int rows, int cols, MemorySegment x, MemorySegment out,
+                int tokens) {
+            MemorySegment w = pool.asSlice(offset, bytes);
+            if (layout == 0) {
+                ops.matmul(type, w, rows, cols, x, out, tokens);
+            } else {
+                ops.matmulPacked(layout, type, w, rows, cols, x, out, tokens);
+            }
+        }
+    }
+
+    private static Weights weights(KernelOps ops, GgmlType type, MemorySegment pool, int[] shape,
+            MemorySegment[] packed, Arena arena) {
+        int rows = shape[0];
+        int cols = shape[1];
+        int layout = ops.packedLayout(type, rows, cols);
+        if (layout == 0) {
+            return new Weights(type, 0, pool);
+        }
+        if (packed[0] == null) {
+            packed[0] = arena.allocate(pool.byteSize(), 64);
+        }
+        long matrix = type.byteSize((long) rows * cols);
+        for (long off = 0; off + matrix <= pool.byteSize(); off += matrix) {
+            ops.pack(layout, type, pool.asSlice(off, matrix), rows, cols, packed[0].asSlice(off, matrix));
+        }
+        return new Weights(type, layout, packed[0]);
     }
 
     private static long gcd(long a, long b) {
