@@ -240,6 +240,18 @@ def main():
         gbs = m["weights_bytes"] * m["tg_tok_s"] / 1e9
         print(f"  {name}: decode streams ~{gbs:.1f} GB/s of tensor data = {100 * gbs / bench_mem['read_gb_s']:.0f}% "
               f"of the measured read bandwidth")
+    print()
+    print("Decode per token, predicted parts (the planner's derivation) against bench's mean and best:")
+    for name, p, m in rows:
+        d = p.get("derivation", {})
+        parts = []
+        for key in ("decodeWeightsSecondsPerToken", "layerSecondsPerToken", "samplingSecondsPerToken"):
+            value = d.get(key, "")
+            if " = " in value:
+                parts.append(f"{key.replace('SecondsPerToken', '')} {1e3 * float(value.rsplit(' = ', 1)[1].split()[0]):.3f}")
+        tg_best = m.get("tg_best_tok_s", m["tg_tok_s"])
+        print(f"  {name}: predicted {1e3 / p['decodeTokensPerSecond']:.3f} ms ({', '.join(parts)} ms; the rest: KV "
+              f"reads); measured mean {1e3 / m['tg_tok_s']:.3f} ms, best {1e3 / tg_best:.3f} ms")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,32 @@ INLINE float reduce16(__m512 x) {
     return _mm_cvtss_f32(s);
 }
 
+/* reduce16 of 16 vectors at once: out[p] = reduce16(x[p]) for p < 16, with the same pairs added at every level (so
+ * the same bits), but 16 lanes per add: level 1 pairs the 256-bit halves of two vectors per add, level 2 the 128-bit
+ * halves of four, level 3 elements 0+2 / 1+3 of eight, level 4 elements 0+1 of sixteen. Lane 4m + c of the last sum
+ * holds position 4c + m; a permute puts the positions in order. */
+INLINE void reduce16x16(const __m512 *x, float *out) {
+    __m512 t[8], s4[4], u[2];
+    for (int j = 0; j < 8; j++) { /* [t(2j) | t(2j+1)], t = lo256 + hi256 */
+        __m512 a = _mm512_shuffle_f32x4(x[2 * j], x[2 * j + 1], 0x44); /* units 0,1 of each */
+        __m512 b = _mm512_shuffle_f32x4(x[2 * j], x[2 * j + 1], 0xEE); /* units 2,3 of each */
+        t[j] = _mm512_add_ps(a, b);
+    }
+    for (int k = 0; k < 4; k++) { /* unit m = s(4k + m), s = lo128(t) + hi128(t) */
+        __m512 a = _mm512_shuffle_f32x4(t[2 * k], t[2 * k + 1], 0x88); /* units 0,2 of each */
+        __m512 b = _mm512_shuffle_f32x4(t[2 * k], t[2 * k + 1], 0xDD); /* units 1,3 of each */
+        s4[k] = _mm512_add_ps(a, b);
+    }
+    for (int k = 0; k < 2; k++) { /* unit m = (s0+s2, s1+s3) of position 8k + m, then of 8k + 4 + m */
+        __m512d a = _mm512_castps_pd(s4[2 * k]), b = _mm512_castps_pd(s4[2 * k + 1]);
+        u[k] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(a, b)), _mm512_castpd_ps(_mm512_unpackhi_pd(a, b)));
+    }
+    /* unit m: lanes (u0 + u1) of positions m, 4 + m, 8 + m, 12 + m */
+    __m512 r = _mm512_add_ps(_mm512_shuffle_ps(u[0], u[1], 0x88), _mm512_shuffle_ps(u[0], u[1], 0xDD));
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+    _mm512_storeu_ps(out, _mm512_permutexvar_ps(order, r));
+}
+
 /* NH heads (1..MAX_NH) of one group, head size HD (64 or 128): out[h][d] for h < NH. */
 INLINE void attend(int HD, int NH, int half, float *out, const float *q, const char *k, const char *v,
                    size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table, int seq_len,
@@ -67,6 +93,7 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
         int n = seq_len - p0 < CH ? seq_len - p0 : CH;
         const char *vps[CH];
         float sc[MAX_NH][CH], ex[MAX_NH][CH];
+        __m512 dots[MAX_NH][CH]; /* per head and position: (a0 + a2) + (a1 + a3), reduced 16 at a time below */
         unsigned char rise[MAX_NH][CH]; /* whether the position raised the head's maximum */
         for (int i = 0; i < n; i++) {
             int p = p0 + i;
@@ -79,7 +106,15 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
                 for (int j = 0; j < 4; j++) a[j] = _mm512_mul_ps(kf[j], qr[h][j]); /* fma(k, q, 0) */
                 for (int i2 = 4; i2 < nv; i2 += 4)
                     for (int j = 0; j < 4; j++) a[j] = _mm512_fmadd_ps(kf[i2 + j], qr[h][i2 + j], a[j]);
-                sc[h][i] = reduce16(_mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]))) * scale;
+                dots[h][i] = _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
+            }
+        }
+        for (int h = 0; h < NH; h++) {
+            if (n == CH) {
+                reduce16x16(dots[h], sc[h]);
+                for (int i = 0; i < CH; i++) sc[h][i] *= scale;
+            } else {
+                for (int i = 0; i < n; i++) sc[h][i] = reduce16(dots[h][i]) * scale;
             }
         }
         for (int h = 0; h < NH; h++) {
