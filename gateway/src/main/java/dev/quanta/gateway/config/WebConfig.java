@@ -12,13 +12,15 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Servlet filters in front of the security chain: CORS first (preflights need no key), then the declared
+ * Servlet filters in front of the security chain: CORS first (preflights need no key; requests without an
+ * Origin header pass straight on), then the declared
  * body size, refused in the shape of the API asked (the edge's own filter after it counts chunked bodies).
  */
 @Configuration
@@ -39,7 +41,13 @@ class WebConfig {
         if (!properties.cors().allowedOrigins().isEmpty()) {
             source.registerCorsConfiguration("/**", cors);
         }
-        FilterRegistrationBean<CorsFilter> bean = new FilterRegistrationBean<>(new CorsFilter(source));
+        FilterRegistrationBean<CorsFilter> bean = new FilterRegistrationBean<>(new CorsFilter(source) {
+            /** Without an Origin header a request is no CORS request: nothing to resolve or add. */
+            @Override
+            protected boolean shouldNotFilter(HttpServletRequest request) {
+                return request.getHeader(HttpHeaders.ORIGIN) == null;
+            }
+        });
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return bean;
     }
