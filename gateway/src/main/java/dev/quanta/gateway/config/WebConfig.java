@@ -3,11 +3,10 @@ package dev.quanta.gateway.config;
 import dev.quanta.edge.EdgeProperties;
 import dev.quanta.gateway.web.ErrorWriter;
 import dev.quanta.gateway.web.GatewayException;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,7 +15,6 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
-import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Servlet filters in front of the security chain: CORS first (preflights need no key; requests without an
@@ -52,23 +50,22 @@ class WebConfig {
         return bean;
     }
 
+    /** A plain filter on the request dispatch (no once-per-request bookkeeping: the gateway never forwards). */
     @Bean
-    FilterRegistrationBean<OncePerRequestFilter> declaredBodyLimit(EdgeProperties edge) {
+    FilterRegistrationBean<Filter> declaredBodyLimit(EdgeProperties edge) {
         long limit = edge.maxBodyBytes();
-        OncePerRequestFilter filter = new OncePerRequestFilter() {
-            @Override
-            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
-                    FilterChain chain) throws ServletException, IOException {
-                if (request.getContentLengthLong() > limit) {
-                    String path = request.getRequestURI();
-                    ErrorWriter.write(response, path, path, new GatewayException(413, "request_too_large",
-                            "request body of " + request.getContentLengthLong() + " bytes exceeds " + limit));
-                    return;
-                }
-                chain.doFilter(request, response);
+        Filter filter = (servletRequest, servletResponse, chain) -> {
+            if (servletRequest instanceof HttpServletRequest request && request.getContentLengthLong() > limit) {
+                String path = request.getRequestURI();
+                ErrorWriter.write((HttpServletResponse) servletResponse, path, path, new GatewayException(413,
+                        "request_too_large", "request body of " + request.getContentLengthLong() + " bytes exceeds "
+                        + limit));
+                return;
             }
+            chain.doFilter(servletRequest, servletResponse);
         };
-        FilterRegistrationBean<OncePerRequestFilter> bean = new FilterRegistrationBean<>(filter);
+        FilterRegistrationBean<Filter> bean = new FilterRegistrationBean<>(filter);
+        bean.setDispatcherTypes(DispatcherType.REQUEST);
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 15);
         return bean;
     }
