@@ -27,7 +27,7 @@ public final class Bodies {
             throw tooLarge(maxBytes);
         }
         InputStream in = request.getInputStream();
-        if (declared >= 0) {
+        if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
             byte[] body = new byte[(int) declared];
             int n = in.readNBytes(body, 0, body.length);
             return n == body.length ? body : Arrays.copyOf(body, n);
