@@ -17,8 +17,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
 /**
- * Servlet filters in front of the security chain: CORS first (preflights need no key; requests without an
- * Origin header pass straight on), then the declared
+ * Servlet filters in front of the security chain: CORS first (preflights need no key; while CORS is off,
+ * requests without an Origin header pass straight on), then the declared
  * body size, refused in the shape of the API asked (the edge's own filter after it counts chunked bodies).
  */
 @Configuration
@@ -39,11 +39,15 @@ class WebConfig {
         if (!properties.cors().allowedOrigins().isEmpty()) {
             source.registerCorsConfiguration("/**", cors);
         }
+        boolean corsOff = properties.cors().allowedOrigins().isEmpty();
         FilterRegistrationBean<CorsFilter> bean = new FilterRegistrationBean<>(new CorsFilter(source) {
-            /** Without an Origin header a request is no CORS request: nothing to resolve or add. */
+            /**
+             * With no origin allowed, a request without an Origin header gets nothing from this filter (no
+             * configuration, so not even the Vary headers it adds when CORS is on): no path to resolve for it.
+             */
             @Override
             protected boolean shouldNotFilter(HttpServletRequest request) {
-                return request.getHeader(HttpHeaders.ORIGIN) == null;
+                return corsOff && request.getHeader(HttpHeaders.ORIGIN) == null;
             }
         });
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
