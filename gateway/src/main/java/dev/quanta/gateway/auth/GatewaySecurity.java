@@ -47,6 +47,9 @@ public class GatewaySecurity {
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
                 .requestCache(cache -> cache.disable())
+                // no Servlet API security (getUserPrincipal, isUserInRole): the gateway reads the SecurityContext,
+                // and the wrapper would sit under every header and attribute read of the request
+                .servletApi(servletApi -> servletApi.disable())
                 .anonymous(anonymous -> anonymous.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .headers(headers -> headers.cacheControl(cache -> cache.disable()))

@@ -3,7 +3,7 @@ package dev.quanta.gateway.openai;
 import dev.quanta.edge.EdgeProperties;
 import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.proxy.Dispatcher;
-import dev.quanta.gateway.proxy.Prompts;
+import dev.quanta.gateway.proxy.InferenceBody;
 import dev.quanta.gateway.proxy.SseEvents;
 import dev.quanta.gateway.proxy.SseRelay;
 import dev.quanta.gateway.web.Bodies;
@@ -19,7 +19,6 @@ import java.time.Instant;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -69,35 +68,37 @@ class OpenAiController {
     @PostMapping("/v1/completions")
     @Operation(summary = "Text completion, streamed (SSE) or whole, on a worker of the model")
     void completions(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] raw = Bodies.read(request, maxBodyBytes);
-        ObjectNode body = Bodies.parseObject(raw);
-        proxy(request, response, raw, body, "/v1/completions", Prompts.completion(body));
+        proxy(request, response, "/v1/completions", InferenceBody.Kind.COMPLETION);
     }
 
     @PostMapping("/v1/chat/completions")
     @Operation(summary = "Chat completion, streamed (SSE) or whole, on a worker of the model")
     void chat(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        byte[] raw = Bodies.read(request, maxBodyBytes);
-        ObjectNode body = Bodies.parseObject(raw);
-        proxy(request, response, raw, body, "/v1/chat/completions", Prompts.chat(body));
+        proxy(request, response, "/v1/chat/completions", InferenceBody.Kind.CHAT);
     }
 
-    /** @param raw the client's body as sent, forwarded as is unless the gateway has to add to it */
-    private void proxy(HttpServletRequest request, HttpServletResponse response, byte[] raw, ObjectNode body,
-            String path, String prompt) throws IOException {
-        JsonNode model = body.path("model");
-        if (!model.isString() || model.asString().isBlank()) {
+    /**
+     * The client's body is read once and scanned for the few fields the gateway needs (no tree is built); it is
+     * forwarded as sent unless the gateway has to add to it.
+     */
+    private void proxy(HttpServletRequest request, HttpServletResponse response, String path, InferenceBody.Kind kind)
+            throws IOException {
+        byte[] raw = Bodies.read(request, maxBodyBytes);
+        InferenceBody body = InferenceBody.scan(Bodies.JSON, raw, kind);
+        String model = body.model();
+        if (model == null || model.isBlank()) {
             throw GatewayException.badRequest("'model' is required and must be a string", "model");
         }
-        boolean stream = body.path("stream").asBoolean(false);
-        boolean clientWantsUsage = body.path("stream_options").path("include_usage").asBoolean(false);
+        boolean stream = body.stream();
+        boolean clientWantsUsage = body.includeUsage();
         if (stream && !clientWantsUsage) {
             // The gateway needs the usage to charge the key's token budget; the extra chunk is not passed on.
-            ObjectNode options = body.path("stream_options") instanceof ObjectNode o ? o : body.putObject("stream_options");
+            ObjectNode tree = Bodies.parseObject(raw);
+            ObjectNode options = tree.path("stream_options") instanceof ObjectNode o ? o : tree.putObject("stream_options");
             options.put("include_usage", true);
-            raw = Bodies.JSON.writeValueAsBytes(body);
+            raw = Bodies.JSON.writeValueAsBytes(tree);
         }
-        Dispatcher.Routed routed = dispatcher.open(request, "openai", model.asString(), prompt, path, raw);
+        Dispatcher.Routed routed = dispatcher.open(request, "openai", model, body.prompt(), path, raw);
         var upstream = routed.upstream();
         response.setStatus(upstream.status());
         String contentType = upstream.header("Content-Type");
@@ -158,35 +159,6 @@ class OpenAiController {
             outcome = "client_cancelled";
         } finally {
             dispatcher.finish(routed, outcome);
-        }
-    }
-
-    /** The usage block of a response or chunk. */
-    record Usage(long total, boolean choicesEmpty) {
-        static Usage of(String json) {
-            try {
-                return of(Bodies.JSON.readTree(json));
-            } catch (JacksonException e) {
-                return null;
-            }
-        }
-
-        static Usage of(byte[] json) {
-            try {
-                return of(Bodies.JSON.readTree(json));
-            } catch (JacksonException e) {
-                return null;
-            }
-        }
-
-        static Usage of(JsonNode node) {
-            JsonNode usage = node.path("usage");
-            if (!usage.isObject()) {
-                return null;
-            }
-            long total = usage.path("total_tokens").asLong(usage.path("prompt_tokens").asLong(0)
-                    + usage.path("completion_tokens").asLong(0));
-            return new Usage(total, !node.path("choices").isArray() || node.path("choices").isEmpty());
         }
     }
 }

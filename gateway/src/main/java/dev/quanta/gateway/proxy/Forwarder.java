@@ -9,9 +9,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -55,6 +57,9 @@ public class Forwarder implements DisposableBean {
     private final Ejection ejection;
     private final GatewayMetrics metrics;
     private final Clock clock;
+    private final Map<String, Map<String, URI>> uris = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED_WORKERS = 1024;
+    private static final int MAX_CACHED_PATHS = 16;
 
     /**
      * A worker's answer, headers read, body not yet. Close it when done: after the body was read to its end
@@ -134,7 +139,7 @@ public class Forwarder implements DisposableBean {
         for (int i = 0; i < attempts; i++) {
             Worker worker = decision.order().get(i);
             long started = System.nanoTime();
-            HttpUriRequestBase request = new HttpUriRequestBase(method, java.net.URI.create(worker.baseUrl() + path));
+            HttpUriRequestBase request = new HttpUriRequestBase(method, uri(worker, path));
             headers.forEach((name, value) -> {
                 if (!name.equalsIgnoreCase("Content-Type")) {
                     request.setHeader(name, value); // the entity carries the content type
@@ -174,6 +179,25 @@ public class Forwarder implements DisposableBean {
         }
         throw new GatewayException(502, "upstream_error", "no worker for model '" + model + "' could serve the request ("
                 + attempts + " tried; last: " + why + ")", 1, null);
+    }
+
+    /** The worker's URL for {@code path}, parsed once: requests go to a few paths on a few workers. */
+    private URI uri(Worker worker, String path) {
+        Map<String, URI> byPath = uris.get(worker.baseUrl());
+        if (byPath == null) {
+            if (uris.size() >= MAX_CACHED_WORKERS) {
+                uris.clear(); // workers that left the pool; the live ones are parsed again
+            }
+            byPath = uris.computeIfAbsent(worker.baseUrl(), b -> new ConcurrentHashMap<>());
+        }
+        URI uri = byPath.get(path);
+        if (uri == null) {
+            uri = URI.create(worker.baseUrl() + path);
+            if (byPath.size() < MAX_CACHED_PATHS) {
+                byPath.put(path, uri);
+            }
+        }
+        return uri;
     }
 
     private static ContentType contentType(Map<String, String> headers) {

@@ -22,7 +22,11 @@ public final class Prompts {
     }
 
     public static String chat(JsonNode body) {
-        JsonNode messages = body.path("messages");
+        return messages(body.path("messages"));
+    }
+
+    /** A chat's {@code messages} flattened (null when they are no array). */
+    public static String messages(JsonNode messages) {
         if (!messages.isArray()) {
             return null;
         }
