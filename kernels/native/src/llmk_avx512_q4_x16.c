@@ -91,8 +91,13 @@ INLINE void tile_tokens(int TT, const uint8_t *tile, int64_t nb, const char *xa,
     for (int j = 0; j < TT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
-/* Rows [r0, r1) (multiples of 16) of the packed matrix times ntok tokens: every tile is read once from memory and
- * then, for batches past 8 tokens, again from L1/L2 for each further group of 8 tokens. */
+/* Activation bytes (Q8_0 rows) of one token block: kept in L2 while every tile of the row range passes over it. */
+#define TOKEN_BLOCK_BYTES (192 * 1024)
+
+/* Rows [r0, r1) (multiples of 16) of the packed matrix times ntok tokens. Tokens go in blocks whose activations stay
+ * in L2 (a 512-token prompt's are 1 MiB at 2048 columns, 4 MiB at 8192); within a block every tile is read once from
+ * memory and then, past 8 tokens, again from L1/L2 for each further group of 8. The grouping changes no output's
+ * arithmetic. */
 int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                                 int64_t r0, int64_t r1) {
     if (rows % TILE != 0 || r0 % TILE != 0 || r1 % TILE != 0 || cols % QK4_0 != 0) return -1;
@@ -101,13 +106,17 @@ int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const
     float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
     if (!act) return -2;
     prepare_act((const char *)xa, arow, ntok, nb, act);
+    int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~7;
+    if (block < 8) block = 8;
+    for (int t0 = 0; t0 < ntok; t0 += block) {
+    int t1 = ntok - t0 < block ? ntok : t0 + block;
     for (int64_t r = r0; r < r1; r += TILE) {
         const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * TILE_BLOCK_BYTES;
-        for (int t = 0; t < ntok; t += 8) {
+        for (int t = t0; t < t1; t += 8) {
             const char *x = (const char *)xa + (size_t)t * arow;
             const float *a = act + (size_t)2 * t * nb;
             float *o = out + (int64_t)t * rows + r;
-            switch (ntok - t) {
+            switch (t1 - t) {
             case 1: tile_tokens(1, tile, nb, x, arow, a, o, rows); break;
             case 2: tile_tokens(2, tile, nb, x, arow, a, o, rows); break;
             case 3: tile_tokens(3, tile, nb, x, arow, a, o, rows); break;
@@ -118,6 +127,7 @@ int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const
             default: tile_tokens(8, tile, nb, x, arow, a, o, rows); break;
             }
         }
+    }
     }
     return 0;
 }

@@ -31,7 +31,8 @@ class PackedMatmulTest {
     void packedQ4_0GivesTheSameBitsAsTheFileLayoutAndLlamaCppsRepackedOrder(Isa isa) {
         Random rnd = new Random(71);
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
-            int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {1024, 1024}};
+            // 16 x 8192: 40 tokens span three of the kernel's L2 token blocks (16 tokens each at 8192 columns)
+            int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {1024, 1024}, {16, 8192}};
             for (int[] shape : shapes) {
                 int rows = shape[0];
                 int cols = shape[1];
