@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The planner's CPU worker prediction against what bin/quanta bench measures, in one run.
 
-    scripts/calibrate-check.py [--models-dir /work/models/calib] [--threads 2] [--reps 3] [--files a.gguf,b.gguf]
+    scripts/calibrate-check.py [--models-dir /work/models/calib] [--threads 2] [--reps 3] [--files a.gguf,b.gguf] [--interleave]
 
 1. makes the six files if missing: smol-135m and llama-1b in Q4_0 and Q8_0 by `bin/quanta synth` (seed 1, the
    llama-bpe vocabulary), and in Q4_K_M by llama.cpp's llama-quantize (--llama-quantize, built from source outside
@@ -159,6 +159,8 @@ def main():
     ap.add_argument("--prompt", type=int, default=128)
     ap.add_argument("--gen", type=int, default=64)
     ap.add_argument("--node", default="cpu-check")
+    ap.add_argument("--interleave", action="store_true",
+                    help="re-run the calibration before each file's bench (the printed calibration is the last)")
     args = ap.parse_args()
 
     models_dir = Path(args.models_dir)
@@ -175,11 +177,17 @@ def main():
     rows = []
     try:
         log(f"planner at {url}; calibrating {args.node}")
-        cal = run([QUANTA, "calibrate", "--planner", url, "--admin-token", token, "--name", args.node,
-                   "-t", args.threads, "--prompt-tokens", args.prompt])
+        calibrate = [QUANTA, "calibrate", "--planner", url, "--admin-token", token, "--name", args.node,
+                     "-t", args.threads, "--prompt-tokens", args.prompt]
+        cal = run(calibrate)
         calibrate_out = cal.stdout
-        for name in files:
+        for i, name in enumerate(files):
             path = models_dir / name
+            if args.interleave and i > 0:
+                # NOTE: on a host whose speed drifts over minutes, a calibration taken just before each bench sees
+                # the conditions that bench sees (still synthetic data only: every type, no file read)
+                log(f"re-calibrating {args.node} before {name}")
+                calibrate_out = run(calibrate).stdout
             info = json.loads(run([QUANTA, "gguf-info", "--json", path]).stdout)
             status, plan = http("POST", url + "/plan", plan_body(info, args.node, args.prompt, args.gen))
             if status != 200 or not plan.get("cpuWorker"):
@@ -204,7 +212,8 @@ def main():
     commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip()
     print(f"# calibrate-check, commit {commit}, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {os.cpu_count()} CPUs, "
           f"threads {args.threads}, bench -p {args.prompt} -n {args.gen} -r {args.reps}")
-    print(f"# load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (1 min)")
+    print(f"# load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (1 min)"
+          + ("; calibrated again before each file's bench (--interleave)" if args.interleave else ""))
     print(f"# bench --memory: {bench_mem['read_gb_s']:.2f} GB/s; {c_probe}")
     print("# calibrate:")
     for line in calibrate_out.strip().splitlines():
