@@ -44,20 +44,6 @@ int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
     return 0;
 }
 
-/* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -8 * sum(y) as int32 bits. */
-static void prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, float *act) {
-    for (int t = 0; t < ntok; t++) {
-        const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
-        for (int64_t b = 0; b < nb; b++) {
-            int sum = 0;
-            for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
-            int32_t neg = -8 * sum;
-            act[2 * (t * nb + b)] = llmk_f16_table[y[b].d];
-            memcpy(&act[2 * (t * nb + b) + 1], &neg, 4);
-        }
-    }
-}
-
 /* TT (<= 8) tokens over one packed tile: out[j][r .. r + 15] for tokens j < TT. */
 INLINE void tile_tokens(int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow, const float *act,
                         float *out, int64_t rows) {
@@ -105,7 +91,7 @@ int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
     if (!act) return -2;
-    prepare_act((const char *)xa, arow, ntok, nb, act);
+    llmk_q4_0_prepare_act((const char *)xa, arow, ntok, nb, act);
     int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~7;
     if (block < 8) block = 8;
     for (int t0 = 0; t0 < ntok; t0 += block) {

@@ -130,6 +130,9 @@ typedef struct {
 } llmk_table;
 
 LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
+/* (x86-64, AVX-512 VNNI objects) Per token and Q8_0 block of xa: act[2 (t nb + b)] = dy, act[2 (t nb + b) + 1] =
+ * -8 * sum(y) as int32 bits: the Q4_0 kernels' per-call activation data. */
+LLMK_HIDDEN void llmk_q4_0_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, float *act);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 #if defined(__x86_64__) || defined(_M_X64)
