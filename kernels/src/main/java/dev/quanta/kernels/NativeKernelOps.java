@@ -18,8 +18,6 @@ public final class NativeKernelOps implements KernelOps {
     /** Below this many weight bytes × tokens a matmul runs on the caller alone (dispatch would cost more). */
     private static final long PARALLEL_MIN_WORK = 64 * 1024;
 
-    /** Below this many elements an element-wise step runs on the caller alone (dispatch would cost more). */
-    private static final long PARALLEL_MIN_ELEMENTS = 32 * 1024;
 
     private final Isa isa;
     private final int level;
@@ -59,24 +57,9 @@ public final class NativeKernelOps implements KernelOps {
     private float atScale;
     private final ChunkedRange.Range attentionRange = this::attentionRange;
 
-    // The current element-wise step (rmsNorm, rope, swiglu, add), split over units: tokens, rows or elements.
-    private static final int EW_RMS_NORM = 1;
-    private static final int EW_ROPE = 2;
-    private static final int EW_SWIGLU = 3;
-    private static final int EW_ADD = 4;
-    private int ewOp;
-    private long ewA; // address: out / x / gate
-    private long ewB; // address: x / cosSin / up / y
-    private long ewC; // address: weight, 0 for none
-    private int ewDim;
-    private int ewHeads;
-    private int ewHeadDim;
-    private int ewRopeDim;
-    private boolean ewNeox;
-    private float ewEps;
-    private final ChunkedRange.Range elementwiseRange = this::elementwiseRange;
 
     private final boolean repack; // whether packedLayout offers packed layouts
+    private final NativeElementwise elementwise; // rmsNorm, rope, swiglu, add on the pool
 
     private NativeKernelOps(int threads, Isa isa, boolean repack) {
         this.repack = repack;
@@ -84,6 +67,7 @@ public final class NativeKernelOps implements KernelOps {
         this.level = isa.level();
         this.pool = new WorkerPool(threads, "quanta-kernel");
         this.quantizer = new ActivationQuantizer(pool, level);
+        this.elementwise = new NativeElementwise(pool, chunks, level);
     }
 
     /**
@@ -185,10 +169,7 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public void pack(int layout, GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment dst) {
         checkOpen();
-        if (layout == 0 || layout != packedLayout(wType, rows, cols)) {
-            throw new IllegalArgumentException("no packed layout " + layout + " for " + wType + " " + rows + "x"
-                    + cols + " on " + description());
-        }
+        requireLayout(layout, wType, rows, cols);
         long bytes = (long) rows * wType.byteSize(cols);
         if (w.byteSize() < bytes || dst.byteSize() < bytes) {
             throw new IllegalArgumentException("pack: w holds " + w.byteSize() + " bytes and dst " + dst.byteSize()
@@ -210,11 +191,15 @@ public final class NativeKernelOps implements KernelOps {
     @Override
     public void matmulPacked(int layout, GgmlType wType, MemorySegment packed, int rows, int cols, MemorySegment x,
             MemorySegment out, int numTokens) {
+        requireLayout(layout, wType, rows, cols);
+        runMatmul(layout, wType, packed, rows, cols, x, out, numTokens);
+    }
+
+    private void requireLayout(int layout, GgmlType wType, int rows, int cols) {
         if (layout == 0 || layout != packedLayout(wType, rows, cols)) {
             throw new IllegalArgumentException("no packed layout " + layout + " for " + wType + " " + rows + "x"
                     + cols + " on " + description());
         }
-        runMatmul(layout, wType, packed, rows, cols, x, out, numTokens);
     }
 
     /** {@code nativeType}: the library's type id of w's layout (wType's, or a packed layout's). */
@@ -284,13 +269,7 @@ public final class NativeKernelOps implements KernelOps {
         if (weight != null) {
             requireNative("weight", weight);
         }
-        ewOp = EW_RMS_NORM;
-        ewA = out.address();
-        ewB = x.address();
-        ewC = weight == null ? 0L : weight.address();
-        ewDim = dim;
-        ewEps = eps;
-        runElementwise(numTokens, dim);
+        elementwise.rmsNorm(out.address(), x.address(), weight == null ? 0L : weight.address(), dim, numTokens, eps);
     }
 
     @Override
@@ -300,14 +279,7 @@ public final class NativeKernelOps implements KernelOps {
         Shapes.rope(x, cosSin, numTokens, numHeads, headDim, ropeDim);
         requireNative("x", x);
         requireNative("cosSin", cosSin);
-        ewOp = EW_ROPE;
-        ewA = x.address();
-        ewB = cosSin.address();
-        ewHeads = numHeads;
-        ewHeadDim = headDim;
-        ewRopeDim = ropeDim;
-        ewNeox = neox;
-        runElementwise(numTokens, (long) numHeads * ropeDim);
+        elementwise.rope(x.address(), cosSin.address(), numTokens, numHeads, headDim, ropeDim, neox);
     }
 
     @Override
@@ -316,11 +288,7 @@ public final class NativeKernelOps implements KernelOps {
         Shapes.swiglu(gate, up, rows, n);
         requireNative("gate", gate);
         requireNative("up", up);
-        ewOp = EW_SWIGLU;
-        ewA = gate.address();
-        ewB = up.address();
-        ewDim = n;
-        runElementwise(rows, n);
+        elementwise.swiglu(gate.address(), up.address(), rows, n);
     }
 
     @Override
@@ -329,38 +297,7 @@ public final class NativeKernelOps implements KernelOps {
         Shapes.add(x, y, n);
         requireNative("x", x);
         requireNative("y", y);
-        ewOp = EW_ADD;
-        ewA = x.address();
-        ewB = y.address();
-        runElementwise(n, 1);
-    }
-
-    /** Runs the prepared element-wise step over {@code units} (tokens, rows or elements) of {@code size} elements. */
-    private void runElementwise(long units, long size) {
-        if (pool.size() == 1 || units < 2 || units * size < PARALLEL_MIN_ELEMENTS) {
-            elementwiseRange(0, units);
-            return;
-        }
-        chunks.run(pool, units, (units + pool.size() * 2L - 1) / (pool.size() * 2L), elementwiseRange);
-    }
-
-    private void elementwiseRange(long u0, long u1) {
-        try {
-            switch (ewOp) {
-                case EW_RMS_NORM -> NativeLibrary.RMS_NORM.invokeExact(level, ewA + u0 * ewDim * 4,
-                        ewB + u0 * ewDim * 4, ewC, ewDim, (int) (u1 - u0), ewEps);
-                case EW_ROPE -> NativeLibrary.ROPE.invokeExact(level, ewA + u0 * ewHeads * ewHeadDim * 4,
-                        ewB + u0 * ewRopeDim * 4, (int) (u1 - u0), ewHeads, ewHeadDim, ewRopeDim, ewNeox ? 1 : 0);
-                case EW_SWIGLU -> NativeLibrary.SWIGLU.invokeExact(level, ewA + u0 * ewDim * 4, ewB + u0 * ewDim * 4,
-                        u1 - u0, (long) ewDim);
-                case EW_ADD -> NativeLibrary.ADD.invokeExact(level, ewA + u0 * 4, ewB + u0 * 4, u1 - u0);
-                default -> throw new IllegalStateException("no element-wise step prepared");
-            }
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("element-wise kernel failed", e);
-        }
+        elementwise.add(x.address(), y.address(), n);
     }
 
     // ---------------------------------------------------------------- attention
