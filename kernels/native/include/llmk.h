@@ -32,6 +32,7 @@ extern "C" {
 #define LLMK_CPU_AVX2 1       /* AVX2, FMA and F16C all present */
 #define LLMK_CPU_AVX512 2     /* AVX-512 F, BW, VL and DQ all present */
 #define LLMK_CPU_AVX512VNNI 4 /* AVX512_VNNI */
+#define LLMK_CPU_AMX_INT8 8   /* AMX-TILE and AMX-INT8, with the tile state granted by the OS; QUANTA_KERNELS_AMX=off clears it */
 
 /* ggml type ids. */
 #define LLMK_TYPE_F32 0

@@ -92,6 +92,8 @@ int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const
     float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
     if (!act) return -2;
     llmk_q4_0_prepare_act((const char *)xa, arow, ntok, nb, act);
+    if (llmk_amx_available && ntok >= LLMK_AMX_MIN_TOKENS)
+        return llmk_matmul_q4_0_x16_amx(w, rows, cols, xa, ntok, out, r0, r1, act);
     int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~7;
     if (block < 8) block = 8;
     for (int t0 = 0; t0 < ntok; t0 += block) {

@@ -1,5 +1,6 @@
 /* Load-time CPU detection, per-ISA tables and the driver entry points declared in llmk.h. */
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "llmk_internal.h"
@@ -9,6 +10,27 @@ float llmk_f16_table[65536];
 static int g_cpu_features;
 static int g_cpu_isa;
 static int g_default_isa;
+
+int llmk_amx_available;
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <cpuid.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#define LLMK_ARCH_REQ_XCOMP_PERM 0x1023
+#define LLMK_XFEATURE_XTILEDATA 18
+
+/* AMX-TILE and AMX-INT8 in CPUID leaf 7 (EDX bits 24, 25), then the tile data state asked of Linux for the whole
+ * process (arch_prctl ARCH_REQ_XCOMP_PERM, Linux 5.16+): without that grant the first tile instruction faults. */
+static int detect_amx(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    if (!(d & (1u << 24)) || !(d & (1u << 25))) return 0;
+    const char *env = getenv("QUANTA_KERNELS_AMX");
+    if (env && (!strcasecmp(env, "off") || !strcmp(env, "0"))) return 0;
+    return syscall(SYS_arch_prctl, LLMK_ARCH_REQ_XCOMP_PERM, LLMK_XFEATURE_XTILEDATA) == 0;
+}
+#endif
 
 static int detect_features(void) {
     int f = 0;
@@ -20,6 +42,7 @@ static int detect_features(void) {
         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
         f |= LLMK_CPU_AVX512;
     if ((f & LLMK_CPU_AVX512) && __builtin_cpu_supports("avx512vnni")) f |= LLMK_CPU_AVX512VNNI;
+    if ((f & LLMK_CPU_AVX512VNNI) && detect_amx()) f |= LLMK_CPU_AMX_INT8;
 #endif
     return f;
 }
@@ -27,6 +50,7 @@ static int detect_features(void) {
 __attribute__((constructor)) static void llmk_init(void) {
     for (uint32_t h = 0; h < 65536; h++) llmk_f16_table[h] = llmk_h2f((uint16_t)h);
     g_cpu_features = detect_features();
+    llmk_amx_available = (g_cpu_features & LLMK_CPU_AMX_INT8) != 0;
     g_cpu_isa = (g_cpu_features & LLMK_CPU_AVX512) ? LLMK_ISA_AVX512
               : (g_cpu_features & LLMK_CPU_AVX2)   ? LLMK_ISA_AVX2
                                                    : LLMK_ISA_SCALAR;

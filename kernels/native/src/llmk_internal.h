@@ -91,10 +91,12 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
 
 /* Per-thread scratch (llmk_dispatch.c): slot's buffer of at least `bytes` (64-byte aligned), grown on demand, freed
  * at thread exit; NULL when out of memory. */
-#define LLMK_SCRATCH_SLOTS 4
+#define LLMK_SCRATCH_SLOTS 5
 #define LLMK_SCRATCH_PAIRS 0    /* llmk_avx512_matmul.c: activation pair blocks */
 #define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c: a re-laid 16-row tile */
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
+#define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
+#define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
 LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
 /* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
@@ -138,6 +140,14 @@ LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, vo
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
+/* 1 when CPUID reports AMX-TILE and AMX-INT8, the kernel granted this process the tile data state and
+ * QUANTA_KERNELS_AMX is not "off" (llmk_dispatch.c, decided once at load). */
+LLMK_HIDDEN extern int llmk_amx_available;
+/* Fewest tokens for which the packed Q4_0 matmul takes the AMX path (fewer: VNNI; same bits either way). */
+#define LLMK_AMX_MIN_TOKENS 16
+/* (AMX objects) llmk_matmul_q4_0_x16_avx512's contract for ntok tokens, with act from llmk_q4_0_prepare_act. */
+LLMK_HIDDEN int llmk_matmul_q4_0_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                         float *out, int64_t r0, int64_t r1, const float *act);
 /* Q4_1, Q5_0, Q5_1 and K-quant dots (llmk_quant_tiles.inc); the AVX-512 set needs VNNI. */
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx512(llmk_table *t);

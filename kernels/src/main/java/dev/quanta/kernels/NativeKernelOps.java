@@ -118,8 +118,10 @@ public final class NativeKernelOps implements KernelOps {
 
     @Override
     public String description() {
-        String vnni = isa == Isa.AVX512 && (NativeLibrary.cpuFeatures() & 4) != 0 ? "+vnni" : "";
-        return "native " + isa.label() + vnni + ", " + pool.size() + (pool.size() == 1 ? " thread" : " threads");
+        int features = NativeLibrary.cpuFeatures();
+        String vnni = isa == Isa.AVX512 && (features & 4) != 0 ? "+vnni" : "";
+        String amx = isa == Isa.AVX512 && (features & 8) != 0 ? "+amx" : "";
+        return "native " + isa.label() + vnni + amx + ", " + pool.size() + (pool.size() == 1 ? " thread" : " threads");
     }
 
     @Override

@@ -178,7 +178,7 @@ final class NativeLibrary {
         }
     }
 
-    /** {@code LLMK_CPU_*} bits: 1 AVX2+FMA+F16C, 2 AVX-512 F/BW/VL/DQ, 4 AVX512_VNNI. */
+    /** {@code LLMK_CPU_*} bits: 1 AVX2+FMA+F16C, 2 AVX-512 F/BW/VL/DQ, 4 AVX512_VNNI, 8 AMX-INT8 usable (tile state granted). */
     static int cpuFeatures() {
         requireAvailable();
         try {

@@ -31,7 +31,9 @@ class PackedMatmulTest {
     void packedQ4_0GivesTheSameBitsAsTheFileLayoutAndLlamaCppsRepackedOrder(Isa isa) {
         Random rnd = new Random(71);
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
-            // 16 x 8192: 40 tokens span three of the kernel's L2 token blocks (16 tokens each at 8192 columns)
+            // 16 x 8192: 40 tokens span three of the VNNI kernel's L2 token blocks (16 tokens each at 8192 columns);
+            // where the CPU has AMX (LLMK_CPU_AMX_INT8), 16 tokens and more take the AMX kernel, whose token blocks
+            // hold 176 tokens at 8192 columns: 200 tokens span two, the second ending in a partial group of 8
             int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {1024, 1024}, {16, 8192}};
             for (int[] shape : shapes) {
                 int rows = shape[0];
@@ -46,7 +48,8 @@ class PackedMatmulTest {
                 MemorySegment packed = arena.allocate(w.byteSize(), 64);
                 ops.pack(layout, GgmlType.Q4_0, w, rows, cols, packed);
                 assertThat(packed.mismatch(w)).as("the packed copy is re-laid").isNotEqualTo(-1L);
-                for (int tokens : new int[] {1, 2, 3, 5, 8, 9, 16, 17, 40}) {
+                int[] counts = cols == 8192 ? new int[] {1, 8, 9, 16, 17, 40, 200} : new int[] {1, 2, 3, 5, 8, 9, 16, 17, 40};
+                for (int tokens : counts) {
                     MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
                     MemorySegment plain = arena.allocate(4L * tokens * rows);
                     MemorySegment got = arena.allocate(4L * tokens * rows);

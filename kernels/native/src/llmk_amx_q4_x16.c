@@ -1,0 +1,147 @@
+/* Q4_0 x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8), for prompts and batched decode.
+ * Compiled with -mamx-tile -mamx-int8 and the AVX-512 flags; run only when CPUID reports both AMX features and the
+ * kernel granted this process the tile data state (llmk_amx_available, llmk_dispatch.c).
+ *
+ * Same arithmetic as the VNNI kernels (llmk_avx512_q4_x16.c), so every output is bit-identical to theirs: per output
+ * (row r x token t), acc = 0; for each block b in order: acc = fma((float)isum_b, dx_b * dy_b, acc). isum_b is an
+ * exact int32 sum of 32 products whichever unit computes it: here one TDPBSSD of a token tile by a weight tile, with
+ * the nibbles made signed (q - 8) as they are unpacked instead of the VNNI kernel's -8 * sum(y) correction.
+ *
+ * Tiles (palette 1):
+ *   A  (tmm0): nt tokens x 32 bytes, block b's Q8_0 quants of each token, loaded in place from the activation rows
+ *              (stride = one activation row);
+ *   B  (tmm1): 8 rows x 64 bytes, block b of one 16-row weight tile in VNNI order (row k: bytes 4r .. 4r + 3 are row
+ *              r's elements 4k .. 4k + 3, signed) -- the packed layout's four vectors after the nibble split, low
+ *              nibbles first (elements 0..15), then high (16..31), each minus 8;
+ *   C0, C1 (tmm2, tmm3): nt x 16 int32, isum of (token, row), used alternately so that the scaling of block b - 1
+ *              reads its stored tile while block b's product is computed.
+ * A weight tile is unpacked once per token block into a scratch of 512 bytes per block (L2-resident) and then read
+ * by every group of 16 tokens. */
+#include <string.h>
+#include <immintrin.h>
+
+#include "llmk_internal.h"
+
+#define INLINE static inline __attribute__((always_inline))
+#define TILE 16
+#define TILE_BLOCK_BYTES (TILE * sizeof(block_q4_0)) /* 288 */
+#define TOKEN_BLOCK_BYTES (1536 * 1024)
+
+typedef struct __attribute__((aligned(64))) {
+    uint8_t palette, start_row, reserved[14];
+    uint16_t colsb[16];
+    uint8_t rows[16];
+} tile_config;
+
+static __thread int tl_config_rows; /* token rows of the tile configuration this thread loaded; 0: none */
+
+static void configure(int nt) {
+    if (tl_config_rows == nt) return;
+    tile_config c;
+    memset(&c, 0, sizeof c);
+    c.palette = 1;
+    for (int i = 0; i < 2; i++) { c.rows[i] = (uint8_t)nt; c.colsb[i] = 32; }     /* A0, A1 */
+    for (int i = 2; i < 4; i++) { c.rows[i] = 8; c.colsb[i] = 64; }               /* B0, B1 */
+    for (int i = 4; i < 8; i++) { c.rows[i] = (uint8_t)nt; c.colsb[i] = 64; }     /* C0 .. C3 */
+    _tile_loadconfig(&c);
+    tl_config_rows = nt;
+}
+
+/* One packed 16-row tile's quants as signed bytes in VNNI order: 512 bytes per block. */
+static void unpack_tile(const uint8_t *tile, int64_t nb, int8_t *dst) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
+    for (int64_t b = 0; b < nb; b++) {
+        const uint8_t *q = tile + (size_t)b * 256;
+        int8_t *o = dst + (size_t)b * 512;
+        for (int c = 0; c < 4; c++) {
+            __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
+            _mm512_store_si512((void *)(o + 64 * c), _mm512_sub_epi8(_mm512_and_si512(u, m4), eight));
+            _mm512_store_si512((void *)(o + 256 + 64 * c),
+                               _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(u, 4), m4), eight));
+        }
+    }
+}
+
+/* acc[j] = fma((float)isum[j], dx * dy_j, acc[j]) for the NT tokens of one stored C tile. */
+#define SCALE(NT, cbuf, d, b, a, nb, acc)                                                                              \
+    do {                                                                                                               \
+        __m512 dx_ = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((d) + (b) * TILE)));                      \
+        for (int j = 0; j < (NT); j++)                                                                                 \
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_load_si512((const void *)((cbuf) + 16 * j))),         \
+                                     _mm512_mul_ps(dx_, _mm512_set1_ps((a)[(b) * 16 + j])), acc[j]);                  \
+    } while (0)
+
+/* NT tokens (rows of xa from x) over one unpacked weight tile; out[j][r .. r + 15]. Software-pipelined over blocks:
+ * tiles are not renamed, so block b loads into A/B (b & 1) and multiplies into C (b & 3) while the scaling reads the
+ * stored product of block b - 3, whose tile store has long completed. */
+#define STEP(b, ta, tb, tc)                                                                                            \
+    do {                                                                                                               \
+        _tile_loadd(ta, xq + (size_t)(b) * sizeof(block_q8_0), (long)arow);                                          \
+        _tile_loadd(tb, bq + (size_t)(b) * 512, 64);                                                                   \
+        _tile_zero(tc);                                                                                                \
+        _tile_dpbssd(tc, ta, tb);                                                                                      \
+        _tile_stored(tc, cbuf[(b) & 3], 64);                                                                           \
+    } while (0)
+
+INLINE void group(int NT, const int8_t *bq, const uint16_t *d, int64_t nb, const char *x, size_t arow,
+                  const float *a, float *out, int64_t rows) {
+    int32_t cbuf[4][16 * 16] __attribute__((aligned(64)));
+    __m512 acc[16];
+    for (int j = 0; j < NT; j++) acc[j] = _mm512_setzero_ps();
+    const char *xq = x + 2; /* block b's quants of token j at xq + b * 34 + j * arow */
+    int64_t b = 0;
+    for (; b + 4 <= nb; b += 4) {
+        STEP(b, 0, 2, 4);
+        if (b >= 3) SCALE(NT, cbuf[(b - 3) & 3], d, b - 3, a, nb, acc);
+        STEP(b + 1, 1, 3, 5);
+        if (b >= 2) SCALE(NT, cbuf[(b - 2) & 3], d, b - 2, a, nb, acc);
+        STEP(b + 2, 0, 2, 6);
+        if (b >= 1) SCALE(NT, cbuf[(b - 1) & 3], d, b - 1, a, nb, acc);
+        STEP(b + 3, 1, 3, 7);
+        SCALE(NT, cbuf[b & 3], d, b, a, nb, acc);
+    }
+    /* the products of the last unrolled round still to scale, then the nb % 4 last blocks one at a time */
+    for (int64_t p = b >= 3 ? b - 3 : 0; p < b; p++) SCALE(NT, cbuf[p & 3], d, p, a, nb, acc);
+    for (; b < nb; b++) {
+        STEP(b, 0, 2, 4);
+        SCALE(NT, cbuf[b & 3], d, b, a, nb, acc);
+    }
+    for (int j = 0; j < NT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
+}
+
+int llmk_matmul_q4_0_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                             int64_t r0, int64_t r1, const float *act) {
+    int64_t nb = cols / QK8_0;
+    size_t arow = (size_t)nb * sizeof(block_q8_0);
+    int8_t *bq = llmk_scratch(LLMK_SCRATCH_AMX_B, (size_t)nb * 512);
+    if (!bq) return -2;
+    int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~15;
+    if (block < 16) block = 16;
+    float *dyt = llmk_scratch(LLMK_SCRATCH_AMX_DY, (size_t)(block + 15) / 16 * nb * 16 * sizeof(float));
+    if (!dyt) return -2;
+    for (int t0 = 0; t0 < ntok; t0 += block) {
+        int t1 = ntok - t0 < block ? ntok : t0 + block;
+        for (int t = t0; t < t1; t++) /* dy of token t, block b at dyt[((t - t0) / 16 * nb + b) * 16 + (t - t0) % 16] */
+            for (int64_t b = 0; b < nb; b++) dyt[((size_t)(t - t0) / 16 * nb + b) * 16 + (t - t0) % 16] = act[2 * (t * nb + b)];
+        for (int64_t r = r0; r < r1; r += TILE) {
+            const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * TILE_BLOCK_BYTES;
+            const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 256);
+            unpack_tile(tile, nb, bq);
+            for (int t = t0; t < t1; t += 16) {
+                int nt = t1 - t < 16 ? t1 - t : 16;
+                configure(nt);
+                const char *x = (const char *)xa + (size_t)t * arow;
+                float *a = dyt + (size_t)(t - t0) / 16 * nb * 16; /* this group's dy, block-major */
+                float *o = out + (int64_t)t * rows + r;
+                switch (nt) {
+#define CASE(n) case n: group(n, bq, d, nb, x, arow, a, o, rows); break;
+                CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
+                CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15)
+                default: group(16, bq, d, nb, x, arow, a, o, rows); break;
+#undef CASE
+                }
+            }
+        }
+    }
+    return 0;
+}
