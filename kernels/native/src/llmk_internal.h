@@ -144,7 +144,7 @@ LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
  * QUANTA_KERNELS_AMX is not "off" (llmk_dispatch.c, decided once at load). */
 LLMK_HIDDEN extern int llmk_amx_available;
 /* Fewest tokens for which the packed Q4_0 matmul takes the AMX path (fewer: VNNI; same bits either way). */
-#define LLMK_AMX_MIN_TOKENS 16
+#define LLMK_AMX_MIN_TOKENS 8
 /* (AMX objects) llmk_matmul_q4_0_x16_avx512's contract for ntok tokens, with act from llmk_q4_0_prepare_act. */
 LLMK_HIDDEN int llmk_matmul_q4_0_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                          float *out, int64_t r0, int64_t r1, const float *act);

@@ -32,8 +32,9 @@ class PackedMatmulTest {
         Random rnd = new Random(71);
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
             // 16 x 8192: 40 tokens span three of the VNNI kernel's L2 token blocks (16 tokens each at 8192 columns);
-            // where the CPU has AMX (LLMK_CPU_AMX_INT8), 16 tokens and more take the AMX kernel, whose token blocks
-            // hold 176 tokens at 8192 columns: 200 tokens span two, the second ending in a partial group of 8
+            // where the CPU has AMX (LLMK_CPU_AMX_INT8), 8 tokens and more take the AMX kernel: up to 16 unpacking each
+            // block just ahead, more through a whole tile unpacked per token block (176 tokens at 8192 columns: 200
+            // tokens span two, the second ending in a partial group of 8)
             int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {1024, 1024}, {16, 8192}};
             for (int[] shape : shapes) {
                 int rows = shape[0];
