@@ -215,6 +215,25 @@ void llmk_swiglu(int isa, float *gate, const float *up, int64_t rows, int64_t n)
     for (int64_t r = 0; r < rows; r++) k->swiglu(gate + r * n, up + r * n, n);
 }
 
+uint64_t llmk_sum_words(int isa, const uint64_t *p, int64_t n) {
+    if (n <= 0) return 0;
+    if (isa > g_cpu_isa) isa = g_cpu_isa;
+#if defined(__x86_64__) || defined(_M_X64)
+    if (isa >= LLMK_ISA_AVX512) return llmk_sum_words_avx512(p, n);
+    if (isa >= LLMK_ISA_AVX2) return llmk_sum_words_avx2(p, n);
+#endif
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int64_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += p[i];
+        s1 += p[i + 1];
+        s2 += p[i + 2];
+        s3 += p[i + 3];
+    }
+    for (; i < n; i++) s0 += p[i];
+    return s0 + s1 + s2 + s3;
+}
+
 void llmk_add(int isa, float *x, const float *y, int64_t n) {
     (void)isa; /* one rounding per element: every ISA gives the same bits; the compiler vectorizes it */
     for (int64_t i = 0; i < n; i++) x[i] += y[i];

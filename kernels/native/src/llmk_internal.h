@@ -140,6 +140,9 @@ LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, vo
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
+/* llmk_sum_words of each SIMD level (llmk_avx2_misc.c, llmk_avx512.c) */
+LLMK_HIDDEN uint64_t llmk_sum_words_avx2(const uint64_t *p, int64_t n);
+LLMK_HIDDEN uint64_t llmk_sum_words_avx512(const uint64_t *p, int64_t n);
 /* 1 when CPUID reports AMX-TILE and AMX-INT8, the kernel granted this process the tile data state and
  * QUANTA_KERNELS_AMX is not "off" (llmk_dispatch.c, decided once at load). */
 LLMK_HIDDEN extern int llmk_amx_available;

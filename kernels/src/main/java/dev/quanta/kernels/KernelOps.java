@@ -136,6 +136,32 @@ public interface KernelOps extends AutoCloseable {
     void add(MemorySegment x, MemorySegment y, long n);
 
     /**
+     * Wrapping sum of the 64-bit words {@code [from, to)} of {@code buffer}: the read loop of the memory bandwidth
+     * probe ({@code bench --memory}). Runs on the calling thread, so a {@link #forEach} task may call it. The
+     * native kernels read with the widest vectors (scalar loads keep too few cache misses in flight to reach the
+     * bandwidth of far memory); the result is the same whatever reads it.
+     *
+     * @param buffer 64-bit words, at least {@code to} of them
+     */
+    default long sumWords(MemorySegment buffer, long from, long to) {
+        long s0 = 0;
+        long s1 = 0;
+        long s2 = 0;
+        long s3 = 0;
+        long i = from;
+        for (; i + 4 <= to; i += 4) {
+            s0 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i);
+            s1 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i + 1);
+            s2 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i + 2);
+            s3 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i + 3);
+        }
+        for (; i < to; i++) {
+            s0 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i);
+        }
+        return s0 + s1 + s2 + s3;
+    }
+
+    /**
      * Causal attention of {@code numQueries} query tokens from {@code numSeqs} sequences against a paged KV cache
      * (one layer).
      *

@@ -302,6 +302,21 @@ public final class NativeKernelOps implements KernelOps {
         elementwise.add(x.address(), y.address(), n);
     }
 
+    @Override
+    public long sumWords(MemorySegment buffer, long from, long to) {
+        checkOpen();
+        if (from < 0 || to < from || to * 8 > buffer.byteSize()) {
+            throw new IndexOutOfBoundsException("words [" + from + ", " + to + ") of a " + buffer.byteSize()
+                    + "-byte buffer");
+        }
+        requireNative("buffer", buffer);
+        try {
+            return (long) NativeLibrary.SUM_WORDS.invokeExact(level, buffer.address() + from * 8, to - from);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     // ---------------------------------------------------------------- attention
 
     @Override

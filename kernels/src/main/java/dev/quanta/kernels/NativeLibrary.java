@@ -63,12 +63,14 @@ final class NativeLibrary {
     static final MethodHandle PACKED_TYPE;
     /** int llmk_pack(isa, wtype, const void *w, int64 rows, int64 cols, void *dst) */
     static final MethodHandle PACK;
+    /** uint64 llmk_sum_words(isa, const uint64 *p, int64 n); pointer as a raw address (called on pool threads) */
+    static final MethodHandle SUM_WORDS;
 
     private static final String FAILURE;
     private static final String LOCATION;
 
     static {
-        MethodHandle[] h = new MethodHandle[15];
+        MethodHandle[] h = new MethodHandle[16];
         String failure = null;
         String location = null;
         try {
@@ -108,6 +110,8 @@ final class NativeLibrary {
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
             h[14] = handle(linker, lookup, "llmk_pack",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
+            h[15] = handle(linker, lookup, "llmk_sum_words",
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
             int version = (int) h[0].invokeExact();
             if (version != 1) {
                 throw new IllegalStateException("library version " + version + ", expected 1");
@@ -131,6 +135,7 @@ final class NativeLibrary {
         QUANTIZE_ROWS_RAW = h[12];
         PACKED_TYPE = h[13];
         PACK = h[14];
+        SUM_WORDS = h[15];
         FAILURE = failure;
         LOCATION = location;
     }

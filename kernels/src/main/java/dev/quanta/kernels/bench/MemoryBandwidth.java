@@ -9,8 +9,8 @@ import java.lang.foreign.MemorySegment;
 /**
  * This machine's read bandwidth, as decode sees it: a buffer of at least 1 GiB (far beyond any cache), read once per
  * pass by every thread of the kernels' pool ({@link KernelOps#forEach}, the threads a forward pass runs on), each
- * thread its own contiguous share, as 64-bit words summed into four accumulators (streaming loads, no stores; the JIT
- * vectorizes the loop). The figure is the best of {@code passes} passes (5 by default): bandwidth is a ceiling, and
+ * thread its own contiguous share, as 64-bit words summed into four accumulators ({@link KernelOps#sumWords}:
+ * streaming loads of the widest vectors with the native kernels, no stores). The figure is the best of {@code passes} passes (5 by default): bandwidth is a ceiling, and
  * the best pass is the one least disturbed by other work on a shared machine.
  *
  * <p>{@code scripts/membw-probe.sh} measures the same with a plain C program (OpenMP) as the cross-check.
@@ -77,26 +77,7 @@ public final class MemoryBandwidth {
 
     private static void pass(KernelOps ops, MemorySegment buffer, long words, long[] sums) {
         int threads = sums.length;
-        ops.forEach(threads, (worker, item) -> sums[item] = sum(buffer, words * item / threads,
+        ops.forEach(threads, (worker, item) -> sums[item] = ops.sumWords(buffer, words * item / threads,
                 words * (item + 1) / threads));
-    }
-
-    /** Sum of words [lo, hi) of {@code buffer}. */
-    static long sum(MemorySegment buffer, long lo, long hi) {
-        long s0 = 0;
-        long s1 = 0;
-        long s2 = 0;
-        long s3 = 0;
-        long i = lo;
-        for (; i + 4 <= hi; i += 4) {
-            s0 += buffer.getAtIndex(JAVA_LONG, i);
-            s1 += buffer.getAtIndex(JAVA_LONG, i + 1);
-            s2 += buffer.getAtIndex(JAVA_LONG, i + 2);
-            s3 += buffer.getAtIndex(JAVA_LONG, i + 3);
-        }
-        for (; i < hi; i++) {
-            s0 += buffer.getAtIndex(JAVA_LONG, i);
-        }
-        return s0 + s1 + s2 + s3;
     }
 }
