@@ -9,6 +9,12 @@
 # BENCHES         default concurrent,prefix,single
 # REPEAT          measured rounds per benchmark and server (default 3)
 #
+# On an Intel CPU with AMX (Sapphire Rapids and later), llama.cpp built with -DGGML_NATIVE=ON compiles its AMX
+# matmul and, at 3f545bec, crashes in it (SIGSEGV in ggml_backend_amx_mul_mat, llama.cpp issue #20824, still open).
+# The reference there is then llama.cpp built without AMX, every other x86 feature of the machine on:
+#   cmake -B build-noamx -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+#     -DGGML_AVX_VNNI=ON -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON -DGGML_AVX512_VBMI=ON ...
+# (-mno-amx-* in CMAKE_C_FLAGS does not work: GGML_NATIVE's -march=native comes after it and turns AMX back on.)
 # Servers: ours (`bin/quanta serve --threads 2`), `llama-server -np 8 -c 16384 -t 2` (the issue's setting) and
 # llama-server with its defaults (automatic slots, unified KV, host prompt cache) and `-c 16384 -t 2`. Build first
 # (./mvnw -DskipTests package); the llama.cpp commit is printed so figures can name it.

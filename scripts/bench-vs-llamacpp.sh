@@ -13,6 +13,12 @@
 #   LLAMA_BENCH_ARGS      extra llama-bench arguments, e.g. "--poll 0" on a shared machine (llama.cpp's threads
 #                         spin-wait by default and collapse when the cores are oversubscribed; ours park)
 #
+# On an Intel CPU with AMX (Sapphire Rapids and later), llama.cpp built with -DGGML_NATIVE=ON compiles its AMX
+# matmul and, at 3f545bec, crashes in it (SIGSEGV in ggml_backend_amx_mul_mat, llama.cpp issue #20824, still open).
+# The reference there is then llama.cpp built without AMX, every other x86 feature of the machine on:
+#   cmake -B build-noamx -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+#     -DGGML_AVX_VNNI=ON -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON -DGGML_AVX512_VBMI=ON ...
+# (-mno-amx-* in CMAKE_C_FLAGS does not work: GGML_NATIVE's -march=native comes after it and turns AMX back on.)
 # Files: one F16 file per shape from `bin/quanta synth` (random weights, the llama-bpe vocabulary), then each type
 # made from it by llama.cpp's llama-quantize, so both engines read identical bytes. Each file is measured ours, then
 # llama.cpp's, (then ours again ... for --rounds), with the same -p/-n/-t/-r; the table gives tokens/s and
