@@ -1,11 +1,12 @@
-/* Q4_0 x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8), for prompts and batched decode.
+/* Q4_0 (and IQ4_NL) x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8), for prompts and batched decode.
  * Compiled with -mamx-tile -mamx-int8 and the AVX-512 flags; run only when CPUID reports both AMX features and the
  * kernel granted this process the tile data state (llmk_amx_available, llmk_dispatch.c).
  *
  * Same arithmetic as the VNNI kernels (llmk_avx512_q4_x16.c), so every output is bit-identical to theirs: per output
  * (row r x token t), acc = 0; for each block b in order: acc = fma((float)isum_b, dx_b * dy_b, acc). isum_b is an
  * exact int32 sum of 32 products whichever unit computes it: here one TDPBSSD of a token tile by a weight tile, with
- * the nibbles made signed (q - 8) as they are unpacked instead of the VNNI kernel's -8 * sum(y) correction.
+ * the nibbles made signed as they are unpacked (Q4_0: q - 8; IQ4_NL: its level) instead of the VNNI kernel's
+ * -bias * sum(y) correction.
  *
  * Tiles (palette 1):
  *   A  (tmm0): nt tokens x 32 bytes, block b's Q8_0 quants of each token, loaded in place from the activation rows
@@ -52,21 +53,27 @@ static void configure(int nt) {
     tl_config_rows = nt;
 }
 
+/* A nibble's signed value: Q4_0 nibble - 8; IQ4_NL (IQ) llmk_kvalues_iq4nl[nibble], looked up with vpshufb. */
+INLINE __m512i values(int IQ, __m512i nibbles) {
+    if (IQ) return _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)llmk_kvalues_iq4nl)),
+                                       nibbles);
+    return _mm512_sub_epi8(nibbles, _mm512_set1_epi8(8));
+}
+
 /* Block b of a packed 16-row tile as signed bytes in VNNI order (512 bytes at dst). */
-INLINE void unpack_block(const uint8_t *tile, int64_t b, int8_t *dst) {
-    const __m512i m4 = _mm512_set1_epi8(0x0F), eight = _mm512_set1_epi8(8);
+INLINE void unpack_block(int IQ, const uint8_t *tile, int64_t b, int8_t *dst) {
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
     const uint8_t *q = tile + (size_t)b * 256;
     for (int c = 0; c < 4; c++) {
         __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
-        _mm512_store_si512((void *)(dst + 64 * c), _mm512_sub_epi8(_mm512_and_si512(u, m4), eight));
-        _mm512_store_si512((void *)(dst + 256 + 64 * c),
-                           _mm512_sub_epi8(_mm512_and_si512(_mm512_srli_epi16(u, 4), m4), eight));
+        _mm512_store_si512((void *)(dst + 64 * c), values(IQ, _mm512_and_si512(u, m4)));
+        _mm512_store_si512((void *)(dst + 256 + 64 * c), values(IQ, _mm512_and_si512(_mm512_srli_epi16(u, 4), m4)));
     }
 }
 
 /* A whole tile (nb blocks) unpacked, 512 bytes per block. */
-static void unpack_tile(const uint8_t *tile, int64_t nb, int8_t *dst) {
-    for (int64_t b = 0; b < nb; b++) unpack_block(tile, b, dst + (size_t)b * 512);
+static void unpack_tile(int IQ, const uint8_t *tile, int64_t nb, int8_t *dst) {
+    for (int64_t b = 0; b < nb; b++) unpack_block(IQ, tile, b, dst + (size_t)b * 512);
 }
 
 /* acc[j] = fma((float)isum[j], dx * dy_j, acc[j]) for the NT tokens of one stored C tile. */
@@ -86,7 +93,7 @@ static void unpack_tile(const uint8_t *tile, int64_t nb, int8_t *dst) {
         _tile_loadd(ta, xq + (size_t)(b) * sizeof(block_q8_0), (long)arow);                                          \
         const int8_t *bsrc_ = bq + (size_t)(b) * 512;                                                                  \
         if (INL) { /* one group only: unpack into L1 UNPACK_AHEAD blocks ahead, not the whole tile beforehand */    \
-            if ((b) + UNPACK_AHEAD < nb) unpack_block(tile, (b) + UNPACK_AHEAD, ubuf[((b) + UNPACK_AHEAD) & 3]);        \
+            if ((b) + UNPACK_AHEAD < nb) unpack_block(IQ, tile, (b) + UNPACK_AHEAD, ubuf[((b) + UNPACK_AHEAD) & 3]);        \
             bsrc_ = ubuf[(b) & 3];                                                                                     \
         }                                                                                                              \
         _tile_loadd(tb, bsrc_, 64);                                                                                    \
@@ -95,12 +102,12 @@ static void unpack_tile(const uint8_t *tile, int64_t nb, int8_t *dst) {
         _tile_stored(tc, cbuf[(b) & 3], 64);                                                                           \
     } while (0)
 
-INLINE void group(int NT, int INL, const uint8_t *tile, const int8_t *bq, const uint16_t *d, int64_t nb, const char *x,
+INLINE void group(int IQ, int NT, int INL, const uint8_t *tile, const int8_t *bq, const uint16_t *d, int64_t nb, const char *x,
                   size_t arow, const float *a, float *out, int64_t rows) {
     int32_t cbuf[4][16 * 16] __attribute__((aligned(64)));
     int8_t ubuf[4][512] __attribute__((aligned(64)));
     if (INL) /* the tile load of a block must not wait for the stores that wrote it: they go UNPACK_AHEAD early */
-        for (int64_t b = 0; b < UNPACK_AHEAD && b < nb; b++) unpack_block(tile, b, ubuf[b & 3]);
+        for (int64_t b = 0; b < UNPACK_AHEAD && b < nb; b++) unpack_block(IQ, tile, b, ubuf[b & 3]);
     __m512 acc[16];
     for (int j = 0; j < NT; j++) acc[j] = _mm512_setzero_ps();
     const char *xq = x + 2; /* block b's quants of token j at xq + b * 34 + j * arow */
@@ -124,8 +131,8 @@ INLINE void group(int NT, int INL, const uint8_t *tile, const int8_t *bq, const 
     for (int j = 0; j < NT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
-int llmk_matmul_q4_0_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                             int64_t r0, int64_t r1, const float *act) {
+int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                           float *out, int64_t r0, int64_t r1, const float *act) {
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     int8_t *bq = llmk_scratch(LLMK_SCRATCH_AMX_B, (size_t)nb * 512);
@@ -142,7 +149,10 @@ int llmk_matmul_q4_0_x16_amx(const void *w, int64_t rows, int64_t cols, const vo
             const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * TILE_BLOCK_BYTES;
             const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 256);
             int inl = t1 - t0 <= 16; /* one group: unpacking ahead would not be reused */
-            if (!inl) unpack_tile(tile, nb, bq);
+            if (!inl) {
+                if (iq4nl) unpack_tile(1, tile, nb, bq);
+                else unpack_tile(0, tile, nb, bq);
+            }
             for (int t = t0; t < t1; t += 16) {
                 int nt = t1 - t < 16 ? t1 - t : 16;
                 configure(nt);
@@ -152,8 +162,11 @@ int llmk_matmul_q4_0_x16_amx(const void *w, int64_t rows, int64_t cols, const vo
                 switch (nt) {
 #define CASE(n)                                                                                                        \
     case n:                                                                                                            \
-        if (inl) group(n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                                    \
-        else group(n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                                        \
+        if (iq4nl) {                                                                                                   \
+            if (inl) group(1, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                             \
+            else group(1, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                                 \
+        } else if (inl) group(0, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                          \
+        else group(0, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                                     \
         break;
                 CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
                 CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16)

@@ -62,12 +62,16 @@ INLINE void relayout(const char *w, size_t wrow, int64_t b, int n, tile_block *o
 /* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -8 * sum(y) as int32 bits (also the packed
  * kernel's, llmk_avx512_q4_x16.c). */
 void llmk_q4_0_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, float *act) {
+    llmk_q4_prepare_act(xa, arow, ntok, nb, 8, act);
+}
+
+void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act) {
     for (int t = 0; t < ntok; t++) {
         const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
         for (int64_t b = 0; b < nb; b++) {
             int sum = 0;
             for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
-            int32_t neg = -8 * sum;
+            int32_t neg = -bias * sum;
             act[2 * (t * nb + b)] = llmk_f16_table[y[b].d];
             memcpy(&act[2 * (t * nb + b) + 1], &neg, 4);
         }

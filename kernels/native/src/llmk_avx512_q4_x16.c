@@ -44,10 +44,16 @@ int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
     return 0;
 }
 
-/* TT (<= 8) tokens over one packed tile: out[j][r .. r + 15] for tokens j < TT. */
-INLINE void tile_tokens(int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow, const float *act,
+/* IQ4_NL's levels + 128, as the unsigned bytes vpdpbusd takes (1 .. 241), in every 128-bit lane for vpshufb. */
+static const int8_t iq4nl_u8[16] = {1, 24, 45, 63, 79, 93, 106, 118, (int8_t)129, (int8_t)141, (int8_t)153,
+                                    (int8_t)166, (int8_t)181, (int8_t)197, (int8_t)217, (int8_t)241};
+
+/* TT (<= 8) tokens over one packed tile: out[j][r .. r + 15] for tokens j < TT. IQ: IQ4_NL blocks (levels looked
+ * up, biased by 128; act's corrections are -128 * sum(y)), else Q4_0 (nibbles as stored; -8 * sum(y)). */
+INLINE void tile_tokens(int IQ, int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow, const float *act,
                         float *out, int64_t rows) {
     const __m512i m4 = _mm512_set1_epi8(0x0F);
+    const __m512i lut = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)iq4nl_u8));
     const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 256);
     __m512 acc[8];
     for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
@@ -60,6 +66,10 @@ INLINE void tile_tokens(int TT, const uint8_t *tile, int64_t nb, const char *xa,
             __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
             v[c] = _mm512_and_si512(u, m4);
             v[c + 4] = _mm512_and_si512(_mm512_srli_epi16(u, 4), m4);
+            if (IQ) {
+                v[c] = _mm512_shuffle_epi8(lut, v[c]);
+                v[c + 4] = _mm512_shuffle_epi8(lut, v[c + 4]);
+            }
         }
         __m512 dx = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(d + b * TILE)));
         for (int j = 0; j < TT; j++) {
@@ -84,18 +94,23 @@ INLINE void tile_tokens(int TT, const uint8_t *tile, int64_t nb, const char *xa,
  * in L2 (a 512-token prompt's are 1 MiB at 2048 columns, 4 MiB at 8192); within a block every tile is read once from
  * memory and then, past 8 tokens, again from L1/L2 for each further group of 8. The grouping changes no output's
  * arithmetic. */
-int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                                int64_t r0, int64_t r1) {
+static int matmul_x16(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                      int64_t r0, int64_t r1) {
     if (rows % TILE != 0 || r0 % TILE != 0 || r1 % TILE != 0 || cols % QK4_0 != 0) return -1;
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
     if (!act) return -2;
-    llmk_q4_0_prepare_act((const char *)xa, arow, ntok, nb, act);
+    llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, iq4nl ? 128 : 8, act);
     if (llmk_amx_available && ntok >= LLMK_AMX_MIN_TOKENS)
-        return llmk_matmul_q4_0_x16_amx(w, rows, cols, xa, ntok, out, r0, r1, act);
+        return llmk_matmul_q4_x16_amx(iq4nl, w, rows, cols, xa, ntok, out, r0, r1, act);
     int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~7;
     if (block < 8) block = 8;
+#define TT_CALL(n)                                                                                                     \
+    do {                                                                                                               \
+        if (iq4nl) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                   \
+        else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
+    } while (0)
     for (int t0 = 0; t0 < ntok; t0 += block) {
     int t1 = ntok - t0 < block ? ntok : t0 + block;
     for (int64_t r = r0; r < r1; r += TILE) {
@@ -105,17 +120,29 @@ int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const
             const float *a = act + (size_t)2 * t * nb;
             float *o = out + (int64_t)t * rows + r;
             switch (t1 - t) {
-            case 1: tile_tokens(1, tile, nb, x, arow, a, o, rows); break;
-            case 2: tile_tokens(2, tile, nb, x, arow, a, o, rows); break;
-            case 3: tile_tokens(3, tile, nb, x, arow, a, o, rows); break;
-            case 4: tile_tokens(4, tile, nb, x, arow, a, o, rows); break;
-            case 5: tile_tokens(5, tile, nb, x, arow, a, o, rows); break;
-            case 6: tile_tokens(6, tile, nb, x, arow, a, o, rows); break;
-            case 7: tile_tokens(7, tile, nb, x, arow, a, o, rows); break;
-            default: tile_tokens(8, tile, nb, x, arow, a, o, rows); break;
+            case 1: TT_CALL(1); break;
+            case 2: TT_CALL(2); break;
+            case 3: TT_CALL(3); break;
+            case 4: TT_CALL(4); break;
+            case 5: TT_CALL(5); break;
+            case 6: TT_CALL(6); break;
+            case 7: TT_CALL(7); break;
+            default: TT_CALL(8); break;
             }
         }
     }
     }
     return 0;
+}
+
+int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                                int64_t r0, int64_t r1) {
+    return matmul_x16(0, w, rows, cols, xa, ntok, out, r0, r1);
+}
+
+/* IQ4_NL packed with llmk_pack_q4_0_x16 (its blocks are Q4_0's shape: f16 d, 16 bytes of nibbles): llama.cpp's
+ * iq4_nl_8x8 order, the same as its q4_0_8x8 order with the levels looked up. */
+int llmk_matmul_iq4_nl_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                                  int64_t r0, int64_t r1) {
+    return matmul_x16(1, w, rows, cols, xa, ntok, out, r0, r1);
 }

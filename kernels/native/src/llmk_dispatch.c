@@ -124,7 +124,7 @@ int64_t llmk_row_bytes(int type, int64_t n) {
 }
 
 int llmk_activation_type(int wtype) {
-    if (wtype == LLMK_PACKED_Q4_0_X16) return LLMK_TYPE_Q8_0;
+    if (wtype == LLMK_PACKED_Q4_0_X16 || wtype == LLMK_PACKED_IQ4_NL_X16) return LLMK_TYPE_Q8_0;
     switch (wtype) {
     case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return LLMK_TYPE_F32;
     case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q8_0: case LLMK_TYPE_IQ4_NL: return LLMK_TYPE_Q8_0;
@@ -158,16 +158,16 @@ int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, si
 }
 
 int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols) {
-    if (wtype == LLMK_TYPE_Q4_0 && table(isa)->matmul_q4_0_x16 && rows > 0 && rows % LLMK_PACK_ROWS == 0 && cols > 0
-        && cols % QK4_0 == 0)
-        return LLMK_PACKED_Q4_0_X16;
+    if (rows <= 0 || rows % LLMK_PACK_ROWS != 0 || cols <= 0 || cols % QK4_0 != 0) return -1;
+    if (wtype == LLMK_TYPE_Q4_0 && table(isa)->matmul_q4_0_x16) return LLMK_PACKED_Q4_0_X16;
+    if (wtype == LLMK_TYPE_IQ4_NL && table(isa)->matmul_iq4_nl_x16) return LLMK_PACKED_IQ4_NL_X16;
     return -1;
 }
 
 int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, void *dst) {
-    if (llmk_packed_type(isa, wtype, rows, cols) != LLMK_PACKED_Q4_0_X16) return -1;
+    if (llmk_packed_type(isa, wtype, rows, cols) < 0) return -1;
 #if defined(__x86_64__) || defined(_M_X64)
-    return llmk_pack_q4_0_x16(w, rows, cols, dst);
+    return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
 #else
     return -1;
 #endif
@@ -175,11 +175,12 @@ int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, voi
 
 int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                 int64_t r0, int64_t r1) {
-    if (wtype == LLMK_PACKED_Q4_0_X16) {
+    if (wtype == LLMK_PACKED_Q4_0_X16 || wtype == LLMK_PACKED_IQ4_NL_X16) {
         const llmk_table *k = table(isa);
-        if (!k->matmul_q4_0_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
-            || cols % QK4_0) return -1;
-        return k->matmul_q4_0_x16(w, rows, cols, xa, ntok, out, r0, r1);
+        int (*f)(const void *, int64_t, int64_t, const void *, int, float *, int64_t, int64_t) =
+            wtype == LLMK_PACKED_Q4_0_X16 ? k->matmul_q4_0_x16 : k->matmul_iq4_nl_x16;
+        if (!f || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS || cols % QK4_0) return -1;
+        return f(w, rows, cols, xa, ntok, out, r0, r1);
     }
     if (wtype < 0 || wtype >= LLMK_TYPE_COUNT) return -1;
     const llmk_table *k = table(isa);

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX-512 VNNI multiplies to the
  * same bits as the file's layout and as llama.cpp's repacked arithmetic ({@link Q4MatmulContractTest#repacked}),
- * for every token count (one-token and many-token paths) and row split over the pool; every other case has no
- * packed layout.
+ * for every token count (one-token and many-token paths) and row split over the pool; IQ4_NL packs the same way
+ * and follows llama.cpp's repacked iq4_nl_8x8 order; every other case has no packed layout.
  */
 class PackedMatmulTest {
 
@@ -64,9 +64,58 @@ class PackedMatmulTest {
         }
     }
 
+    /**
+     * IQ4_NL (its blocks have Q4_0's shape) packs into the same tiles and multiplies in llama.cpp's repacked
+     * iq4_nl_8x8 order, which llama.cpp runs on every AVX2 CPU (its unpacked 8-lane order is what it runs without
+     * repacking, so the packed results differ from the file layout's in the last bits). Every token count gives
+     * each token the bits it gets alone: VNNI below 8 tokens, AMX from 8 where the CPU has it.
+     */
+    @ParameterizedTest
+    @MethodSource("isas")
+    void packedIq4NlFollowsLlamaCppsRepackedOrderAtEveryTokenCount(Isa isa) {
+        Random rnd = new Random(73);
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {16, 8192}};
+            for (int[] shape : shapes) {
+                int rows = shape[0];
+                int cols = shape[1];
+                int layout = ops.packedLayout(GgmlType.IQ4_NL, rows, cols);
+                if (!vnni(isa)) {
+                    assertThat(layout).as("%s has no packed IQ4_NL", isa).isZero();
+                    continue;
+                }
+                assertThat(layout).as("%s packs IQ4_NL %dx%d", isa, rows, cols).isPositive()
+                        .isNotEqualTo(ops.packedLayout(GgmlType.Q4_0, rows, cols));
+                MemorySegment w = TestData.weights(arena, rnd, GgmlType.IQ4_NL, rows, cols);
+                MemorySegment packed = arena.allocate(w.byteSize(), 64);
+                ops.pack(layout, GgmlType.IQ4_NL, w, rows, cols, packed);
+                int[] counts = cols == 8192 ? new int[] {1, 8, 17, 200} : new int[] {1, 3, 8, 9, 16, 17, 40};
+                for (int tokens : counts) {
+                    MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
+                    MemorySegment got = arena.allocate(4L * tokens * rows);
+                    ops.matmulPacked(layout, GgmlType.IQ4_NL, packed, rows, cols, x, got, tokens);
+                    checkContract(w, x, got, rows, cols, tokens, rows > 32 ? 5 : 1, true);
+                    MemorySegment alone = arena.allocate(4L * rows);
+                    for (int t = 0; t < tokens; t += Math.max(1, tokens / 5)) {
+                        ops.matmulPacked(layout, GgmlType.IQ4_NL, packed, rows, cols,
+                                x.asSlice(4L * t * cols, 4L * cols), alone, 1);
+                        assertThat(got.asSlice(4L * t * rows, 4L * rows).mismatch(alone))
+                                .as("%s %dx%d token %d of %d vs alone", isa, rows, cols, t, tokens).isEqualTo(-1L);
+                    }
+                }
+            }
+        }
+    }
+
     /** Every {@code stride}-th row of every token against the Java contract of llama.cpp's repacked Q4_0 order. */
     private static void checkContract(MemorySegment w, MemorySegment x, MemorySegment got, int rows, int cols,
             int tokens, int stride) {
+        checkContract(w, x, got, rows, cols, tokens, stride, false);
+    }
+
+    /** The same for Q4_0 or (iq4nl) IQ4_NL. */
+    private static void checkContract(MemorySegment w, MemorySegment x, MemorySegment got, int rows, int cols,
+            int tokens, int stride, boolean iq4nl) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment act = arena.allocate(GgmlType.Q8_0.byteSize(cols));
             float[] xf = new float[cols];
@@ -74,7 +123,8 @@ class PackedMatmulTest {
                 MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
                 Quantize.activationRow(GgmlType.Q8_0, xf, 0, act, 0, cols);
                 for (int r = 0; r < rows; r += stride) {
-                    float want = Q4MatmulContractTest.repacked(w, r * GgmlType.Q4_0.byteSize(cols), act, cols / 32);
+                    float want = Q4MatmulContractTest.repacked(w, r * GgmlType.Q4_0.byteSize(cols), act, cols / 32,
+                            iq4nl);
                     float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
                     assertThat(Float.floatToRawIntBits(have)).as("out[%d][%d] = %s, contract %s", t, r, have, want)
                             .isEqualTo(Float.floatToRawIntBits(want));
@@ -85,9 +135,10 @@ class PackedMatmulTest {
 
     @ParameterizedTest
     @MethodSource("isas")
-    void onlyQ4_0WithRowsInWholeTilesHasAPackedLayout(Isa isa) {
+    void onlyQ4_0AndIq4NlWithRowsInWholeTilesHaveAPackedLayout(Isa isa) {
         try (NativeKernelOps ops = NativeKernelOps.withIsa(1, isa)) {
             assertThat(ops.packedLayout(GgmlType.Q4_0, 24, 64)).as("rows not a multiple of 16").isZero();
+            assertThat(ops.packedLayout(GgmlType.IQ4_NL, 24, 64)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64)).isZero();
             assertThat(ops.packedLayout(GgmlType.Q4_K, 32, 256)).isZero();
             assertThat(ops.packedLayout(GgmlType.F16, 32, 64)).isZero();

@@ -69,15 +69,33 @@ class Q4MatmulContractTest {
                 * Float.float16ToFloat(a.get(JAVA_SHORT_UNALIGNED, ab));
     }
 
+    /** IQ4_NL's 16 levels (ggml's kvalues_iq4nl). */
+    private static final int[] IQ4_NL_LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89,
+        113};
+
+    /** Element k of an IQ4_NL block (the shape of Q4_0's) as its level. */
+    private static int iq4nlWeight(MemorySegment w, long block, int k) {
+        int b = w.get(JAVA_BYTE, block + 2 + (k % 16)) & 0xFF;
+        return IQ4_NL_LEVELS[k < 16 ? b & 0x0F : b >> 4];
+    }
+
     /** ggml_gemv/gemm_q4_0_8x8_q8_0: per block the exact sum, then one fma. */
     static float repacked(MemorySegment w, long wOff, MemorySegment a, int blocks) {
+        return repacked(w, wOff, a, blocks, false);
+    }
+
+    /**
+     * The repacked order of Q4_0 or (iq4nl) IQ4_NL: ggml_gemv/gemm_q4_0_8x8_q8_0 and ggml_gemv/gemm_iq4_nl_8x8_q8_0
+     * (one template in llama.cpp's x86 repack code, the levels looked up): per block the exact sum, then one fma.
+     */
+    static float repacked(MemorySegment w, long wOff, MemorySegment a, int blocks, boolean iq4nl) {
         float acc = 0f;
         for (int b = 0; b < blocks; b++) {
             long wb = wOff + 18L * b;
             long ab = 34L * b;
             int isum = 0;
             for (int k = 0; k < 32; k++) {
-                isum += weight(w, wb, k) * a.get(JAVA_BYTE, ab + 2 + k);
+                isum += (iq4nl ? iq4nlWeight(w, wb, k) : weight(w, wb, k)) * a.get(JAVA_BYTE, ab + 2 + k);
             }
             acc = Math.fma((float) isum, scale(w, wb, a, ab), acc);
         }
