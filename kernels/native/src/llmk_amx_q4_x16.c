@@ -1,4 +1,4 @@
-/* Q4_0 (and IQ4_NL) x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8), for prompts and batched decode.
+/* Q4_0 and IQ4_NL x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8): prompts and batches.
  * Compiled with -mamx-tile -mamx-int8 and the AVX-512 flags; run only when CPUID reports both AMX features and the
  * kernel granted this process the tile data state (llmk_amx_available, llmk_dispatch.c).
  *
@@ -8,20 +8,21 @@
  * the nibbles made signed as they are unpacked (Q4_0: q - 8; IQ4_NL: its level) instead of the VNNI kernel's
  * -bias * sum(y) correction.
  *
- * Tiles (palette 1):
- *   A  (tmm0): nt tokens x 32 bytes, block b's Q8_0 quants of each token, loaded in place from the activation rows
- *              (stride = one activation row);
- *   B  (tmm1): 8 rows x 64 bytes, block b of one 16-row weight tile in VNNI order (row k: bytes 4r .. 4r + 3 are row
- *              r's elements 4k .. 4k + 3, signed) -- the packed layout's four vectors after the nibble split, low
- *              nibbles first (elements 0..15), then high (16..31), each minus 8;
- *   C0, C1 (tmm2, tmm3): nt x 16 int32, isum of (token, row), used alternately so that the scaling of block b - 1
- *              reads its stored tile while block b's product is computed.
+ * Tiles (palette 1), software-pipelined over blocks (tiles are not renamed, so consecutive blocks use different ones):
+ *   A0, A1 (tmm0, tmm1): nt tokens x 32 bytes, block b's Q8_0 quants of each token, loaded in place from the
+ *              activation rows (stride = one activation row); block b uses A(b & 1);
+ *   B0, B1 (tmm2, tmm3): 8 rows x 64 bytes, block b of one 16-row weight tile in VNNI order (row k: bytes 4r .. 4r + 3
+ *              are row r's elements 4k .. 4k + 3, signed) -- the packed layout's four vectors after the nibble split,
+ *              low nibbles first (elements 0..15), then high (16..31), made signed; block b uses B(b & 1);
+ *   C0 .. C3 (tmm4 .. tmm7): nt x 16 int32, isum of (token, row); block b's product goes to C(b & 3) and is stored,
+ *              and the float scaling of block b - 3 reads its stored product meanwhile, in block order.
  * With more than 16 tokens a weight tile is unpacked once per token block into a scratch of 512 bytes per block
  * (L2-resident) and then read by every group of 16 tokens; with 16 or fewer (batched decode) each block is unpacked
  * into L1 three blocks ahead of its tile load (a tile load does not take data from pending stores: unpacked just
- * before, it waits for them; that alone cost 1.8x at 16 tokens). Single thread, 2048 x 8192 from L3 (this machine,
- * best of 20): 16 tokens 741 us against VNNI's 1,290; 8 tokens 574 against 637; 128 tokens 5.8-6.2 ms against
- * 10.1 ms. Below LLMK_AMX_MIN_TOKENS the VNNI kernel is faster. */
+ * before, it waits for them; that alone cost 1.8x at 16 tokens). Single thread, 2048 x 8192 Q4_0 from L3 (this
+ * machine, best of 15, QUANTA_KERNELS_AMX=off for VNNI): 8 tokens 507-515 us against VNNI's 632-637; 16 tokens
+ * 733-757 us against 1,252; 128 tokens 5.4-5.6 ms against 10.3-10.4 ms. Below LLMK_AMX_MIN_TOKENS the VNNI kernel
+ * is faster. */
 #include <string.h>
 #include <immintrin.h>
 

@@ -1,5 +1,6 @@
-/* Q4_0 weights packed once at load for AVX-512 VNNI ("q4_0 x16"), one token or many.
- * Compiled with -mavx512f/bw/vl/dq -mavx512vnni; installed only when CPUID reports AVX512_VNNI.
+/* Q4_0 weights packed once at load for AVX-512 VNNI ("q4_0 x16"), one token or many; IQ4_NL packed the same way.
+ * Compiled with -mavx512f/bw/vl/dq -mavx512vnni; installed only when CPUID reports AVX512_VNNI. From
+ * LLMK_AMX_MIN_TOKENS tokens on a CPU with AMX, the same outputs come from llmk_amx_q4_x16.c.
  *
  * Same arithmetic as llmk_matmul_q4_0_rows8_avx512 (llmk_avx512_q4.c), so the results are bit-identical to the
  * unpacked matrix's, and to llama.cpp's repacked q4_0x8 order: per output (row r x token t),
@@ -14,7 +15,12 @@
  *                                    16 + 4c .. 16 + 4c + 3 in the high nibbles);
  *   scale region, [256 nb, 288 nb):  block b at 256 nb + 32 b: the 16 rows' f16 scales d, row order.
  * A tile's bytes are one contiguous run, read front to back: the hardware prefetcher follows it, with a software
- * prefetch a few blocks ahead. */
+ * prefetch a few blocks ahead.
+ *
+ * IQ4_NL blocks have Q4_0's shape (f16 d, 16 bytes of nibbles), so llmk_pack_q4_0_x16 packs them too; the nibbles
+ * then index llmk_kvalues_iq4nl (vpshufb on level + 128, unsigned for vpdpbusd, with -128 * sum(y) instead of
+ * -8 * sum(y) as the correction). That is llama.cpp's repacked iq4_nl_8x8 order: the formula above with the
+ * levels as the weights. */
 #include <string.h>
 #include <immintrin.h>
 
