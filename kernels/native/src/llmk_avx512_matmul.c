@@ -17,6 +17,7 @@
  * bias correction); the micro-kernel keeps up to 4 rows x 4 pairs (8 tokens) of accumulators in registers, and
  * tokens are blocked so a token block's pair data stays in L2 while every row tile of the range passes over it. */
 #include <stdlib.h>
+#include <string.h>
 #include <immintrin.h>
 
 #include "llmk_internal.h"
@@ -185,5 +186,61 @@ int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64
             }
         }
     }
+    return 0;
+}
+
+/* ---------------- Q5_0 through the Q8_0 kernel ----------------
+ * llama.cpp's Q5_0 dot (ggml_vec_dot_q5_0_q8_0 on x86, and llmk_quant_tiles.inc's) is its Q8_0 dot applied to the
+ * block's values (nibble | bit << 4) - 16 with the block's d: 8 lanes of 4-element sums, one fma with dx * dy per
+ * block, hsum8. So with 4 tokens or more, each chunk of rows is converted to Q8_0 blocks (d as stored, those values
+ * as int8) in a per-thread scratch and multiplied by the Q8_0 kernel above: the same integers and float steps as
+ * the one-token Q5_0 dot, so the same bits (MatmulBatchInvarianceTest), at the Q8_0 kernel's speed (the 1..8-token
+ * Q5_0 dot unpacks every block again for every 8 tokens). */
+#define Q5_MIN_TOKENS 4
+#define Q5_CHUNK_BYTES (256 * 1024) /* converted rows per step: L2-resident while every token block passes */
+
+LLMK_HIDDEN void llmk_vec_dot_q5_0_q8_0_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
+
+static void q5_0_to_q8_0(const block_q5_0 *src, block_q8_0 *dst, int64_t nblocks) {
+    const __m256i shuf = _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL);
+    const __m256i mask = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), hi = _mm256_set1_epi8((char)0xF0);
+    for (int64_t i = 0; i < nblocks; i++) {
+        uint32_t qh;
+        memcpy(&qh, src[i].qh, 4);
+        __m128i t = _mm_loadu_si128((const __m128i *)src[i].qs);
+        __m256i nib = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), m4);
+        __m256i bit = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), shuf);
+        bit = _mm256_cmpeq_epi8(_mm256_and_si256(bit, mask), mask); /* 0xFF where bit j is set */
+        /* bit clear: nibble - 16 = nibble | 0xF0 as a signed byte; bit set: the nibble itself */
+        _mm256_storeu_si256((__m256i *)dst[i].qs, _mm256_or_si256(nib, _mm256_andnot_si256(bit, hi)));
+        dst[i].d = src[i].d;
+    }
+}
+
+int llmk_matmul_q5_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                            float *out, int64_t r0, int64_t r1) {
+    int64_t nb = cols / QK8_0;
+    size_t wrow = (size_t)nb * sizeof(block_q5_0);
+    size_t arow = (size_t)nb * sizeof(block_q8_0);
+    if (ntok < Q5_MIN_TOKENS) { /* the dot, row by row, as llmk_matmul's generic loop */
+        float s[LLMK_MAX_TILE];
+        for (int64_t r = r0; r < r1; r++) {
+            llmk_vec_dot_q5_0_q8_0_avx512(cols, (const char *)w + r * wrow, xa, arow, ntok, s);
+            for (int t = 0; t < ntok; t++) out[(int64_t)t * rows + r] = s[t];
+        }
+        return 0;
+    }
+    int64_t chunk = (int64_t)(Q5_CHUNK_BYTES / arow) & ~3;
+    if (chunk < 4) chunk = 4;
+    block_q8_0 *conv = llmk_scratch(LLMK_SCRATCH_Q5_AS_Q8, (size_t)chunk * arow);
+    if (!conv) return -2;
+    for (int64_t rc = r0; rc < r1; rc += chunk) {
+        int64_t n = r1 - rc < chunk ? r1 - rc : chunk;
+        q5_0_to_q8_0((const block_q5_0 *)((const char *)w + rc * wrow), conv, n * nb);
+        int rc_ = llmk_matmul_q8_0_family_avx512(LLMK_TYPE_Q8_0, conv, rows, cols, xa, ntok, out + rc, 0, n);
+        if (rc_) return rc_;
+    }
+    (void)wtype;
     return 0;
 }

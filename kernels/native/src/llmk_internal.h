@@ -91,12 +91,13 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
 
 /* Per-thread scratch (llmk_dispatch.c): slot's buffer of at least `bytes` (64-byte aligned), grown on demand, freed
  * at thread exit; NULL when out of memory. */
-#define LLMK_SCRATCH_SLOTS 5
+#define LLMK_SCRATCH_SLOTS 6
 #define LLMK_SCRATCH_PAIRS 0    /* llmk_avx512_matmul.c: activation pair blocks */
 #define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c: a re-laid 16-row tile */
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
 #define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
 #define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
+#define LLMK_SCRATCH_Q5_AS_Q8 5 /* llmk_avx512_matmul.c: a chunk of Q5_0 rows converted to Q8_0 blocks */
 LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
 /* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
