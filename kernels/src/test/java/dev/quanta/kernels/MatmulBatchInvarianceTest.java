@@ -1,6 +1,7 @@
 package dev.quanta.kernels;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quanta.gguf.GgmlType;
@@ -70,5 +71,43 @@ class MatmulBatchInvarianceTest {
                 }
             }
         }
+    }
+
+    /**
+     * Q5_0, Q4_1 and Q5_1 with 4+ tokens go through the Q8_0 kernel on rows converted to Q8_0 blocks, and Q4_1 / Q5_1
+     * add their min sums afterwards: here at a model's width (18 blocks per row, rows split over the pool as the
+     * engine splits them), with mins far above the scales so that the min sums decide the last bits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("isas")
+    void convertedTypesKeepTheOneTokenBitsAtModelSize(Isa isa) {
+        Random rnd = new Random(91);
+        int rows = 1200;
+        int cols = 576;
+        int tokens = 33;
+        try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
+            for (GgmlType type : List.of(GgmlType.Q5_0, GgmlType.Q4_1, GgmlType.Q5_1)) {
+                MemorySegment w = TestData.weights(arena, rnd, type, rows, cols);
+                if (type != GgmlType.Q5_0) { // mins far above the scales: the min sums then decide the last bits
+                    for (long b = 0; b < w.byteSize() / type.typeSize(); b++) {
+                        float m = (0.5f + rnd.nextFloat()) * (rnd.nextBoolean() ? 1 : -1);
+                        w.set(JAVA_SHORT_UNALIGNED, b * type.typeSize() + 2, Float.floatToFloat16(m));
+                    }
+                }
+                MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
+                MemorySegment batch = arena.allocate(4L * tokens * rows, 64);
+                ops.matmul(type, w, rows, cols, x, batch, tokens);
+                MemorySegment single = arena.allocate(4L * rows, 64);
+                for (int t = 0; t < tokens; t++) {
+                    ops.matmul(type, w, rows, cols, x.asSlice(4L * t * cols, 4L * cols), single, 1);
+                    assertThat(batch.asSlice(4L * t * rows, 4L * rows).mismatch(single))
+                            .as("%s %s token %d of %d: first differing byte", type, isa, t, tokens).isEqualTo(-1L);
+                }
+            }
+        }
+    }
+
+    static List<Isa> isas() {
+        return NativeSupport.isas();
     }
 }
