@@ -61,10 +61,8 @@ LLMK_HIDDEN int llmk_matmul_iq4_nl_x16_avx512(const void *w, int64_t rows, int64
                                               float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                             float *out, int64_t r0, int64_t r1);
-LLMK_HIDDEN int llmk_matmul_q41_q51_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
-                                           int ntok, float *out, int64_t r0, int64_t r1);
-LLMK_HIDDEN int llmk_matmul_q5_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                                        float *out, int64_t r0, int64_t r1);
+LLMK_HIDDEN int llmk_matmul_via_q8_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                            int ntok, float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
                                                int ntok, float *out, int64_t r0, int64_t r1);
 
@@ -164,9 +162,9 @@ void llmk_fill_avx512(llmk_table *t) {
         t->dot[LLMK_TYPE_Q8_0] = llmk_vec_dot_q8_0_q8_0_avx512;
         t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx512;
         t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx512;
-        t->matmul[LLMK_TYPE_Q5_0] = llmk_matmul_q5_0_avx512;
-        t->matmul[LLMK_TYPE_Q4_1] = llmk_matmul_q41_q51_avx512;
-        t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_q41_q51_avx512;
+        t->matmul[LLMK_TYPE_Q5_0] = llmk_matmul_via_q8_0_avx512;
+        t->matmul[LLMK_TYPE_Q4_1] = llmk_matmul_via_q8_0_avx512;
+        t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_via_q8_0_avx512;
         t->matmul_q4_0_x16 = llmk_matmul_q4_0_x16_avx512;
         t->matmul_iq4_nl_x16 = llmk_matmul_iq4_nl_x16_avx512;
         llmk_fill_quant_tiles_avx512(t);

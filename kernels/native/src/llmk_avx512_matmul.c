@@ -189,148 +189,98 @@ int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64
     return 0;
 }
 
-/* ---------------- Q5_0 through the Q8_0 kernel ----------------
+/* ---------------- Q5_0, Q4_1 and Q5_1 through the Q8_0 kernel ----------------
  * llama.cpp's Q5_0 dot (ggml_vec_dot_q5_0_q8_0 on x86, and llmk_quant_tiles.inc's) is its Q8_0 dot applied to the
  * block's values (nibble | bit << 4) - 16 with the block's d: 8 lanes of 4-element sums, one fma with dx * dy per
- * block, hsum8. So with 4 tokens or more, each chunk of rows is converted to Q8_0 blocks (d as stored, those values
- * as int8) in a per-thread scratch and multiplied by the Q8_0 kernel above: the same integers and float steps as
- * the one-token Q5_0 dot, so the same bits (MatmulBatchInvarianceTest), at the Q8_0 kernel's speed (the 1..8-token
- * Q5_0 dot unpacks every block again for every 8 tokens). */
-#define Q5_MIN_TOKENS 4
-#define Q5_CHUNK_BYTES (256 * 1024) /* converted rows per step: L2-resident while every token block passes */
+ * block, hsum8. Its Q4_1 / Q5_1 dot (qt_q41_q51_tile) is, per output, hsum8(acc) + summs with acc the same on the
+ * values nibble / nibble | bit << 4 against the Q8_1 activations' quants, and summs = summs + m_w * s_x per block
+ * (an f16 times an f16 is exact in f32, so only the add rounds). So from VIA_Q8_MIN_TOKENS tokens on, each chunk of
+ * rows is converted to Q8_0 blocks of its values in a per-thread scratch (mins kept apart; Q8_1 activations copied to
+ * Q8_0 rows, their s kept apart) and multiplied by the Q8_0 kernel above, and the min sums, accumulated in block
+ * order, are added once: the one-token dot's bits (MatmulBatchInvarianceTest; and 0 mismatches over 4,096 rows x
+ * 2,048 columns in 34-37 chunks, checked with a C harness), at the Q8_0 kernel's speed (the 1..8-token dots unpack
+ * every block again for every 8 tokens). Fewer tokens: declined, so llmk_matmul runs the dot row by row. */
+#define VIA_Q8_MIN_TOKENS 4
+#define VIA_Q8_CHUNK_BYTES (256 * 1024) /* converted rows per step: L2-resident while every token block passes */
 
-LLMK_HIDDEN void llmk_vec_dot_q5_0_q8_0_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
-
-static void q5_0_to_q8_0(const block_q5_0 *src, block_q8_0 *dst, int64_t nblocks) {
+/* Rows [0, n) of a Q5_0 / Q4_1 / Q5_1 matrix (nb blocks per row) as Q8_0 blocks of their values; the mins of
+ * Q4_1 / Q5_1 to mt[b * mstride + i] (block-major, row i). */
+static void to_q8_0(int wtype, const char *src, int64_t n, int64_t nb, block_q8_0 *dst, float *mt, int64_t mstride) {
     const __m256i shuf = _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL);
     const __m256i mask = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    const __m256i m4 = _mm256_set1_epi8(0x0F), hi = _mm256_set1_epi8((char)0xF0);
-    for (int64_t i = 0; i < nblocks; i++) {
-        uint32_t qh;
-        memcpy(&qh, src[i].qh, 4);
-        __m128i t = _mm_loadu_si128((const __m128i *)src[i].qs);
-        __m256i nib = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), m4);
-        __m256i bit = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), shuf);
-        bit = _mm256_cmpeq_epi8(_mm256_and_si256(bit, mask), mask); /* 0xFF where bit j is set */
-        /* bit clear: nibble - 16 = nibble | 0xF0 as a signed byte; bit set: the nibble itself */
-        _mm256_storeu_si256((__m256i *)dst[i].qs, _mm256_or_si256(nib, _mm256_andnot_si256(bit, hi)));
-        dst[i].d = src[i].d;
-    }
-}
-
-int llmk_matmul_q5_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                            float *out, int64_t r0, int64_t r1) {
-    int64_t nb = cols / QK8_0;
-    size_t wrow = (size_t)nb * sizeof(block_q5_0);
-    size_t arow = (size_t)nb * sizeof(block_q8_0);
-    if (ntok < Q5_MIN_TOKENS) { /* the dot, row by row, as llmk_matmul's generic loop */
-        float s[LLMK_MAX_TILE];
-        for (int64_t r = r0; r < r1; r++) {
-            llmk_vec_dot_q5_0_q8_0_avx512(cols, (const char *)w + r * wrow, xa, arow, ntok, s);
-            for (int t = 0; t < ntok; t++) out[(int64_t)t * rows + r] = s[t];
-        }
-        return 0;
-    }
-    int64_t chunk = (int64_t)(Q5_CHUNK_BYTES / arow) & ~3;
-    if (chunk < 4) chunk = 4;
-    block_q8_0 *conv = llmk_scratch(LLMK_SCRATCH_Q5_AS_Q8, (size_t)chunk * arow);
-    if (!conv) return -2;
-    for (int64_t rc = r0; rc < r1; rc += chunk) {
-        int64_t n = r1 - rc < chunk ? r1 - rc : chunk;
-        q5_0_to_q8_0((const block_q5_0 *)((const char *)w + rc * wrow), conv, n * nb);
-        int rc_ = llmk_matmul_q8_0_family_avx512(LLMK_TYPE_Q8_0, conv, rows, cols, xa, ntok, out + rc, 0, n);
-        if (rc_) return rc_;
-    }
-    (void)wtype;
-    return 0;
-}
-
-/* ---------------- Q4_1 and Q5_1 through the Q8_0 kernel ----------------
- * llama.cpp's Q4_1 / Q5_1 dot (llmk_quant_tiles.inc's qt_q41_q51_tile) is, per output, hsum8(acc) + summs with
- *   acc   = the Q8_0 dot's 8 lanes on the block values q (0..15 / 0..31) against the Q8_1 activations' quants,
- *           fma with d_w * d_x per block;
- *   summs = summs + m_w * s_x per block (an f16 times an f16 is exact in f32, so only the add rounds).
- * So from 4 tokens on: the activations are copied to Q8_0 rows (d and quants; s kept apart), each chunk of weight
- * rows is converted to Q8_0 blocks (d, q as int8) with its mins kept apart, the Q8_0 kernel writes hsum8(acc), and
- * the min sums, accumulated in block order, are added once: the one-token dot's bits (MatmulBatchInvarianceTest;
- * and 0 mismatches over 4,096 rows x 2,048 columns in 37 chunks, checked with a C harness). */
-LLMK_HIDDEN void llmk_vec_dot_q4_1_q8_1_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
-LLMK_HIDDEN void llmk_vec_dot_q5_1_q8_1_avx512(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s);
-
-/* Weight blocks -> Q8_0 blocks of their values; mins to mt[b * mstride + i] (block-major, row i of the chunk). */
-static void q41_q51_to_q8_0(int high, const char *src, int64_t n, int64_t nb, block_q8_0 *dst, float *mt,
-                            int64_t mstride) {
-    const __m256i shuf = _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL);
-    const __m256i mask = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    const __m256i m4 = _mm256_set1_epi8(0x0F), b4 = _mm256_set1_epi8(0x10);
-    size_t bs = high ? sizeof(block_q5_1) : sizeof(block_q4_1);
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    int has_min = wtype != LLMK_TYPE_Q5_0, has_bit = wtype != LLMK_TYPE_Q4_1;
+    size_t bs = wtype == LLMK_TYPE_Q5_0 ? sizeof(block_q5_0) : wtype == LLMK_TYPE_Q4_1 ? sizeof(block_q4_1)
+                                                                                     : sizeof(block_q5_1);
+    size_t qh_off = has_min ? 4 : 2, qs_off = qh_off + (has_bit ? 4 : 0); /* after d (and m) */
     for (int64_t i = 0; i < n; i++) {
         for (int64_t b = 0; b < nb; b++) {
             const char *blk = src + ((size_t)i * nb + b) * bs;
-            uint16_t d, m;
-            memcpy(&d, blk, 2);
-            memcpy(&m, blk + 2, 2);
-            const uint8_t *qs = (const uint8_t *)blk + (high ? 8 : 4);
-            __m128i t = _mm_loadu_si128((const __m128i *)qs);
+            __m128i t = _mm_loadu_si128((const __m128i *)(blk + qs_off));
             __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), m4);
-            if (high) {
+            if (has_bit) {
                 uint32_t qh;
-                memcpy(&qh, blk + 4, 4);
+                memcpy(&qh, blk + qh_off, 4);
                 __m256i bit = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), shuf);
-                bit = _mm256_cmpeq_epi8(_mm256_and_si256(bit, mask), mask);
-                q = _mm256_or_si256(q, _mm256_and_si256(bit, b4));
+                bit = _mm256_cmpeq_epi8(_mm256_and_si256(bit, mask), mask); /* 0xFF where bit j is set */
+                /* Q5_1: nibble | 16 where the bit is set; Q5_0, minus 16: nibble | 0xF0 (as a signed byte) where
+                 * it is clear, the nibble itself where it is set */
+                q = has_min ? _mm256_or_si256(q, _mm256_and_si256(bit, _mm256_set1_epi8(0x10)))
+                            : _mm256_or_si256(q, _mm256_andnot_si256(bit, _mm256_set1_epi8((char)0xF0)));
             }
             block_q8_0 *o = dst + (size_t)i * nb + b;
             _mm256_storeu_si256((__m256i *)o->qs, q);
-            o->d = d;
-            mt[(size_t)b * mstride + i] = llmk_f16_table[m];
+            memcpy(&o->d, blk, 2);
+            if (has_min) {
+                uint16_t m;
+                memcpy(&m, blk + 2, 2);
+                mt[(size_t)b * mstride + i] = llmk_f16_table[m];
+            }
         }
     }
 }
 
-int llmk_matmul_q41_q51_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                               float *out, int64_t r0, int64_t r1) {
-    int high = wtype == LLMK_TYPE_Q5_1;
+int llmk_matmul_via_q8_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                float *out, int64_t r0, int64_t r1) {
+    if (ntok < VIA_Q8_MIN_TOKENS) return LLMK_MATMUL_DECLINED;
+    int has_min = wtype != LLMK_TYPE_Q5_0;
     int64_t nb = cols / QK8_0;
-    size_t wrow = (size_t)nb * (high ? sizeof(block_q5_1) : sizeof(block_q4_1));
-    size_t arow1 = (size_t)nb * sizeof(block_q8_1), arow = (size_t)nb * sizeof(block_q8_0);
-    if (ntok < Q5_MIN_TOKENS) {
-        float s[LLMK_MAX_TILE];
-        for (int64_t r = r0; r < r1; r++) {
-            const char *wr = (const char *)w + r * wrow;
-            if (high) llmk_vec_dot_q5_1_q8_1_avx512(cols, wr, xa, arow1, ntok, s);
-            else llmk_vec_dot_q4_1_q8_1_avx512(cols, wr, xa, arow1, ntok, s);
-            for (int t = 0; t < ntok; t++) out[(int64_t)t * rows + r] = s[t];
-        }
-        return 0;
-    }
-    int64_t chunk = (int64_t)(Q5_CHUNK_BYTES / arow) & ~15;
+    size_t wrow = (size_t)llmk_row_bytes(wtype, cols);
+    size_t arow = (size_t)nb * sizeof(block_q8_0);
+    int64_t chunk = (int64_t)(VIA_Q8_CHUNK_BYTES / arow) & ~15;
     if (chunk < 16) chunk = 16;
-    /* one scratch: activations as Q8_0 rows, their s (token-major), the chunk's Q8_0 rows, its mins (block-major) */
-    size_t act_bytes = ((size_t)ntok * arow + 63) & ~(size_t)63;
-    size_t sx_bytes = ((size_t)ntok * nb * sizeof(float) + 63) & ~(size_t)63;
+    /* one scratch: the chunk's Q8_0 rows; for Q4_1 / Q5_1 also its mins (block-major), the activations as Q8_0 rows
+     * and their s (token-major) */
     size_t conv_bytes = ((size_t)chunk * arow + 63) & ~(size_t)63;
-    char *buf = llmk_scratch(LLMK_SCRATCH_Q5_AS_Q8, act_bytes + sx_bytes + conv_bytes + (size_t)nb * chunk * sizeof(float));
+    size_t mt_bytes = has_min ? ((size_t)nb * chunk * sizeof(float) + 63) & ~(size_t)63 : 0;
+    size_t act_bytes = has_min ? ((size_t)ntok * arow + 63) & ~(size_t)63 : 0;
+    size_t sx_bytes = has_min ? (size_t)ntok * nb * sizeof(float) : 0;
+    char *buf = llmk_scratch(LLMK_SCRATCH_VIA_Q8, conv_bytes + mt_bytes + act_bytes + sx_bytes);
     if (!buf) return -2;
-    block_q8_0 *x8 = (block_q8_0 *)buf;
-    float *sx = (float *)(buf + act_bytes);
-    block_q8_0 *conv = (block_q8_0 *)(buf + act_bytes + sx_bytes);
-    float *mt = (float *)(buf + act_bytes + sx_bytes + conv_bytes);
-    for (int t = 0; t < ntok; t++) {
-        const block_q8_1 *y = (const block_q8_1 *)((const char *)xa + (size_t)t * arow1);
-        for (int64_t b = 0; b < nb; b++) {
-            block_q8_0 *o = x8 + (size_t)t * nb + b;
-            o->d = y[b].d;
-            memcpy(o->qs, y[b].qs, 32);
-            sx[(size_t)t * nb + b] = llmk_f16_table[y[b].s];
+    block_q8_0 *conv = (block_q8_0 *)buf;
+    float *mt = (float *)(buf + conv_bytes);
+    const void *x8 = xa;
+    float *sx = (float *)(buf + conv_bytes + mt_bytes + act_bytes);
+    if (has_min) {
+        block_q8_0 *a8 = (block_q8_0 *)(buf + conv_bytes + mt_bytes);
+        for (int t = 0; t < ntok; t++) {
+            const block_q8_1 *y = (const block_q8_1 *)((const char *)xa + (size_t)t * nb * sizeof(block_q8_1));
+            for (int64_t b = 0; b < nb; b++) {
+                block_q8_0 *o = a8 + (size_t)t * nb + b;
+                o->d = y[b].d;
+                memcpy(o->qs, y[b].qs, 32);
+                sx[(size_t)t * nb + b] = llmk_f16_table[y[b].s];
+            }
         }
+        x8 = a8;
     }
     for (int64_t rc = r0; rc < r1; rc += chunk) {
         int64_t n = r1 - rc < chunk ? r1 - rc : chunk;
-        q41_q51_to_q8_0(high, (const char *)w + rc * wrow, n, nb, conv, mt, chunk);
+        to_q8_0(wtype, (const char *)w + rc * wrow, n, nb, conv, mt, chunk);
         int rc_ = llmk_matmul_q8_0_family_avx512(LLMK_TYPE_Q8_0, conv, rows, cols, x8, ntok, out + rc, 0, n);
         if (rc_) return rc_;
-        for (int t = 0; t < ntok; t++) {
+        if (!has_min) continue;
+        for (int t = 0; t < ntok; t++) { /* out += the min sums, 16 rows at a time, blocks in order */
             const float *st = sx + (size_t)t * nb;
             float *o = out + (int64_t)t * rows + rc;
             for (int64_t i = 0; i < n; i += 16) {

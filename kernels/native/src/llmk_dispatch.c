@@ -188,7 +188,10 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
     int64_t wrow = llmk_row_bytes(wtype, cols);
     int64_t arow = llmk_row_bytes(llmk_activation_type(wtype), cols);
     if (!f || wrow < 0 || arow < 0) return -1;
-    if (k->matmul[wtype]) return k->matmul[wtype](wtype, w, rows, cols, xa, ntok, out, r0, r1);
+    if (k->matmul[wtype]) {
+        int rc = k->matmul[wtype](wtype, w, rows, cols, xa, ntok, out, r0, r1);
+        if (rc != LLMK_MATMUL_DECLINED) return rc;
+    }
     float s[LLMK_MAX_TILE];
     for (int64_t r = r0; r < r1; r++) {
         const char *wr = (const char *)w + r * wrow;

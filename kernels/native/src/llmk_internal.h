@@ -97,7 +97,7 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
 #define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
 #define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
-#define LLMK_SCRATCH_Q5_AS_Q8 5 /* llmk_avx512_matmul.c: a chunk of Q5_0 rows converted to Q8_0 blocks */
+#define LLMK_SCRATCH_VIA_Q8 5   /* llmk_avx512_matmul.c: Q5_0 / Q4_1 / Q5_1 rows (and Q8_1 activations) as Q8_0 */
 LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
 /* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
@@ -111,11 +111,16 @@ LLMK_HIDDEN void llmk_attention_item_avx512_shape(float *out, const float *q, in
                                                   int block_size, const int32_t *block_table, int seq_len, float scale);
 #endif
 
+/* A table matmul's answer for a call it leaves to the row-by-row vec_dot loop (e.g. too few tokens to pay back a
+ * conversion of the weights). */
+#define LLMK_MATMUL_DECLINED 1
+
 /* One ISA's kernels. Entries left 0 by a SIMD level are filled from the scalar table. */
 typedef struct {
     llmk_vec_dot_fn dot[LLMK_TYPE_COUNT];      /* by weight type */
     llmk_quantize_fn quantize[LLMK_TYPE_COUNT]; /* by activation type */
-    /* optional whole-matmul fast paths by weight type (same contract as llmk_matmul); 0 = row-by-row vec_dot */
+    /* optional whole-matmul fast paths by weight type (same contract as llmk_matmul; LLMK_MATMUL_DECLINED: this call
+     * goes to llmk_matmul's row-by-row vec_dot loop instead); 0 = always that loop */
     int (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                    float *out, int64_t r0, int64_t r1); /* 0, or -2 when out of memory */
     /* Q4_0 packed by llmk_pack_q4_0_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = no packed form */
