@@ -1,6 +1,6 @@
 /* Q4_0 and IQ4_NL x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8): prompts and batches.
  * Compiled with -mamx-tile -mamx-int8 and the AVX-512 flags; run only when CPUID reports both AMX features and the
- * kernel granted this process the tile data state (llmk_amx_available, llmk_dispatch.c).
+ * kernel granted this process the tile data state (LLMK_CPU_AMX_INT8 in llmk_cpu_features(), llmk_dispatch.c).
  *
  * Same arithmetic as the VNNI kernels (llmk_avx512_q4_x16.c), so every output is bit-identical to theirs: per output
  * (row r x token t), acc = 0; for each block b in order: acc = fma((float)isum_b, dx_b * dy_b, acc). isum_b is an

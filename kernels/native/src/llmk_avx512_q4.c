@@ -59,12 +59,8 @@ INLINE void relayout(const char *w, size_t wrow, int64_t b, int n, tile_block *o
     o->dx = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_and_si512(raw, _mm512_set1_epi32(0xFFFF))));
 }
 
-/* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -8 * sum(y) as int32 bits (also the packed
- * kernel's, llmk_avx512_q4_x16.c). */
-void llmk_q4_0_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, float *act) {
-    llmk_q4_prepare_act(xa, arow, ntok, nb, 8, act);
-}
-
+/* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -bias * sum(y) as int32 bits (also the packed
+ * kernels', llmk_avx512_q4_x16.c). */
 void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act) {
     for (int t = 0; t < ntok; t++) {
         const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
@@ -140,7 +136,7 @@ int llmk_matmul_q4_0_rows8_avx512(const void *w, int64_t rows, int64_t cols, con
     size_t need = (size_t)2 * ntok * nb;
     float *tl_act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, need * sizeof(float)); /* dy, -8 * sum(y) per token and block */
     if (!tl_act) return -2;
-    llmk_q4_0_prepare_act((const char *)xa, arow, ntok, nb, tl_act);
+    llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, 8, tl_act);
     if (ntok <= 16) { /* decode and small batches: re-lay each block in registers, for 8 tokens at a time */
         for (int t = 0; t < ntok; t += 8) {
             const char *x = (const char *)xa + (size_t)t * arow;

@@ -100,15 +100,15 @@ INLINE void tile_tokens(int IQ, int TT, const uint8_t *tile, int64_t nb, const c
  * in L2 (a 512-token prompt's are 1 MiB at 2048 columns, 4 MiB at 8192); within a block every tile is read once from
  * memory and then, past 8 tokens, again from L1/L2 for each further group of 8. The grouping changes no output's
  * arithmetic. */
-static int matmul_x16(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                      int64_t r0, int64_t r1) {
+int llmk_matmul_q4_x16_avx512(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                              float *out, int64_t r0, int64_t r1) {
     if (rows % TILE != 0 || r0 % TILE != 0 || r1 % TILE != 0 || cols % QK4_0 != 0) return -1;
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
     if (!act) return -2;
     llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, iq4nl ? 128 : 8, act);
-    if (llmk_amx_available && ntok >= LLMK_AMX_MIN_TOKENS)
+    if ((llmk_cpu_features() & LLMK_CPU_AMX_INT8) && ntok >= LLMK_AMX_MIN_TOKENS)
         return llmk_matmul_q4_x16_amx(iq4nl, w, rows, cols, xa, ntok, out, r0, r1, act);
     int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~7;
     if (block < 8) block = 8;
@@ -139,16 +139,4 @@ static int matmul_x16(int iq4nl, const void *w, int64_t rows, int64_t cols, cons
     }
     }
     return 0;
-}
-
-int llmk_matmul_q4_0_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                                int64_t r0, int64_t r1) {
-    return matmul_x16(0, w, rows, cols, xa, ntok, out, r0, r1);
-}
-
-/* IQ4_NL packed with llmk_pack_q4_0_x16 (its blocks are Q4_0's shape: f16 d, 16 bytes of nibbles): llama.cpp's
- * iq4_nl_8x8 order, the same as its q4_0_8x8 order with the levels looked up. */
-int llmk_matmul_iq4_nl_x16_avx512(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                                  int64_t r0, int64_t r1) {
-    return matmul_x16(1, w, rows, cols, xa, ntok, out, r0, r1);
 }

@@ -11,8 +11,6 @@ static int g_cpu_features;
 static int g_cpu_isa;
 static int g_default_isa;
 
-int llmk_amx_available;
-
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
 #include <unistd.h>
@@ -50,7 +48,6 @@ static int detect_features(void) {
 __attribute__((constructor)) static void llmk_init(void) {
     for (uint32_t h = 0; h < 65536; h++) llmk_f16_table[h] = llmk_h2f((uint16_t)h);
     g_cpu_features = detect_features();
-    llmk_amx_available = (g_cpu_features & LLMK_CPU_AMX_INT8) != 0;
     g_cpu_isa = (g_cpu_features & LLMK_CPU_AVX512) ? LLMK_ISA_AVX512
               : (g_cpu_features & LLMK_CPU_AVX2)   ? LLMK_ISA_AVX2
                                                    : LLMK_ISA_SCALAR;
@@ -159,8 +156,9 @@ int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, si
 
 int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols) {
     if (rows <= 0 || rows % LLMK_PACK_ROWS != 0 || cols <= 0 || cols % QK4_0 != 0) return -1;
-    if (wtype == LLMK_TYPE_Q4_0 && table(isa)->matmul_q4_0_x16) return LLMK_PACKED_Q4_0_X16;
-    if (wtype == LLMK_TYPE_IQ4_NL && table(isa)->matmul_iq4_nl_x16) return LLMK_PACKED_IQ4_NL_X16;
+    if (!table(isa)->matmul_q4_x16) return -1;
+    if (wtype == LLMK_TYPE_Q4_0) return LLMK_PACKED_Q4_0_X16;
+    if (wtype == LLMK_TYPE_IQ4_NL) return LLMK_PACKED_IQ4_NL_X16;
     return -1;
 }
 
@@ -177,10 +175,9 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
                 int64_t r0, int64_t r1) {
     if (wtype == LLMK_PACKED_Q4_0_X16 || wtype == LLMK_PACKED_IQ4_NL_X16) {
         const llmk_table *k = table(isa);
-        int (*f)(const void *, int64_t, int64_t, const void *, int, float *, int64_t, int64_t) =
-            wtype == LLMK_PACKED_Q4_0_X16 ? k->matmul_q4_0_x16 : k->matmul_iq4_nl_x16;
-        if (!f || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS || cols % QK4_0) return -1;
-        return f(w, rows, cols, xa, ntok, out, r0, r1);
+        if (!k->matmul_q4_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
+            || cols % QK4_0) return -1;
+        return k->matmul_q4_x16(wtype == LLMK_PACKED_IQ4_NL_X16, w, rows, cols, xa, ntok, out, r0, r1);
     }
     if (wtype < 0 || wtype >= LLMK_TYPE_COUNT) return -1;
     const llmk_table *k = table(isa);

@@ -123,12 +123,10 @@ typedef struct {
      * goes to llmk_matmul's row-by-row vec_dot loop instead); 0 = always that loop */
     int (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                    float *out, int64_t r0, int64_t r1); /* 0, or -2 when out of memory */
-    /* Q4_0 packed by llmk_pack_q4_0_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = no packed form */
-    int (*matmul_q4_0_x16)(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                           int64_t r0, int64_t r1);
-    /* IQ4_NL packed the same way (its blocks have Q4_0's shape); llama.cpp's iq4_nl_8x8 order */
-    int (*matmul_iq4_nl_x16)(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                             int64_t r0, int64_t r1);
+    /* Q4_0, or (iq4nl) IQ4_NL, packed by llmk_pack_q4_0_x16 (same contract as llmk_matmul, rows % 16 == 0;
+     * IQ4_NL in llama.cpp's iq4_nl_8x8 order); 0 = no packed form */
+    int (*matmul_q4_x16)(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                         int64_t r0, int64_t r1);
     /* one token (ggml's arithmetic, see llmk.h); w may be NULL */
     void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
     /* one row of n: ggml_vec_swiglu_f32 of this ISA */
@@ -142,9 +140,8 @@ typedef struct {
 
 LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 /* (x86-64, AVX-512 VNNI objects) Per token and Q8_0 block of xa: act[2 (t nb + b)] = dy, act[2 (t nb + b) + 1] =
- * -8 * sum(y) as int32 bits: the Q4_0 kernels' per-call activation data. */
-LLMK_HIDDEN void llmk_q4_0_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, float *act);
-/* The same with -bias * sum(y) (Q4_0: 8; IQ4_NL, whose levels enter vpdpbusd as level + 128: 128). */
+ * -bias * sum(y) as int32 bits: the Q4_0 / IQ4_NL kernels' per-call activation data (bias: the offset their
+ * unsigned weights enter vpdpbusd with; Q4_0 8, IQ4_NL's levels 128). */
 LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
@@ -154,12 +151,9 @@ LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);
 /* llmk_sum_words of each SIMD level (llmk_avx2_misc.c, llmk_avx512.c) */
 LLMK_HIDDEN uint64_t llmk_sum_words_avx2(const uint64_t *p, int64_t n);
 LLMK_HIDDEN uint64_t llmk_sum_words_avx512(const uint64_t *p, int64_t n);
-/* 1 when CPUID reports AMX-TILE and AMX-INT8, the kernel granted this process the tile data state and
- * QUANTA_KERNELS_AMX is not "off" (llmk_dispatch.c, decided once at load). */
-LLMK_HIDDEN extern int llmk_amx_available;
 /* Fewest tokens for which the packed Q4_0 matmul takes the AMX path (fewer: VNNI; same bits either way). */
 #define LLMK_AMX_MIN_TOKENS 8
-/* (AMX objects) llmk_matmul_q4_0_x16_avx512's contract for ntok tokens, with act from llmk_q4_prepare_act; iq4nl:
+/* (AMX objects, used when llmk_cpu_features() has LLMK_CPU_AMX_INT8) llmk_matmul_q4_x16_avx512's contract for ntok tokens, with act from llmk_q4_prepare_act; iq4nl:
  * the packed matrix holds IQ4_NL blocks (levels llmk_kvalues_iq4nl) instead of Q4_0's. */
 LLMK_HIDDEN int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa,
                                        int ntok, float *out, int64_t r0, int64_t r1, const float *act);
