@@ -1,5 +1,7 @@
 package dev.quanta.kernels;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import dev.quanta.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
 
@@ -150,13 +152,13 @@ public interface KernelOps extends AutoCloseable {
         long s3 = 0;
         long i = from;
         for (; i + 4 <= to; i += 4) {
-            s0 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i);
-            s1 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i + 1);
-            s2 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i + 2);
-            s3 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i + 3);
+            s0 += buffer.getAtIndex(JAVA_LONG, i);
+            s1 += buffer.getAtIndex(JAVA_LONG, i + 1);
+            s2 += buffer.getAtIndex(JAVA_LONG, i + 2);
+            s3 += buffer.getAtIndex(JAVA_LONG, i + 3);
         }
         for (; i < to; i++) {
-            s0 += buffer.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG, i);
+            s0 += buffer.getAtIndex(JAVA_LONG, i);
         }
         return s0 + s1 + s2 + s3;
     }

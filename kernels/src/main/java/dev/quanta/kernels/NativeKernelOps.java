@@ -39,27 +39,11 @@ public final class NativeKernelOps implements KernelOps {
     private final ChunkedRange.Range matmulRange = this::matmulRange;
 
 
-    // The current attention call.
-    private long atOut; // address
-    private long atQ; // address
-    private long atK; // address
-    private long atV; // address
-    private long atTables; // address
-    private long atLens; // address
-    private long atSeqIndex; // address
-    private int atQueries;
-    private int atHeads;
-    private int atKvHeads;
-    private int atHeadDim;
-    private int atKvType;
-    private int atBlockSize;
-    private int atMaxBlocks;
-    private float atScale;
-    private final ChunkedRange.Range attentionRange = this::attentionRange;
 
 
     private final boolean repack; // whether packedLayout offers packed layouts
     private final NativeElementwise elementwise; // rmsNorm, rope, swiglu, add on the pool
+    private final NativeAttention attention; // paged attention on the pool
 
     private NativeKernelOps(int threads, Isa isa, boolean repack) {
         this.repack = repack;
@@ -68,6 +52,7 @@ public final class NativeKernelOps implements KernelOps {
         this.pool = new WorkerPool(threads, "quanta-kernel");
         this.quantizer = new ActivationQuantizer(pool, level);
         this.elementwise = new NativeElementwise(pool, chunks, level);
+        this.attention = new NativeAttention(pool, chunks, level);
     }
 
     /**
@@ -345,40 +330,9 @@ public final class NativeKernelOps implements KernelOps {
         // NOTE: the C kernel trusts block ids, so every id it will follow is checked here first.
         Shapes.attentionIndex(blockTables, numSeqs, maxBlocksPerSeq, seqIndex, seqLens, numQueries, blockSize,
                 cacheBlocks);
-        atOut = out.address();
-        atQ = q.address();
-        atK = keyCache.address();
-        atV = valueCache.address();
-        atTables = blockTables.address();
-        atLens = seqLens.address();
-        atSeqIndex = seqIndex.address();
-        atQueries = numQueries;
-        atHeads = numHeads;
-        atKvHeads = numKvHeads;
-        atHeadDim = headDim;
-        atKvType = kvType.id();
-        atBlockSize = blockSize;
-        atMaxBlocks = maxBlocksPerSeq;
-        atScale = scale;
-        int items = numQueries * numKvHeads; // a query's heads sharing one KV head: its rows are read once for all
-        if (pool.size() == 1 || items < 2) {
-            attentionRange(0, items);
-        } else {
-            chunks.run(pool, items, items / (pool.size() * 4), attentionRange);
-        }
-    }
-
-    private void attentionRange(long i0, long i1) {
-        int rc;
-        try {
-            rc = (int) NativeLibrary.ATTENTION.invokeExact(level, atOut, atQ, atQueries, atHeads, atKvHeads,
-                    atHeadDim, atK, atV, atKvType, atBlockSize, atTables, atMaxBlocks, atSeqIndex, atLens, atScale, i0, i1);
-        } catch (Throwable e) {
-            throw new IllegalStateException("llmk_attention failed", e);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException("llmk_attention rejected its arguments");
-        }
+        attention.run(out.address(), q.address(), numQueries, numHeads, numKvHeads, headDim, keyCache.address(),
+                valueCache.address(), kvType.id(), blockSize, blockTables.address(), maxBlocksPerSeq,
+                seqIndex.address(), seqLens.address(), scale);
     }
 
     // ---------------------------------------------------------------- lifecycle
