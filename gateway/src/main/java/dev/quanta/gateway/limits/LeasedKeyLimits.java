@@ -3,6 +3,7 @@ package dev.quanta.gateway.limits;
 import dev.quanta.gateway.config.GatewayProperties;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,15 @@ import org.slf4j.LoggerFactory;
  * them is added to the shared counter at once (one round trip, only when the reservation is spent), so the
  * other replicas see it on their next reservation. A refusal is remembered until the window ends (the
  * counter only grows within a window).
+ *
+ * <p>Requests are reserved ahead: once a request lease with a chunk of 2 or more is down to half a chunk, the
+ * next chunk is reserved on {@code refills} (another thread) while requests go on being admitted from what is
+ * left, so no request waits for the store's round trip (before, every chunk's last request held the lease's
+ * lock through it, and every concurrent request of the key queued behind: a stall in the gateway's tail
+ * latency). A replica then holds up to one and a half chunks, which is what another replica may be refused
+ * early at the most. Chunks of 1 (small limits) are still reserved one request at a time, so they stay counted
+ * exactly. Tokens are not reserved ahead: a request's tokens are unknown until it ends and may exceed a chunk,
+ * so tokens reserved ahead would mostly sit unused on one replica while the others are refused.
  */
 public final class LeasedKeyLimits implements KeyLimits {
 
@@ -31,13 +41,19 @@ public final class LeasedKeyLimits implements KeyLimits {
     private final UsageStore store;
     private final GatewayProperties.Limits limits;
     private final LongSupplier nanoTime;
+    private final Executor refills;
     private final Map<String, Lease> requestLeases = new ConcurrentHashMap<>();
     private final Map<String, Lease> tokenLeases = new ConcurrentHashMap<>();
 
-    public LeasedKeyLimits(UsageStore store, GatewayProperties.Limits limits, LongSupplier nanoTime) {
+    /**
+     * @param refills runs the reservations made ahead (see the class comment); {@code Runnable::run} makes them
+     *                synchronous (tests)
+     */
+    public LeasedKeyLimits(UsageStore store, GatewayProperties.Limits limits, LongSupplier nanoTime, Executor refills) {
         this.store = store;
         this.limits = limits;
         this.nanoTime = nanoTime;
+        this.refills = refills;
     }
 
     /** A twentieth of the limit, at least 1, at most {@code cap}. */
@@ -52,6 +68,7 @@ public final class LeasedKeyLimits implements KeyLimits {
             Lease lease = requestLeases.computeIfAbsent(keyId, k -> new Lease(k, UsageStore.Kind.REQUESTS, maxRequests,
                     limits.requestWindow().toSeconds(), chunk(maxRequests, MAX_REQUEST_CHUNK)));
             long retry = lease.take(1);
+            lease.refillIfLow();
             if (retry > 0) {
                 return new Admission(false, "request rate: more than " + maxRequests + " requests per "
                         + lease.windowSeconds + " s", retry);
@@ -97,6 +114,8 @@ public final class LeasedKeyLimits implements KeyLimits {
         private boolean fresh = true;
         private boolean exhausted;
         private long unrecorded; // spent beyond the reservation, not yet added to the store
+        private boolean refilling; // a reservation ahead is on its way
+        private boolean drained; // a reservation ahead was granted nothing: none until the next window
 
         Lease(String keyId, UsageStore.Kind kind, long limit, long windowSeconds, long chunk) {
             this.keyId = keyId;
@@ -117,6 +136,7 @@ public final class LeasedKeyLimits implements KeyLimits {
             if (fresh || now - validUntil >= 0) {
                 remaining = 0;
                 exhausted = false;
+                drained = false;
                 fresh = false;
             }
             if (!exhausted && remaining < Math.max(1, units)) {
@@ -130,6 +150,56 @@ public final class LeasedKeyLimits implements KeyLimits {
             }
             remaining -= units;
             return 0;
+        }
+
+        /**
+         * Reserves the next chunk on {@code refills} when this lease is down to half a chunk and nothing stops it
+         * (a chunk of 1, a reservation ahead already on its way or refused in this window, the window used up).
+         * Called outside the lease's lock, after each take of a request lease.
+         */
+        void refillIfLow() {
+            synchronized (this) {
+                if (chunk < 2 || fresh || refilling || drained || exhausted || remaining > chunk / 2) {
+                    return;
+                }
+                refilling = true;
+            }
+            try {
+                refills.execute(this::refill);
+            } catch (RuntimeException e) { // a refused task: the next take reserves in line, as without it
+                synchronized (this) {
+                    refilling = false;
+                }
+            }
+        }
+
+        private void refill() {
+            long asked = nanoTime.getAsLong();
+            UsageStore.Reservation r;
+            try {
+                r = store.reserve(keyId, kind, windowSeconds, chunk, limit);
+            } catch (RuntimeException e) {
+                log.warn("could not reserve ahead for key {} ({}): {}", keyId, kind.column(), e.getMessage());
+                synchronized (this) {
+                    refilling = false; // the next take reserves in line and fails closed if the store is still away
+                }
+                return;
+            }
+            long until = asked + (long) (r.secondsToWindowEnd() * 1e9);
+            synchronized (this) {
+                refilling = false;
+                // the grant belongs to the window the store counted it in, told apart by its end (ends are a
+                // window apart, round trips far shorter than a second)
+                if (until - validUntil > 1_000_000_000L) { // a later window than this lease's, which has ended
+                    remaining = 0;
+                    exhausted = false;
+                    validUntil = until;
+                } else if (validUntil - until > 1_000_000_000L) {
+                    return; // an earlier window, which this lease has left: those units were never usable here
+                }
+                remaining += r.granted();
+                drained = r.granted() == 0;
+            }
         }
 
         /** Pays {@code amount} from the reservation; true when some of it must be added to the store. */

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quanta.gateway.config.GatewayProperties;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 class LeasedKeyLimitsTest {
@@ -39,10 +42,23 @@ class LeasedKeyLimitsTest {
         }
     }
 
+    /** Reservations ahead, held until the test runs them: the store's round trip, as long as the test likes. */
+    private final Queue<Runnable> pendingRefills = new ArrayDeque<>();
+
     private LeasedKeyLimits replica(long requestsPerMinute, long tokensPerDay) {
+        return replica(requestsPerMinute, tokensPerDay, Runnable::run);
+    }
+
+    private LeasedKeyLimits replica(long requestsPerMinute, long tokensPerDay, Executor refills) {
         var limits = new GatewayProperties.Limits(requestsPerMinute, Duration.ofMinutes(1), tokensPerDay,
                 Duration.ofDays(1), Map.of());
-        return new LeasedKeyLimits(store, limits, () -> now[0]);
+        return new LeasedKeyLimits(store, limits, () -> now[0], refills);
+    }
+
+    private void runPendingRefills() {
+        for (Runnable r; (r = pendingRefills.poll()) != null; ) {
+            r.run();
+        }
     }
 
     @Test
@@ -64,11 +80,90 @@ class LeasedKeyLimitsTest {
 
     @Test
     void aReplicaGoesToTheStoreOncePerChunkNotPerRequest() {
-        LeasedKeyLimits a = replica(1000, 0); // chunk 50
-        for (int i = 0; i < 100; i++) {
+        LeasedKeyLimits a = replica(100_000, 0); // chunk 50
+        for (int i = 0; i < 1000; i++) {
+            assertThat(a.admit("team").allowed()).isTrue();
+        }
+        // the first in line, then one ahead each time half a chunk is left: after requests 25, 75, ..., 975
+        assertThat(store.reservations).isEqualTo(1 + 20);
+    }
+
+    @Test
+    void requestsAreAdmittedWhileTheNextChunkIsOnItsWayAndOnlyOneReservationIsAhead() {
+        LeasedKeyLimits a = replica(100_000, 0, pendingRefills::add); // chunk 50
+        for (int i = 0; i < 49; i++) {
+            assertThat(a.admit("team").allowed()).isTrue();
+        }
+        assertThat(store.reservations).as("only the first request reserved in line").isEqualTo(1);
+        assertThat(pendingRefills).as("one reservation ahead, asked for at half a chunk left").hasSize(1);
+        runPendingRefills();
+        assertThat(store.reservations).isEqualTo(2);
+        for (int i = 0; i < 51; i++) { // 1 left + 50 reserved ahead: none waits for the store
             assertThat(a.admit("team").allowed()).isTrue();
         }
         assertThat(store.reservations).isEqualTo(2);
+        assertThat(pendingRefills).hasSize(1);
+    }
+
+    @Test
+    void whenTheReservationAheadIsLateTheRequestReservesInLineAndTheLateGrantIsStillUsable() {
+        LeasedKeyLimits a = replica(100, 0, pendingRefills::add); // chunk 5
+        for (int i = 0; i < 5; i++) {
+            assertThat(a.admit("team").allowed()).isTrue();
+        }
+        assertThat(a.admit("team").allowed()).as("reserved in line: the one ahead has not come back").isTrue();
+        assertThat(store.reservations).isEqualTo(2);
+        runPendingRefills(); // the late one: 5 more of this window
+        int admitted = 0;
+        for (int before = store.reservations; a.admit("team").allowed() && store.reservations == before; ) {
+            admitted++;
+        }
+        assertThat(admitted).as("4 left in line's chunk + the late 5, before the next reservation").isEqualTo(9);
+    }
+
+    @Test
+    void aGrantReservedAheadInAWindowTheLeaseHasLeftIsDropped() {
+        LeasedKeyLimits a = replica(100, 0, pendingRefills::add); // chunk 5
+        for (int i = 0; i < 3; i++) {
+            a.admit("team");
+        }
+        assertThat(pendingRefills).hasSize(1);
+        Runnable late = pendingRefills.poll();
+        now[0] += Duration.ofSeconds(61).toNanos();
+        assertThat(a.admit("team").allowed()).isTrue(); // the new window, reserved in line
+        late.run(); // the store counts it in the new window too: it is this window's, usable
+        int admitted = 1;
+        while (a.admit("team").allowed() && admitted < 100) {
+            admitted++;
+            runPendingRefills();
+        }
+        assertThat(admitted).as("every request of the new window's limit, none more").isEqualTo(100);
+    }
+
+    @Test
+    void twoReplicasReservingAheadStillAdmitExactlyTheLimitTogether() {
+        LeasedKeyLimits a = replica(1000, 0, pendingRefills::add); // chunk 50
+        LeasedKeyLimits b = replica(1000, 0, pendingRefills::add);
+        int admitted = 0;
+        for (int i = 0; i < 3000; i++) {
+            if ((i % 3 == 0 ? a : b).admit("team").allowed()) {
+                admitted++;
+            }
+            if (i % 7 == 0) {
+                runPendingRefills(); // the round trips come back at their own pace
+            }
+        }
+        assertThat(admitted).isEqualTo(1000);
+    }
+
+    @Test
+    void aSmallLimitIsNotReservedAhead() {
+        LeasedKeyLimits a = replica(20, 0, pendingRefills::add); // chunk 1
+        for (int i = 0; i < 5; i++) {
+            a.admit("tight");
+        }
+        assertThat(pendingRefills).isEmpty();
+        assertThat(store.reservations).isEqualTo(5);
     }
 
     @Test
