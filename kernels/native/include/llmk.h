@@ -119,6 +119,9 @@ void llmk_add(int isa, float *x, const float *y, int64_t n);
  * keep too few misses in flight (measured here: 20 GB/s scalar against 26 GB/s with AVX-512, same buffer). The
  * result does not depend on the ISA. */
 uint64_t llmk_sum_words(int isa, const uint64_t *p, int64_t n);
+/* y[i] = expf(x[i]) for i < n, bit for bit the C library's expf (glibc's), which the attention kernels' softmax
+ * weights must equal: on AVX-512 16 lanes at a time by the library's own double-precision steps, else its calls. */
+void llmk_expf(int isa, const float *x, float *y, int64_t n);
 
 /* ---- paged attention for work items [item0, item1), item = query * nkv + kv head (its nheads / nkv query heads) ----
  * q, out: f32 [nq][nheads][head_dim]; k, v: [num_blocks][block_size][nkv][head_dim] of kv_type (F16 or F32);

@@ -16,10 +16,12 @@
  * What is faster than the AVX2-coded kernel: the heads' accumulators, the position's key and value and the dots
  * stay in 512-bit registers (that kernel goes through f32 arrays in memory for every head and position), the f16
  * rounding is one cvtps_ph / cvtph_ps pair per 16 lanes, and positions go in chunks whose dots and expf calls do
- * not wait on one another (only the value updates are a chain). */
+ * not wait on one another (only the value updates are a chain); a chunk's 16 expf are one vector call with the C
+ * library's bits (llmk_avx512_libm_expf.h) instead of 16 calls into it. */
 #include <math.h>
 #include <immintrin.h>
 
+#include "llmk_avx512_libm_expf.h"
 #include "llmk_internal.h"
 
 #define INLINE static inline __attribute__((always_inline))
@@ -131,7 +133,8 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
                 }
             }
             m[h] = mh;
-            for (int i = 0; i < n; i++) ex[h][i] = expf(ex[h][i]);
+            __mmask16 lanes = (__mmask16)((1u << n) - 1);
+            _mm512_mask_storeu_ps(ex[h], lanes, llmk_expf16(_mm512_maskz_loadu_ps(lanes, ex[h])));
         }
         for (int i = 0; i < n; i++) {
             __m512 vf[MAXV];
@@ -185,5 +188,14 @@ void llmk_attention_item_avx512(float *out, const float *q, int group, int head_
             if (half) ATTEND_NH(128, 1, nh, o, qh, k, v, slot_bytes, head_off, block_size, block_table, seq_len, scale)
             else ATTEND_NH(128, 0, nh, o, qh, k, v, slot_bytes, head_off, block_size, block_table, seq_len, scale)
         }
+    }
+}
+
+void llmk_expf_avx512(const float *x, float *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, llmk_expf16(_mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 lanes = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, lanes, llmk_expf16(_mm512_maskz_loadu_ps(lanes, x + i)));
     }
 }

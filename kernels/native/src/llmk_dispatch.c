@@ -216,6 +216,17 @@ void llmk_swiglu(int isa, float *gate, const float *up, int64_t rows, int64_t n)
     for (int64_t r = 0; r < rows; r++) k->swiglu(gate + r * n, up + r * n, n);
 }
 
+void llmk_expf(int isa, const float *x, float *y, int64_t n) {
+    if (isa > g_cpu_isa) isa = g_cpu_isa;
+#if defined(__x86_64__) || defined(_M_X64)
+    if (isa >= LLMK_ISA_AVX512) {
+        llmk_expf_avx512(x, y, n);
+        return;
+    }
+#endif
+    for (int64_t i = 0; i < n; i++) y[i] = expf(x[i]);
+}
+
 uint64_t llmk_sum_words(int isa, const uint64_t *p, int64_t n) {
     if (n <= 0) return 0;
     if (isa > g_cpu_isa) isa = g_cpu_isa;
