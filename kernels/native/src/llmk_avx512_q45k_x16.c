@@ -15,7 +15,7 @@
  *   [0, 128)       scales, u8: byte 16 j + r = row r's 6-bit scale of sub-block j (elements 32j .. 32j + 31);
  *   [128, 256)     mins, u8 pairs: byte 32 p + 2 r + h = row r's min of sub-block 2p + h;
  *   [256, 288)     d of rows 0..15 (f16, as in the file);  [288, 320) dmin of rows 0..15 (f16);
- *   [320, 2368)    qs: 32 vectors of 64 bytes; vector 8p + c, bytes 4r .. 4r + 3 = row r's qs[32p + 4c .. 32p + 4c + 3]:
+ *   [320, 2368)    qs: 32 vectors of 64 bytes; vector 8p + c, bytes 4r .. 4r + 3 = row r's qs[32p + 4c .. + 3]:
  *                  low nibbles = elements 4c .. 4c + 3 of sub-block 2p, high nibbles = those of sub-block 2p + 1;
  *   [2368, 2880)   (Q5_K) qh: 8 vectors of 64 bytes; vector c, bytes 4r .. 4r + 3 = row r's qh[4c .. 4c + 3] (bit j of
  *                  byte l: the fifth bit of sub-block j's element l).
@@ -80,7 +80,8 @@ int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_t cols, void
                 memcpy(o + 256 + 2 * r, &d, 2);
                 memcpy(o + 288 + 2 * r, &dmin, 2);
                 for (int p = 0; p < 4; p++)
-                    for (int c = 0; c < 8; c++) memcpy(o + HEAD_BYTES + 512 * p + 64 * c + 4 * r, qs + 32 * p + 4 * c, 4);
+                    for (int c = 0; c < 8; c++)
+                        memcpy(o + HEAD_BYTES + 512 * p + 64 * c + 4 * r, qs + 32 * p + 4 * c, 4);
                 if (five)
                     for (int c = 0; c < 8; c++) memcpy(o + HEAD_BYTES + QS_BYTES + 64 * c + 4 * r, qh + 4 * c, 4);
             }
@@ -113,7 +114,8 @@ INLINE void tile_tokens(int HIGH, int TT, const uint8_t *tile, int64_t nb, const
     for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
         const uint8_t *blk = tile + (size_t)b * chunk;
-        for (size_t l = 0; l < chunk; l += 64) _mm_prefetch((const char *)blk + PREFETCH_CHUNKS * chunk + l, _MM_HINT_T0);
+        for (size_t l = 0; l < chunk; l += 64)
+            _mm_prefetch((const char *)blk + PREFETCH_CHUNKS * chunk + l, _MM_HINT_T0);
         __m512i S[GROUP]; /* i32, lane r: row r's S of this super-block */
         for (int j = 0; j < TT; j++) S[j] = _mm512_setzero_si512();
         for (int s = 0; s < 8; s++) {

@@ -56,8 +56,8 @@ class Q45KOrderTest {
      * On AVX-512 VNNI, matrices of whole 16-row tiles pack ({@code llmk_avx512_q45k_x16.c}) and the packed matmul gives
      * the file layout's bits at every token count: 1..40 (every group size of the kernel, whole groups and partial
      * ones) and 300 (several L2 token blocks at 2048 and 8192 columns, the last one partial), rows split over two
-     * threads, 1 to 32 super-blocks per row; each checked row also against the Java contract, and sampled tokens alone (decode) against
-     * the batch. Elsewhere no layout is offered.
+     * threads, 1 to 32 super-blocks per row; each checked row also against the Java contract, and sampled tokens alone
+     * (decode) against the batch. Elsewhere no layout is offered.
      */
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("isaAndType")
