@@ -40,19 +40,6 @@
 _Static_assert(HEAD_BYTES + QS_BYTES == LLMK_Q4_K_X16_BLOCK_BYTES, "packed q4_K super-block");
 _Static_assert(HEAD_BYTES + QS_BYTES + QH_BYTES == LLMK_Q5_K_X16_BLOCK_BYTES, "packed q5_K super-block");
 
-/* Row r's 8 scales and 8 mins from the file's 12 bytes (get_scale_min_k4's bit layout). */
-static void scales_mins(const uint8_t *q, uint8_t *sc, uint8_t *mn) {
-    for (int j = 0; j < 8; j++) {
-        if (j < 4) {
-            sc[j] = q[j] & 63;
-            mn[j] = q[j + 4] & 63;
-        } else {
-            sc[j] = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-            mn[j] = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-        }
-    }
-}
-
 int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_t cols, void *dst) {
     if (rows % TILE != 0 || cols % QK_K != 0) return -1;
     int64_t nb = cols / QK_K;
@@ -71,12 +58,8 @@ int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_t cols, void
                     const block_q4_K *k = (const block_q4_K *)row + b;
                     scales = k->scales, qs = k->qs, d = k->d, dmin = k->dmin;
                 }
-                uint8_t sc[8], mn[8];
-                scales_mins(scales, sc, mn);
-                for (int j = 0; j < 8; j++) {
-                    o[16 * j + r] = sc[j];
-                    o[128 + 32 * (j / 2) + 2 * r + (j & 1)] = mn[j];
-                }
+                for (int j = 0; j < 8; j++)
+                    llmk_k4_scale_min(j, scales, &o[16 * j + r], &o[128 + 32 * (j / 2) + 2 * r + (j & 1)]);
                 memcpy(o + 256 + 2 * r, &d, 2);
                 memcpy(o + 288 + 2 * r, &dmin, 2);
                 for (int p = 0; p < 4; p++)

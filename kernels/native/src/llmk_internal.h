@@ -84,6 +84,17 @@ static inline int llmk_nearest_int(float f) {
     return (i & 0x007fffff) - 0x00400000;
 }
 
+/* Q4_K / Q5_K: sub-block j's 6-bit scale and 6-bit min from the 12 packed bytes q (ggml's get_scale_min_k4). */
+static inline void llmk_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *mn) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *mn = q[j + 4] & 63;
+    } else {
+        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+        *mn = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
 /* f16 -> f32 for all 65536 bit patterns, filled at load: a table load is cheaper than converting one scale at a
  * time in the SIMD loops, and the scales of a tensor fall into few cache lines. */
 #define LLMK_HIDDEN __attribute__((visibility("hidden")))

@@ -85,17 +85,6 @@ void llmk_vec_dot_q3_K_q8_K_ref(int64_t n, const void *w, const void *x, size_t 
     })
 }
 
-/* Q4_K / Q5_K: 8 6-bit scales and 8 6-bit mins packed in 12 bytes. */
-static void k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *mn) {
-    if (j < 4) {
-        *sc = q[j] & 63;
-        *mn = q[j + 4] & 63;
-    } else {
-        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-        *mn = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
 /* Q4_K / Q5_K: the engine's order, the contract every path meets (the Java reference Q45KFormats.dot, the AVX2 and
  * AVX-512 tiles of llmk_quant_tiles.inc, the packed kernel llmk_avx512_q45k_x16.c). Per super-block two exact
  * integers,
@@ -111,7 +100,7 @@ static float k4_k5_block(const uint8_t *q4, const uint8_t *qh, const uint8_t *pa
     int32_t S = 0, M = 0;
     for (int j = 0; j < QK_K / 32; j++) {
         uint8_t scale, min;
-        k4_scale_min(j, packed, &scale, &min);
+        llmk_k4_scale_min(j, packed, &scale, &min);
         /* sub-block j: nibbles of q4[32 (j / 2) + l], low for even j, high for odd; fifth bit j of qh[l] */
         const uint8_t *q = q4 + 32 * (j / 2);
         int32_t dot = 0;
