@@ -84,6 +84,17 @@ static inline int llmk_nearest_int(float f) {
     return (i & 0x007fffff) - 0x00400000;
 }
 
+/* Q4_K / Q5_K: sub-block j's 6-bit scale and 6-bit min from the 12 packed bytes q (ggml's get_scale_min_k4). */
+static inline void llmk_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *mn) {
+    if (j < 4) {
+        *sc = q[j] & 63;
+        *mn = q[j + 4] & 63;
+    } else {
+        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
+        *mn = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
+    }
+}
+
 /* f16 -> f32 for all 65536 bit patterns, filled at load: a table load is cheaper than converting one scale at a
  * time in the SIMD loops, and the scales of a tensor fall into few cache lines. */
 #define LLMK_HIDDEN __attribute__((visibility("hidden")))
@@ -91,13 +102,14 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
 
 /* Per-thread scratch (llmk_dispatch.c): slot's buffer of at least `bytes` (64-byte aligned), grown on demand, freed
  * at thread exit; NULL when out of memory. */
-#define LLMK_SCRATCH_SLOTS 6
+#define LLMK_SCRATCH_SLOTS 7
 #define LLMK_SCRATCH_PAIRS 0    /* llmk_avx512_matmul.c: activation pair blocks */
 #define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c: a re-laid 16-row tile */
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
 #define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
 #define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
 #define LLMK_SCRATCH_VIA_Q8 5   /* llmk_avx512_matmul.c: Q5_0 / Q4_1 / Q5_1 rows (and Q8_1 activations) as Q8_0 */
+#define LLMK_SCRATCH_K_ACT 6    /* llmk_avx512_q45k_x16.c: per-token sub-block activation sums */
 LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
 /* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
@@ -129,6 +141,9 @@ typedef struct {
      * IQ4_NL in llama.cpp's iq4_nl_8x8 order); 0 = no packed form */
     int (*matmul_q4_x16)(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1);
+    /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
+    int (*matmul_q45k_x16)(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                           int64_t r0, int64_t r1);
     /* one token (ggml's arithmetic, see llmk.h); w may be NULL */
     void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
     /* one row of n: ggml_vec_swiglu_f32 of this ISA */
@@ -147,6 +162,12 @@ LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
+/* Bytes of one packed Q4_K / Q5_K super-block of 16 rows (llmk_avx512_q45k_x16.c's layout). */
+#define LLMK_Q4_K_X16_BLOCK_BYTES 2368
+#define LLMK_Q5_K_X16_BLOCK_BYTES 2880
+/* (x86-64) Writes the packed copy of a Q4_K or (five) Q5_K matrix (that layout; plain C); -1 when rows % 16 or
+ * cols % 256. */
+LLMK_HIDDEN int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_t cols, void *dst);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);

@@ -1,5 +1,6 @@
 /* Scalar reference K-quant dot products (Q2_K .. Q6_K weights x Q8_K activations), written from ggml's
- * generic definitions; split from llmk_ref.c, whose table (llmk_fill_ref) points here. */
+ * generic definitions, except Q4_K / Q5_K, which follow the engine's own order (below); split from llmk_ref.c, whose
+ * table (llmk_fill_ref) points here. */
 #include "llmk_internal.h"
 
 /* ---------------- K-quants x Q8_K ---------------- */
@@ -84,60 +85,44 @@ void llmk_vec_dot_q3_K_q8_K_ref(int64_t n, const void *w, const void *x, size_t 
     })
 }
 
-/* Q4_K / Q5_K: 8 6-bit scales and 8 6-bit mins packed in 12 bytes. */
-static void k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8_t *mn) {
-    if (j < 4) {
-        *sc = q[j] & 63;
-        *mn = q[j + 4] & 63;
-    } else {
-        *sc = (q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4);
-        *mn = (q[j + 4] >> 4) | ((q[j] >> 6) << 4);
-    }
-}
-
+/* Q4_K / Q5_K: the engine's order, the contract every path meets (the Java reference Q45KFormats.dot, the AVX2 and
+ * AVX-512 tiles of llmk_quant_tiles.inc, the packed kernel llmk_avx512_q45k_x16.c). Per super-block two exact
+ * integers,
+ *   S = sum_j scale_j * sum_l q[32j + l] * q8[32j + l],   M = sum_j min_j * (bsums[2j] + bsums[2j + 1]),
+ * then exactly two float steps from acc = 0, super-blocks in order:
+ *   acc = fmaf((float)S, d * dy, acc);   acc = fmaf(-(float)M, dmin * dy, acc);
+ * NOTE: not ggml's order (8 float lanes per super-block, added at the end). Integer sums are exact, so any layout
+ * and vector width reaches the same S and M by any reduction order and then meets these two roundings: results are
+ * bit-identical across ISAs, token counts and the packed or file layout, at two float steps per super-block.
+ * |S| < 2^26, |M| < 2^21: no int32 overflow. */
 static float k4_k5_block(const uint8_t *q4, const uint8_t *qh, const uint8_t *packed, uint16_t d16, uint16_t dmin16,
-                         const block_q8_K *b, float *sums) {
-    int8_t q[QK_K];
-    int8_t *pa = q;
-    uint8_t m = 1;
-    for (int j = 0; j < QK_K / 64; j++) {
-        for (int l = 0; l < 32; l++) pa[l] = (int8_t)((q4[l] & 0xF) + (qh && (qh[l] & m) ? 16 : 0));
-        pa += 32;
-        m <<= 1;
-        for (int l = 0; l < 32; l++) pa[l] = (int8_t)((q4[l] >> 4) + (qh && (qh[l] & m) ? 16 : 0));
-        pa += 32;
-        m <<= 1;
-        q4 += 32;
-    }
-    uint8_t scales[8], mins[8];
-    for (int j = 0; j < 8; j++) k4_scale_min(j, packed, &scales[j], &mins[j]);
-    int sumi = 0;
-    for (int j = 0; j < QK_K / 16; j++) sumi += b->bsums[j] * mins[j / 2];
-    int32_t aux32[8] = {0};
-    const int8_t *q8 = b->qs;
-    pa = q;
+                         const block_q8_K *b, float acc) {
+    int32_t S = 0, M = 0;
     for (int j = 0; j < QK_K / 32; j++) {
-        for (int h = 0; h < 4; h++) {
-            for (int l = 0; l < 8; l++) aux32[l] += scales[j] * (int16_t)(q8[l] * pa[l]);
-            q8 += 8;
-            pa += 8;
+        uint8_t scale, min;
+        llmk_k4_scale_min(j, packed, &scale, &min);
+        /* sub-block j: nibbles of q4[32 (j / 2) + l], low for even j, high for odd; fifth bit j of qh[l] */
+        const uint8_t *q = q4 + 32 * (j / 2);
+        int32_t dot = 0;
+        for (int l = 0; l < 32; l++) {
+            int v = (j & 1 ? q[l] >> 4 : q[l] & 0xF) | (qh && (qh[l] >> j & 1) ? 16 : 0);
+            dot += v * b->qs[32 * j + l];
         }
+        S += scale * dot;
+        M += min * (b->bsums[2 * j] + b->bsums[2 * j + 1]);
     }
-    float d = llmk_h2f(d16) * b->d;
-    for (int l = 0; l < 8; l++) sums[l] += d * aux32[l];
-    return llmk_h2f(dmin16) * b->d * sumi;
+    acc = fmaf((float)S, llmk_h2f(d16) * b->d, acc);
+    return fmaf(-(float)M, llmk_h2f(dmin16) * b->d, acc);
 }
 
 void llmk_vec_dot_q4_K_q8_K_ref(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
     const block_q4_K *a = w;
     FOR_TOKENS({
         const block_q8_K *b = xt;
-        float sums[8] = {0}, sumf = 0;
-        for (int64_t i = 0; i < n / QK_K; i++) {
-            sumf -= k4_k5_block(a[i].qs, NULL, a[i].scales, a[i].d, a[i].dmin, &b[i], sums);
-        }
-        for (int l = 0; l < 8; l++) sumf += sums[l];
-        s[t] = sumf;
+        float acc = 0;
+        for (int64_t i = 0; i < n / QK_K; i++)
+            acc = k4_k5_block(a[i].qs, NULL, a[i].scales, a[i].d, a[i].dmin, &b[i], acc);
+        s[t] = acc;
     })
 }
 
@@ -145,12 +130,10 @@ void llmk_vec_dot_q5_K_q8_K_ref(int64_t n, const void *w, const void *x, size_t 
     const block_q5_K *a = w;
     FOR_TOKENS({
         const block_q8_K *b = xt;
-        float sums[8] = {0}, sumf = 0;
-        for (int64_t i = 0; i < n / QK_K; i++) {
-            sumf -= k4_k5_block(a[i].qs, a[i].qh, a[i].scales, a[i].d, a[i].dmin, &b[i], sums);
-        }
-        for (int l = 0; l < 8; l++) sumf += sums[l];
-        s[t] = sumf;
+        float acc = 0;
+        for (int64_t i = 0; i < n / QK_K; i++)
+            acc = k4_k5_block(a[i].qs, a[i].qh, a[i].scales, a[i].d, a[i].dmin, &b[i], acc);
+        s[t] = acc;
     })
 }
 

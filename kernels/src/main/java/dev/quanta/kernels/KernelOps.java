@@ -68,15 +68,24 @@ public interface KernelOps extends AutoCloseable {
      * The layout this implementation multiplies a {@code rows × cols} matrix of {@code wType} fastest in, when it
      * is not the file's: a nonzero id to {@link #pack} the matrix with once (at model load) and to pass to
      * {@link #matmulPacked}; 0 (the default) when the matrix is best used as it is. Packed matrices give results
-     * bit-identical to {@link #matmul} on the original.
+     * bit-identical to {@link #matmul} on the original (IQ4_NL: llama.cpp's repacked order, see the native README).
      */
     default int packedLayout(GgmlType wType, int rows, int cols) {
         return 0;
     }
 
     /**
-     * Writes the {@code layout} form of {@code w} (from {@link #packedLayout}) to {@code dst}, which has the same
-     * byte size as {@code w} ({@code rows × wType.byteSize(cols)}) and must be native memory.
+     * Bytes of the {@code layout} form of a {@code rows × cols} matrix of {@code wType}: {@code rows ×
+     * wType.byteSize(cols)} (the default, and Q4_0's packed form), or a little more where a layout keeps unpacked
+     * scales (Q4_K, Q5_K: 148 / 144 and 180 / 176 of it).
+     */
+    default long packedBytes(int layout, GgmlType wType, int rows, int cols) {
+        return rows * wType.byteSize(cols);
+    }
+
+    /**
+     * Writes the {@code layout} form of {@code w} (from {@link #packedLayout}) to {@code dst}, which holds
+     * {@link #packedBytes} and must be native memory.
      */
     default void pack(int layout, GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment dst) {
         throw new UnsupportedOperationException(description() + " has no packed layouts");

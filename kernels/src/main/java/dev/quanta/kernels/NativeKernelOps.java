@@ -154,13 +154,24 @@ public final class NativeKernelOps implements KernelOps {
     }
 
     @Override
+    public long packedBytes(int layout, GgmlType wType, int rows, int cols) {
+        requireLayout(layout, wType, rows, cols);
+        try {
+            return (long) NativeLibrary.PACKED_BYTES.invokeExact(layout, (long) rows, (long) cols);
+        } catch (Throwable e) {
+            throw new IllegalStateException("llmk_packed_bytes failed", e);
+        }
+    }
+
+    @Override
     public void pack(int layout, GgmlType wType, MemorySegment w, int rows, int cols, MemorySegment dst) {
         checkOpen();
         requireLayout(layout, wType, rows, cols);
         long bytes = (long) rows * wType.byteSize(cols);
-        if (w.byteSize() < bytes || dst.byteSize() < bytes) {
+        long packedBytes = packedBytes(layout, wType, rows, cols);
+        if (w.byteSize() < bytes || dst.byteSize() < packedBytes) {
             throw new IllegalArgumentException("pack: w holds " + w.byteSize() + " bytes and dst " + dst.byteSize()
-                    + ", need " + bytes);
+                    + ", need " + bytes + " and " + packedBytes);
         }
         requireNative("w", w);
         requireNative("dst", dst);

@@ -63,6 +63,8 @@ final class NativeLibrary {
     static final MethodHandle PACKED_TYPE;
     /** int llmk_pack(isa, wtype, const void *w, int64 rows, int64 cols, void *dst) */
     static final MethodHandle PACK;
+    /** int64 llmk_packed_bytes(packed_type, int64 rows, int64 cols) */
+    static final MethodHandle PACKED_BYTES;
     /** uint64 llmk_sum_words(isa, const uint64 *p, int64 n); pointer as a raw address (called on pool threads) */
     static final MethodHandle SUM_WORDS;
 
@@ -70,7 +72,7 @@ final class NativeLibrary {
     private static final String LOCATION;
 
     static {
-        MethodHandle[] h = new MethodHandle[16];
+        MethodHandle[] h = new MethodHandle[17];
         String failure = null;
         String location = null;
         try {
@@ -112,6 +114,8 @@ final class NativeLibrary {
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS));
             h[15] = handle(linker, lookup, "llmk_sum_words",
                     FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+            h[16] = handle(linker, lookup, "llmk_packed_bytes",
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
             int version = (int) h[0].invokeExact();
             if (version != 1) {
                 throw new IllegalStateException("library version " + version + ", expected 1");
@@ -136,6 +140,7 @@ final class NativeLibrary {
         PACKED_TYPE = h[13];
         PACK = h[14];
         SUM_WORDS = h[15];
+        PACKED_BYTES = h[16];
         FAILURE = failure;
         LOCATION = location;
     }

@@ -167,9 +167,18 @@ final class Q45KFormats {
     }
 
     /**
-     * ggml_vec_dot_q4_K_q8_K / q5_K: int32 sums in 8 lanes (element index mod 8) scaled by {@code dx * dy} into
-     * 8 float lane sums; the min terms ({@code dmin * dy * Σ bsums·min}) are subtracted from the running sum
-     * block by block, and the lane sums are added in lane order at the end.
+     * The engine's Q4_K / Q5_K dot, the one contract every path follows (scalar C {@code llmk_ref_kquants.c}, the
+     * AVX2 and AVX-512 tiles of {@code llmk_quant_tiles.inc}, the packed AVX-512 kernel): per super-block two exact
+     * integers, {@code S = Σ_j scale_j · Σ_l q[32j + l] · q8[32j + l]} and {@code M = Σ_j min_j · (bsums[2j] +
+     * bsums[2j + 1])}, then exactly two float steps,
+     * <pre>
+     *   acc = fma((float) S, d * dy, acc);   acc = fma(-(float) M, dmin * dy, acc);
+     * </pre>
+     * from {@code acc = 0}, super-blocks in order ({@code d * dy} and {@code dmin * dy} rounded to float).
+     * NOTE: not ggml's order (8 float lanes per super-block, summed at the end): the integer sums are exact, so any
+     * layout and vector width can reach S and M however it likes and then meet these two roundings, which makes
+     * results bit-identical across ISAs, token counts and packed or file layouts at two float steps per super-block.
+     * |S| &lt; 2^26 and |M| &lt; 2^21, so int32 never overflows; {@code (float) S} rounds to nearest even.
      */
     static float dot(boolean five, MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         int bytes = five ? Q5_K_BYTES : Q4_K_BYTES;
@@ -177,38 +186,27 @@ final class Q45KFormats {
         byte[] y = new byte[Q8Formats.Q8_K_BYTES];
         int[] s = new int[12];
         int[] q = new int[QK_K];
-        float[] sums = new float[8];
-        int[] aux32 = new int[8];
-        float sumf = 0f;
+        float acc = 0f;
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(w, wOff + (long) blk * bytes, x);
             Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
             scaleBytes(x, s);
             levels(five, x, q);
-            int sumi = 0;
-            for (int j = 0; j < QK_K / 16; j++) {
-                sumi += Le.i16(y, 260 + 2 * j) * (KQuantSearch.scaleMinK4(j / 2, s) >>> 8);
-            }
-            java.util.Arrays.fill(aux32, 0);
+            int sumS = 0;
+            int sumM = 0;
             for (int j = 0; j < QK_K / 32; j++) {
-                int scale = KQuantSearch.scaleMinK4(j, s) & 0xFF;
-                for (int e = 32 * j; e < 32 * j + 32; e += 8) {
-                    for (int l = 0; l < 8; l++) {
-                        aux32[l] += scale * (y[4 + e + l] * q[e + l]);
-                    }
+                int sm = KQuantSearch.scaleMinK4(j, s);
+                int dot = 0;
+                for (int e = 32 * j; e < 32 * j + 32; e++) {
+                    dot += y[4 + e] * q[e];
                 }
+                sumS += (sm & 0xFF) * dot;
+                sumM += (sm >>> 8) * (Le.i16(y, 260 + 4 * j) + Le.i16(y, 262 + 4 * j));
             }
             float yd = Le.f32(y, 0);
-            float d = Le.half(x, 0) * yd;
-            for (int l = 0; l < 8; l++) {
-                sums[l] += d * aux32[l];
-            }
-            float dmin = Le.half(x, 2) * yd;
-            sumf -= dmin * sumi;
+            acc = Math.fma((float) sumS, Le.half(x, 0) * yd, acc);
+            acc = Math.fma(-(float) sumM, Le.half(x, 2) * yd, acc);
         }
-        for (int l = 0; l < 8; l++) {
-            sumf += sums[l];
-        }
-        return sumf;
+        return acc;
     }
 }

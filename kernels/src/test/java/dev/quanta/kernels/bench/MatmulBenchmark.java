@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH: one {@code rows x cols} matmul (default 2048 x 8192) per operation. GB/s of weights = weight bytes / time
  * per op ({@link KernelBench} prints that directly). Several copies of the matrix are cycled so the weights come
- * from DRAM. Run with, from {@code /work/main}:
+ * from DRAM. {@code packed=true}: the copies packed as the engine packs them at load ({@link KernelOps#packedLayout},
+ * where there is a layout) and multiplied with {@link KernelOps#matmulPacked}. Run with, from {@code /work/main}:
  * <pre>
  * ./mvnw -B -q -pl kernels test-compile
  * java --enable-native-access=ALL-UNNAMED -cp "kernels/target/test-classes:kernels/target/classes:$(cat cp.txt)" \
@@ -52,6 +53,9 @@ public class MatmulBenchmark {
     @Param({"2"})
     public int threads;
 
+    @Param({"false"})
+    public boolean packed;
+
     @Param({"2048"})
     public int rows;
 
@@ -64,6 +68,7 @@ public class MatmulBenchmark {
     private MemorySegment[] weights;
     private MemorySegment x;
     private MemorySegment out;
+    private int layout; // packed layout of the copies, 0: the file's
     private int next;
 
     @Setup(Level.Trial)
@@ -75,8 +80,14 @@ public class MatmulBenchmark {
         int copies = (int) Math.min(64, Math.max(1, (256L << 20) / bytes));
         weights = new MemorySegment[copies];
         Random rnd = new Random(1);
+        layout = packed ? ops.packedLayout(wType, rows, cols) : 0;
         for (int c = 0; c < copies; c++) {
             weights[c] = KernelBench.randomWeights(arena, rnd, wType, bytes);
+            if (layout != 0) {
+                MemorySegment p = arena.allocate(ops.packedBytes(layout, wType, rows, cols), 64);
+                ops.pack(layout, wType, weights[c], rows, cols, p);
+                weights[c] = p;
+            }
         }
         x = arena.allocate(4L * tokens * cols, 64);
         for (long i = 0; i < (long) tokens * cols; i++) {
@@ -89,7 +100,11 @@ public class MatmulBenchmark {
     public MemorySegment matmul() {
         MemorySegment w = weights[next];
         next = next + 1 == weights.length ? 0 : next + 1;
-        ops.matmul(wType, w, rows, cols, x, out, tokens);
+        if (layout != 0) {
+            ops.matmulPacked(layout, wType, w, rows, cols, x, out, tokens);
+        } else {
+            ops.matmul(wType, w, rows, cols, x, out, tokens);
+        }
         return out;
     }
 
