@@ -166,7 +166,7 @@ public final class MatmulCalibration {
             int tokens, double seconds) {
         int rows = shape[0];
         int cols = shape[1];
-        long matrix = w.type().byteSize((long) rows * cols);
+        long matrix = w.stride();
         long slots = Math.max(1, (w.pool().byteSize() - matrix) / matrix);
         for (int i = 0; i < 3; i++) { // warm-up: JIT, scratch sizing
             w.matmul(ops, 0, matrix, rows, cols, x, out, tokens);
@@ -211,8 +211,11 @@ public final class MatmulCalibration {
     /**
      * The pool as the engine would multiply matrices of {@code shape}: itself, or (where the kernels have a packed
      * layout for the shape, see {@link KernelOps#packedLayout}) every slot of it packed into {@code packed[0]}.
+     *
+     * @param stride bytes of one matrix in {@code pool}: a packed layout may be larger than the file's
+     *               ({@link KernelOps#packedBytes})
      */
-    private record Weights(GgmlType type, int layout, MemorySegment pool) {
+    private record Weights(GgmlType type, int layout, MemorySegment pool, long stride) {
         void matmul(KernelOps ops, long offset, long bytes, int rows, int cols, MemorySegment x, MemorySegment out,
                 int tokens) {
             MemorySegment w = pool.asSlice(offset, bytes);
@@ -229,17 +232,20 @@ public final class MatmulCalibration {
         int rows = shape[0];
         int cols = shape[1];
         int layout = ops.packedLayout(type, rows, cols);
-        if (layout == 0) {
-            return new Weights(type, 0, pool);
-        }
-        if (packed[0] == null) {
-            packed[0] = arena.allocate(pool.byteSize(), 64);
-        }
         long matrix = type.byteSize((long) rows * cols);
-        for (long off = 0; off + matrix <= pool.byteSize(); off += matrix) {
-            ops.pack(layout, type, pool.asSlice(off, matrix), rows, cols, packed[0].asSlice(off, matrix));
+        if (layout == 0) {
+            return new Weights(type, 0, pool, matrix);
         }
-        return new Weights(type, layout, packed[0]);
+        long packedMatrix = ops.packedBytes(layout, type, rows, cols);
+        long count = pool.byteSize() / matrix;
+        if (packed[0] == null || packed[0].byteSize() < count * packedMatrix) {
+            packed[0] = arena.allocate(count * packedMatrix, 64);
+        }
+        for (long i = 0; i < count; i++) {
+            ops.pack(layout, type, pool.asSlice(i * matrix, matrix), rows, cols,
+                    packed[0].asSlice(i * packedMatrix, packedMatrix));
+        }
+        return new Weights(type, layout, packed[0].asSlice(0, count * packedMatrix), packedMatrix);
     }
 
     private static long gcd(long a, long b) {
