@@ -6,14 +6,19 @@
 #      mean time to first token
 # Needs: a build (./mvnw -B -DskipTests package), PostgreSQL for the gateway's limits (DATABASE_URL, default
 # jdbc:postgresql://127.0.0.1:5432/postgres as postgres), ../shared/models/stories260K.gguf (or MODEL=FILE).
-# Installs wrk with apt-get when absent. Usage: scripts/bench-gateway.sh   (about 4 minutes)
+# Installs wrk with apt-get when absent. Usage: scripts/bench-gateway.sh   (about 6 minutes)
 #   PARTS=1 ROUNDS=6 DURATION=15s scripts/bench-gateway.sh    only the added latency, longer
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODEL="${MODEL:-$ROOT/../shared/models/stories260K.gguf}"
 DURATION="${DURATION:-10s}"   # each measured run
-WARMUP="${WARMUP:-20s}"       # once on each side before the rounds (10 s left the gateway's JIT cold)
+WARMUP="${WARMUP:-20s}"       # the worker's warm-up, once before the rounds (10 s left the gateway's JIT cold)
+# The gateway's own warm-up. NOTE: with 20 s its C2 compiler was still busy in the measured rounds (a
+# -XX:+PrintCompilation log: 2,300-2,600 compilations per 10 s while the gateway was first loaded, still 300-400 per
+# 10 s a minute later; async-profiler put 45% of the gateway's CPU in C2 during a round), and the CPU per proxied
+# request fell from round to round (546, 253, 196 us). 90 s leaves the compiler mostly idle.
+GATEWAY_WARMUP="${GATEWAY_WARMUP:-90s}"
 ROUNDS="${ROUNDS:-4}"
 LIMITS="${LIMITS:-on}"        # per-key limits in the path (on: leases from PostgreSQL; off)
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xmx512m -XX:+UseParallelGC}"
@@ -78,7 +83,7 @@ start_gateway "$G" round-robin "$W1"
 fi
 if [[ "$PARTS" == *1* ]]; then
 echo; echo "== 1. added latency, 16 concurrent clients, POST /v1/completions (max_tokens 1)"
-echo "   warm-up ${WARMUP} on each, then ${ROUNDS} rounds of ${DURATION} alternating direct / via gateway;"
+echo "   warm-up ${WARMUP} on the worker, ${GATEWAY_WARMUP} on the gateway, then ${ROUNDS} rounds of ${DURATION} alternating direct / via gateway;"
 echo "   per-key limits ${LIMITS}; gateway JVM: ${GATEWAY_JAVA_OPTS}; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 pct() { awk -v p="$1" '$1==p {print $2}'; }
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; printf "%.3f", v}'; }
@@ -91,7 +96,7 @@ $(echo "$out" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(",",""); n+=$4+$6+
 $(echo "($c1 - $c0) * 1000000 / $(getconf CLK_TCK) / $n" | bc)"
 }
 wrk -t2 -c16 -d"$WARMUP" -s "$LOGS/post.lua" "http://127.0.0.1:$W1/v1/completions" >/dev/null
-wrk -t2 -c16 -d"$WARMUP" -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions" >/dev/null
+wrk -t2 -c16 -d"$GATEWAY_WARMUP" -s "$LOGS/post.lua" "http://127.0.0.1:$G/v1/completions" >/dev/null
 : >"$LOGS/rounds.txt"
 for round in $(seq 1 "$ROUNDS"); do
   # alternate which goes first, so a drift in the machine's load does not favour one side
