@@ -5,7 +5,8 @@
 # of both. Both gateways run throughout, so a drift in the machine's load hits both alike. Asserts nothing.
 #   scripts/bench-gateway-ab.sh OLD.jar "" NEW.jar ""          two builds
 #   scripts/bench-gateway-ab.sh G.jar "" G.jar "-Dspring.threads.virtual.enabled=false"   two settings
-# Needs what scripts/bench-gateway.sh needs (a build, PostgreSQL, the model). ROUNDS (6) x DUR (8 s) each.
+# Needs what scripts/bench-gateway.sh needs (a build, PostgreSQL, the model). ROUNDS (6) x DUR (8 s) each, after
+# WARM (45 s) x 2 on each gateway: 20 s left C2 busy in the measured rounds (see bench-gateway.sh).
 set -euo pipefail
 JA=$(realpath "$1"); OA=$2; JB=$(realpath "$3"); OB=$4; ROUNDS=${ROUNDS:-6}; DUR=${DUR:-8}
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,7 +37,7 @@ wrk.headers["Authorization"] = "Bearer $KEY"
 wrk.body = '{"model":"bench","prompt":"Once upon a time","max_tokens":1,"temperature":0}'
 LUA
 for G in $GA $GB; do curl -s -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' -d '{"model":"bench","prompt":"Once upon a time","max_tokens":1,"temperature":0}' -D - http://127.0.0.1:$G/v1/completions > $OUT/sample-$G.txt; done
-for G in $GA $GB $GA $GB; do wrk -t2 -c16 -d${WARM:-10}s -s $OUT/post.lua http://127.0.0.1:$G/v1/completions >/dev/null; done
+for G in $GA $GB $GA $GB; do wrk -t2 -c16 -d${WARM:-45}s -s $OUT/post.lua http://127.0.0.1:$G/v1/completions >/dev/null; done
 allocated_kib() { # pid gclog -> KiB the gateway has allocated so far: what each young GC found plus what is used now
   local used; used=$("${JAVA%/java}/jstat" -gc "$1" | awk 'NR==2 {print $3+$4+$6+$8}')
   python3 - "$2" "$used" <<'PY'
