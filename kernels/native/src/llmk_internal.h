@@ -95,6 +95,18 @@ static inline void llmk_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8
     }
 }
 
+/* Q3_K: the 16 six-bit scales (stored + 32, so 0..63) from the 12 packed bytes q (ggml's kmask unpacking). */
+static inline void llmk_q3_k_scales(const uint8_t *q, uint8_t *out) {
+    uint32_t aux[4];
+    memcpy(aux, q, 12);
+    uint32_t tmp = aux[2];
+    aux[2] = ((aux[0] >> 4) & 0x0f0f0f0f) | (((tmp >> 4) & 0x03030303) << 4);
+    aux[3] = ((aux[1] >> 4) & 0x0f0f0f0f) | (((tmp >> 6) & 0x03030303) << 4);
+    aux[0] = (aux[0] & 0x0f0f0f0f) | ((tmp & 0x03030303) << 4);
+    aux[1] = (aux[1] & 0x0f0f0f0f) | (((tmp >> 2) & 0x03030303) << 4);
+    memcpy(out, aux, 16);
+}
+
 /* f16 -> f32 for all 65536 bit patterns, filled at load: a table load is cheaper than converting one scale at a
  * time in the SIMD loops, and the scales of a tensor fall into few cache lines. */
 #define LLMK_HIDDEN __attribute__((visibility("hidden")))
