@@ -14,7 +14,7 @@
  *         acc = fmaf((float)S, d * dy, acc);
  * from acc = 0, super-blocks in order. NOTE: not ggml's order (Q2_K: a float product per super-block; Q3_K: 8 float
  * lanes summed at the end). The integers are exact, so a kernel may reach them in any grouping (Q3_K's SIMD paths
- * as sum_j scale_j (sum_l q' q8 - 4 bsums[j]) with q' = q + 4 unsigned) and then meet the same roundings: one
+ * as sum_j (scale6_j - 32) (sum_l q q8 - 4 bsums[j]), q unsigned for vpdpbusd) and then meet the same roundings: one
  * result on every ISA, token count and layout. Bounds (|q8| <= 128, |bsums| <= 2048): Q2_K |S| <= 16 * 15 * 16 * 3 *
  * 128 < 2^21, |M| <= 16 * 15 * 2048 < 2^19; Q3_K |S| <= 16 * 32 * 16 * 4 * 128 = 2^22; every partial sum is smaller,
  * so int32 never overflows and (float)S, (float)M are exact. */

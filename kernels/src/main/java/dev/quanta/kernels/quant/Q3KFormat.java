@@ -129,13 +129,14 @@ final class Q3KFormat {
      * The engine's Q3_K dot, the one contract every path follows (scalar C {@code llmk_ref_kquants.c}, the AVX2 and
      * AVX-512 tiles of {@code llmk_quant_tiles.inc}, the packed AVX-512 kernel {@code llmk_avx512_q23k_x16.c}): per
      * super-block one exact integer over the 16 sub-blocks of 16 elements, {@code S = Σ_j (scale_j - 32) · Σ_l
-     * (q[16j + l] - 4) · q8[16j + l]}, then exactly one float step
+     * (q[16j + l] - 4) · q8[16j + l]} (q the unsigned 3-bit level, 2 low bits | hmask bit &lt;&lt; 2), then exactly
+     * one float step
      * <pre>
      *   acc = fma((float) S, d * dy, acc);
      * </pre>
      * from {@code acc = 0}, super-blocks in order. NOTE: not ggml's order (8 float lanes summed at the end): the
-     * integer is exact, so a SIMD kernel may form it as {@code Σ_j scale_j · (Σ_l q'·q8 - 4 · bsums[j])} with unsigned
-     * {@code q' = q + 4} (what vpdpbusd takes) and still give these bits. |S| ≤ 16 · 32 · 16 · 4 · 128 = 2^22: no
+     * integer is exact, so a SIMD kernel may form it as {@code Σ_j (scale_j - 32) · (Σ_l q·q8 - 4 · bsums[j])} with
+     * the unsigned q (what vpdpbusd takes) and still give these bits. |S| ≤ 16 · 32 · 16 · 4 · 128 = 2^22: no
      * int32 overflow, and {@code (float) S} is exact.
      */
     static float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
