@@ -62,6 +62,9 @@ LLMK_HIDDEN int llmk_matmul_q4_x16_avx512(int iq4nl, const void *w, int64_t rows
 /* Q4_K and Q5_K packed once at load (llmk_avx512_q45k_x16.c). */
 LLMK_HIDDEN int llmk_matmul_q45k_x16_avx512(int five, const void *w, int64_t rows, int64_t cols, const void *xa,
                                             int ntok, float *out, int64_t r0, int64_t r1);
+/* Q2_K and Q3_K packed once at load (llmk_avx512_q23k_x16.c). */
+LLMK_HIDDEN int llmk_matmul_q23k_x16_avx512(int three, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                            int ntok, float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_via_q8_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
                                             int ntok, float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
@@ -168,6 +171,7 @@ void llmk_fill_avx512(llmk_table *t) {
         t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_via_q8_0_avx512;
         t->matmul_q4_x16 = llmk_matmul_q4_x16_avx512;
         t->matmul_q45k_x16 = llmk_matmul_q45k_x16_avx512;
+        t->matmul_q23k_x16 = llmk_matmul_q23k_x16_avx512;
         llmk_fill_quant_tiles_avx512(t);
     }
     fill_elementwise_avx512(t);

@@ -123,6 +123,7 @@ int64_t llmk_row_bytes(int type, int64_t n) {
 int llmk_activation_type(int wtype) {
     if (wtype == LLMK_PACKED_Q4_0_X16 || wtype == LLMK_PACKED_IQ4_NL_X16) return LLMK_TYPE_Q8_0;
     if (wtype == LLMK_PACKED_Q4_K_X16 || wtype == LLMK_PACKED_Q5_K_X16) return LLMK_TYPE_Q8_K;
+    if (wtype == LLMK_PACKED_Q2_K_X16 || wtype == LLMK_PACKED_Q3_K_X16) return LLMK_TYPE_Q8_K;
     switch (wtype) {
     case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return LLMK_TYPE_F32;
     case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q8_0: case LLMK_TYPE_IQ4_NL: return LLMK_TYPE_Q8_0;
@@ -159,11 +160,14 @@ int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols) {
     if (rows <= 0 || rows % LLMK_PACK_ROWS != 0 || cols <= 0) return -1;
     const llmk_table *k = table(isa);
     int q4 = k->matmul_q4_x16 && cols % QK4_0 == 0, k4 = k->matmul_q45k_x16 && cols % QK_K == 0;
+    int k2 = k->matmul_q23k_x16 && cols % QK_K == 0;
     switch (wtype) {
     case LLMK_TYPE_Q4_0: return q4 ? LLMK_PACKED_Q4_0_X16 : -1;
     case LLMK_TYPE_IQ4_NL: return q4 ? LLMK_PACKED_IQ4_NL_X16 : -1;
     case LLMK_TYPE_Q4_K: return k4 ? LLMK_PACKED_Q4_K_X16 : -1;
     case LLMK_TYPE_Q5_K: return k4 ? LLMK_PACKED_Q5_K_X16 : -1;
+    case LLMK_TYPE_Q2_K: return k2 ? LLMK_PACKED_Q2_K_X16 : -1;
+    case LLMK_TYPE_Q3_K: return k2 ? LLMK_PACKED_Q3_K_X16 : -1;
     default: return -1;
     }
 }
@@ -179,6 +183,10 @@ int64_t llmk_packed_bytes(int packed_type, int64_t rows, int64_t cols) {
         if (cols % QK_K != 0) return -1;
         return rows / LLMK_PACK_ROWS * (cols / QK_K)
                * (packed_type == LLMK_PACKED_Q5_K_X16 ? LLMK_Q5_K_X16_BLOCK_BYTES : LLMK_Q4_K_X16_BLOCK_BYTES);
+    case LLMK_PACKED_Q2_K_X16: case LLMK_PACKED_Q3_K_X16:
+        if (cols % QK_K != 0) return -1;
+        return rows / LLMK_PACK_ROWS * (cols / QK_K)
+               * (packed_type == LLMK_PACKED_Q3_K_X16 ? LLMK_Q3_K_X16_BLOCK_BYTES : LLMK_Q2_K_X16_BLOCK_BYTES);
     default: return -1;
     }
 }
@@ -189,6 +197,8 @@ int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, voi
 #if defined(__x86_64__) || defined(_M_X64)
     if (packed == LLMK_PACKED_Q4_K_X16 || packed == LLMK_PACKED_Q5_K_X16)
         return llmk_pack_q45k_x16(packed == LLMK_PACKED_Q5_K_X16, w, rows, cols, dst);
+    if (packed == LLMK_PACKED_Q2_K_X16 || packed == LLMK_PACKED_Q3_K_X16)
+        return llmk_pack_q23k_x16(packed == LLMK_PACKED_Q3_K_X16, w, rows, cols, dst);
     return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
 #else
     return -1;
@@ -208,6 +218,12 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
         if (!k->matmul_q45k_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
             || cols % QK_K) return -1;
         return k->matmul_q45k_x16(wtype == LLMK_PACKED_Q5_K_X16, w, rows, cols, xa, ntok, out, r0, r1);
+    }
+    if (wtype == LLMK_PACKED_Q2_K_X16 || wtype == LLMK_PACKED_Q3_K_X16) {
+        const llmk_table *k = table(isa);
+        if (!k->matmul_q23k_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
+            || cols % QK_K) return -1;
+        return k->matmul_q23k_x16(wtype == LLMK_PACKED_Q3_K_X16, w, rows, cols, xa, ntok, out, r0, r1);
     }
     if (wtype < 0 || wtype >= LLMK_TYPE_COUNT) return -1;
     const llmk_table *k = table(isa);

@@ -95,6 +95,18 @@ static inline void llmk_k4_scale_min(int j, const uint8_t *q, uint8_t *sc, uint8
     }
 }
 
+/* Q3_K: the 16 six-bit scales (stored + 32, so 0..63) from the 12 packed bytes q (ggml's kmask unpacking). */
+static inline void llmk_q3_k_scales(const uint8_t *q, uint8_t *out) {
+    uint32_t aux[4];
+    memcpy(aux, q, 12);
+    uint32_t tmp = aux[2];
+    aux[2] = ((aux[0] >> 4) & 0x0f0f0f0f) | (((tmp >> 4) & 0x03030303) << 4);
+    aux[3] = ((aux[1] >> 4) & 0x0f0f0f0f) | (((tmp >> 6) & 0x03030303) << 4);
+    aux[0] = (aux[0] & 0x0f0f0f0f) | ((tmp & 0x03030303) << 4);
+    aux[1] = (aux[1] & 0x0f0f0f0f) | (((tmp >> 2) & 0x03030303) << 4);
+    memcpy(out, aux, 16);
+}
+
 /* f16 -> f32 for all 65536 bit patterns, filled at load: a table load is cheaper than converting one scale at a
  * time in the SIMD loops, and the scales of a tensor fall into few cache lines. */
 #define LLMK_HIDDEN __attribute__((visibility("hidden")))
@@ -109,7 +121,7 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
 #define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
 #define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
 #define LLMK_SCRATCH_VIA_Q8 5   /* llmk_avx512_matmul.c: Q5_0 / Q4_1 / Q5_1 rows (and Q8_1 activations) as Q8_0 */
-#define LLMK_SCRATCH_K_ACT 6    /* llmk_avx512_q45k_x16.c: per-token sub-block activation sums */
+#define LLMK_SCRATCH_K_ACT 6    /* llmk_avx512_q45k_x16.c, llmk_avx512_q23k_x16.c: per-token sub-block sums */
 LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 
 /* The AVX-512 table's attention (llmk_avx2_misc.c: llama.cpp's AVX-512 summation shape, written with AVX2). */
@@ -144,6 +156,9 @@ typedef struct {
     /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
     int (*matmul_q45k_x16)(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                            int64_t r0, int64_t r1);
+    /* Q2_K, or (three) Q3_K, packed by llmk_pack_q23k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
+    int (*matmul_q23k_x16)(int three, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                           int64_t r0, int64_t r1);
     /* one token (ggml's arithmetic, see llmk.h); w may be NULL */
     void (*rms_norm)(float *out, const float *x, const float *w, int dim, float eps);
     /* one row of n: ggml_vec_swiglu_f32 of this ISA */
@@ -168,6 +183,12 @@ LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, vo
 /* (x86-64) Writes the packed copy of a Q4_K or (five) Q5_K matrix (that layout; plain C); -1 when rows % 16 or
  * cols % 256. */
 LLMK_HIDDEN int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_t cols, void *dst);
+/* Bytes of one packed Q2_K / Q3_K super-block of 16 rows (llmk_avx512_q23k_x16.c's layout). */
+#define LLMK_Q2_K_X16_BLOCK_BYTES 1344
+#define LLMK_Q3_K_X16_BLOCK_BYTES 1824
+/* (x86-64) Writes the packed copy of a Q2_K or (three) Q3_K matrix (that layout; plain C); -1 when rows % 16 or
+ * cols % 256. */
+LLMK_HIDDEN int llmk_pack_q23k_x16(int three, const void *w, int64_t rows, int64_t cols, void *dst);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);

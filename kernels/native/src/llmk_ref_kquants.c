@@ -1,87 +1,69 @@
-/* Scalar reference K-quant dot products (Q2_K .. Q6_K weights x Q8_K activations), written from ggml's
- * generic definitions, except Q4_K / Q5_K, which follow the engine's own order (below); split from llmk_ref.c, whose
+/* Scalar reference K-quant dot products (Q2_K .. Q6_K weights x Q8_K activations): Q6_K written from ggml's generic
+ * definition, Q2_K .. Q5_K in the engine's own order (below); split from llmk_ref.c, whose
  * table (llmk_fill_ref) points here. */
 #include "llmk_internal.h"
 
 /* ---------------- K-quants x Q8_K ---------------- */
 
+/* Q2_K / Q3_K: the engine's order, the contract every path meets (the Java reference Q2KFormat.dot / Q3KFormat.dot,
+ * the AVX2 and AVX-512 tiles of llmk_quant_tiles.inc, the packed kernel llmk_avx512_q23k_x16.c). Sub-block j holds
+ * elements 16j .. 16j + 15 (j = 8k + 2s + h: bits 2s of qs[32k + 16h + l], l = 0..15). Per super-block exact integers
+ *   Q2_K: S = sum_j (scales[j] & 15) * sum_l q[16j + l] * q8[16j + l],   M = sum_j (scales[j] >> 4) * bsums[j],
+ *         acc = fmaf((float)S, d * dy, acc);   acc = fmaf(-(float)M, dmin * dy, acc);
+ *   Q3_K: S = sum_j (scale6_j - 32) * sum_l (q[16j + l] - 4) * q8[16j + l]   (q = 2 low bits | hmask bit << 2),
+ *         acc = fmaf((float)S, d * dy, acc);
+ * from acc = 0, super-blocks in order. NOTE: not ggml's order (Q2_K: a float product per super-block; Q3_K: 8 float
+ * lanes summed at the end). The integers are exact, so a kernel may reach them in any grouping (Q3_K's SIMD paths
+ * as sum_j (scale6_j - 32) (sum_l q q8 - 4 bsums[j]), q unsigned for vpdpbusd) and then meet the same roundings: one
+ * result on every ISA, token count and layout. Bounds (|q8| <= 128, |bsums| <= 2048): Q2_K |S| <= 16 * 15 * 16 * 3 *
+ * 128 < 2^21, |M| <= 16 * 15 * 2048 < 2^19; Q3_K |S| <= 16 * 32 * 16 * 4 * 128 = 2^22; every partial sum is smaller,
+ * so int32 never overflows and (float)S, (float)M are exact. */
+static inline int k23_level(const uint8_t *qs, int j, int l) {
+    return (qs[32 * (j / 8) + 16 * (j & 1) + l] >> (2 * ((j % 8) / 2))) & 3;
+}
+
 void llmk_vec_dot_q2_K_q8_K_ref(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
     const block_q2_K *a = w;
     FOR_TOKENS({
         const block_q8_K *b = xt;
-        float sumf = 0;
+        float acc = 0;
         for (int64_t i = 0; i < n / QK_K; i++) {
-            const uint8_t *q2 = a[i].qs, *sc = a[i].scales;
-            const int8_t *q8 = b[i].qs;
-            int summs = 0;
-            for (int j = 0; j < 16; j++) summs += b[i].bsums[j] * (sc[j] >> 4);
-            float dall = b[i].d * llmk_h2f(a[i].d), dmin = b[i].d * llmk_h2f(a[i].dmin);
-            int isum = 0, is = 0;
-            for (int k = 0; k < QK_K / 128; k++) {
-                for (int shift = 0; shift < 8; shift += 2) {
-                    for (int half = 0; half < 2; half++) {
-                        int d = sc[is++] & 0xF, isuml = 0;
-                        for (int l = 16 * half; l < 16 * half + 16; l++) isuml += q8[l] * ((q2[l] >> shift) & 3);
-                        isum += d * isuml;
-                    }
-                    q8 += 32;
-                }
-                q2 += 32;
+            int32_t S = 0, M = 0;
+            for (int j = 0; j < 16; j++) {
+                int32_t dot = 0;
+                for (int l = 0; l < 16; l++) dot += k23_level(a[i].qs, j, l) * b[i].qs[16 * j + l];
+                S += (a[i].scales[j] & 0xF) * dot;
+                M += (a[i].scales[j] >> 4) * b[i].bsums[j];
             }
-            sumf += dall * isum - dmin * summs;
+            acc = fmaf((float)S, llmk_h2f(a[i].d) * b[i].d, acc);
+            acc = fmaf(-(float)M, llmk_h2f(a[i].dmin) * b[i].d, acc);
         }
-        s[t] = sumf;
+        s[t] = acc;
     })
-}
-
-/* Unpacks Q3_K's 16 6-bit scales (biased by 32) into signed bytes. */
-static void q3_k_scales(const uint8_t *packed, int8_t *out) {
-    uint32_t aux[4];
-    const uint32_t kmask1 = 0x03030303, kmask2 = 0x0f0f0f0f;
-    memcpy(aux, packed, 12);
-    uint32_t tmp = aux[2];
-    aux[2] = ((aux[0] >> 4) & kmask2) | (((tmp >> 4) & kmask1) << 4);
-    aux[3] = ((aux[1] >> 4) & kmask2) | (((tmp >> 6) & kmask1) << 4);
-    aux[0] = (aux[0] & kmask2) | (((tmp >> 0) & kmask1) << 4);
-    aux[1] = (aux[1] & kmask2) | (((tmp >> 2) & kmask1) << 4);
-    memcpy(out, aux, 16);
 }
 
 void llmk_vec_dot_q3_K_q8_K_ref(int64_t n, const void *w, const void *x, size_t bx, int nt, float *s) {
     const block_q3_K *a = w;
     FOR_TOKENS({
         const block_q8_K *b = xt;
-        float sums[8] = {0};
+        float acc = 0;
         for (int64_t i = 0; i < n / QK_K; i++) {
-            int8_t q[QK_K], scales[16];
-            const uint8_t *q3 = a[i].qs, *hm = a[i].hmask;
-            int8_t *pa = q;
-            uint8_t m = 1;
-            for (int j = 0; j < QK_K; j += 128) {
-                for (int shift = 0; shift < 8; shift += 2) {
-                    for (int l = 0; l < 32; l++) pa[l] = (int8_t)(((q3[l] >> shift) & 3) - ((hm[l] & m) ? 0 : 4));
-                    pa += 32;
-                    m <<= 1;
+            uint8_t scales[16];
+            llmk_q3_k_scales(a[i].scales, scales);
+            int32_t S = 0;
+            for (int j = 0; j < 16; j++) {
+                /* high bit of element e = 16j + l: bit e / 32 = 4 (j / 8) + (j % 8) / 2 of hmask[e % 32] */
+                int hshift = 4 * (j / 8) + (j % 8) / 2;
+                int32_t dot = 0;
+                for (int l = 0; l < 16; l++) {
+                    int q = k23_level(a[i].qs, j, l) | ((a[i].hmask[16 * (j & 1) + l] >> hshift) & 1) << 2;
+                    dot += (q - 4) * b[i].qs[16 * j + l];
                 }
-                q3 += 32;
+                S += (scales[j] - 32) * dot;
             }
-            q3_k_scales(a[i].scales, scales);
-            int32_t aux32[8] = {0};
-            const int8_t *q8 = b[i].qs;
-            pa = q;
-            for (int j = 0; j < QK_K / 16; j++) {
-                for (int h = 0; h < 2; h++) {
-                    for (int l = 0; l < 8; l++) aux32[l] += (scales[j] - 32) * (int16_t)(q8[l] * pa[l]);
-                    q8 += 8;
-                    pa += 8;
-                }
-            }
-            float d = llmk_h2f(a[i].d) * b[i].d;
-            for (int l = 0; l < 8; l++) sums[l] += d * aux32[l];
+            acc = fmaf((float)S, llmk_h2f(a[i].d) * b[i].d, acc);
         }
-        float sumf = 0;
-        for (int l = 0; l < 8; l++) sumf += sums[l];
-        s[t] = sumf;
+        s[t] = acc;
     })
 }
 

@@ -76,8 +76,8 @@ public interface KernelOps extends AutoCloseable {
 
     /**
      * Bytes of the {@code layout} form of a {@code rows × cols} matrix of {@code wType}: {@code rows ×
-     * wType.byteSize(cols)} (the default, and Q4_0's packed form), or a little more where a layout keeps unpacked
-     * scales (Q4_K, Q5_K: 148 / 144 and 180 / 176 of it).
+     * wType.byteSize(cols)} (the default, and the packed forms of Q4_0 and Q2_K), or a little more where a layout
+     * keeps unpacked scales (Q3_K, Q4_K, Q5_K: 114 / 110, 148 / 144 and 180 / 176 of it).
      */
     default long packedBytes(int layout, GgmlType wType, int rows, int cols) {
         return rows * wType.byteSize(cols);

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * The weight matrices of a forward pass that its kernels multiply faster re-laid ({@link KernelOps#packedLayout}:
- * Q4_0, IQ4_NL, Q4_K and Q5_K in 16-row tiles on AVX-512 VNNI, as llama.cpp repacks them at load), packed once into
+ * Q4_0, IQ4_NL and Q2_K .. Q5_K in 16-row tiles on AVX-512 VNNI, as llama.cpp repacks them at load), packed once into
  * memory of the pass. Results are bit-identical to the file's layout (IQ4_NL: llama.cpp's repacked order); matrices
  * without a packed layout are used in place.
  *
@@ -61,7 +61,7 @@ final class PackedMatrices {
         return packed.get(w);
     }
 
-    /** Bytes of packed copies (the file's bytes of those matrices; Q4_K / Q5_K about 3% more). */
+    /** Bytes of packed copies (the file's bytes of those matrices; Q3_K, Q4_K, Q5_K about 3% more). */
     long bytes() {
         return bytes;
     }

@@ -121,45 +121,43 @@ final class Q2KFormat {
         }
     }
 
-    /** ggml_vec_dot_q2_K_q8_K: {@code sumf += dall * isum - dmin * summs} per super-block. */
+    /**
+     * The engine's Q2_K dot, the one contract every path follows (scalar C {@code llmk_ref_kquants.c}, the AVX2 and
+     * AVX-512 tiles of {@code llmk_quant_tiles.inc}, the packed AVX-512 kernel {@code llmk_avx512_q23k_x16.c}): per
+     * super-block two exact integers over the 16 sub-blocks of 16 elements, {@code S = Σ_j scale_j · Σ_l q[16j + l] ·
+     * q8[16j + l]} and {@code M = Σ_j min_j · bsums[j]}, then exactly two float steps,
+     * <pre>
+     *   acc = fma((float) S, d * dy, acc);   acc = fma(-(float) M, dmin * dy, acc);
+     * </pre>
+     * from {@code acc = 0}, super-blocks in order, as {@link Q45KFormats#dot}. NOTE: not ggml's order
+     * ({@code sumf += dall * isum - dmin * summs}): exact integers let every layout and vector width give the same
+     * bits. |S| ≤ 16 · 15 · 16 · 3 · 128 &lt; 2^21 and |M| ≤ 16 · 15 · 2048 &lt; 2^19: no int32 overflow, and both
+     * convert to float exactly.
+     */
     static float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         byte[] x = new byte[BYTES];
         byte[] y = new byte[Q8Formats.Q8_K_BYTES];
-        float sumf = 0f;
+        float acc = 0f;
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(w, wOff + (long) blk * BYTES, x);
             Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
-            float yd = Le.f32(y, 0);
-            int summs = 0;
+            int sumS = 0;
+            int sumM = 0;
             for (int j = 0; j < 16; j++) {
-                summs += Le.i16(y, 260 + 2 * j) * ((x[j] & 0xFF) >>> 4);
-            }
-            float dall = yd * Le.half(x, 80);
-            float dmin = yd * Le.half(x, 82);
-            int isum = 0;
-            int is = 0;
-            int q8 = 4;
-            for (int c = 0; c < 2; c++) {
-                int q2 = 16 + 32 * c;
-                for (int j = 0; j < 4; j++) {
-                    int shift = 2 * j;
-                    int d = x[is++] & 0xF;
-                    int isuml = 0;
-                    for (int l = 0; l < 16; l++) {
-                        isuml += y[q8 + l] * (((x[q2 + l] & 0xFF) >>> shift) & 3);
-                    }
-                    isum += d * isuml;
-                    d = x[is++] & 0xF;
-                    isuml = 0;
-                    for (int l = 16; l < 32; l++) {
-                        isuml += y[q8 + l] * (((x[q2 + l] & 0xFF) >>> shift) & 3);
-                    }
-                    isum += d * isuml;
-                    q8 += 32;
+                // sub-block j = 8c + 2s + h: elements 16j + l are bits 2s..2s+1 of qs[32c + 16h + l]
+                int q2 = 16 + 32 * (j / 8) + 16 * (j & 1);
+                int shift = 2 * ((j % 8) / 2);
+                int dot = 0;
+                for (int l = 0; l < 16; l++) {
+                    dot += y[4 + 16 * j + l] * (((x[q2 + l] & 0xFF) >>> shift) & 3);
                 }
+                sumS += (x[j] & 0xF) * dot;
+                sumM += ((x[j] & 0xFF) >>> 4) * Le.i16(y, 260 + 2 * j);
             }
-            sumf += dall * isum - dmin * summs;
+            float yd = Le.f32(y, 0);
+            acc = Math.fma((float) sumS, Le.half(x, 80) * yd, acc);
+            acc = Math.fma(-(float) sumM, Le.half(x, 82) * yd, acc);
         }
-        return sumf;
+        return acc;
     }
 }

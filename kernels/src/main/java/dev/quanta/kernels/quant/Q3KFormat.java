@@ -126,37 +126,38 @@ final class Q3KFormat {
     }
 
     /**
-     * ggml_vec_dot_q3_K_q8_K: int32 sums in 8 lanes (element index mod 8) per super-block, scaled by
-     * {@code dx * dy} into 8 float lane sums across blocks, which are added in lane order at the end.
+     * The engine's Q3_K dot, the one contract every path follows (scalar C {@code llmk_ref_kquants.c}, the AVX2 and
+     * AVX-512 tiles of {@code llmk_quant_tiles.inc}, the packed AVX-512 kernel {@code llmk_avx512_q23k_x16.c}): per
+     * super-block one exact integer over the 16 sub-blocks of 16 elements, {@code S = Σ_j (scale_j - 32) · Σ_l
+     * (q[16j + l] - 4) · q8[16j + l]} (q the unsigned 3-bit level, 2 low bits | hmask bit &lt;&lt; 2), then exactly
+     * one float step
+     * <pre>
+     *   acc = fma((float) S, d * dy, acc);
+     * </pre>
+     * from {@code acc = 0}, super-blocks in order. NOTE: not ggml's order (8 float lanes summed at the end): the
+     * integer is exact, so a SIMD kernel may form it as {@code Σ_j (scale_j - 32) · (Σ_l q·q8 - 4 · bsums[j])} with
+     * the unsigned q (what vpdpbusd takes) and still give these bits. |S| ≤ 16 · 32 · 16 · 4 · 128 = 2^22: no
+     * int32 overflow, and {@code (float) S} is exact.
      */
     static float dot(MemorySegment w, long wOff, MemorySegment a, long aOff, int n) {
         byte[] x = new byte[BYTES];
         byte[] y = new byte[Q8Formats.Q8_K_BYTES];
         int[] q = new int[QK_K];
-        float[] sums = new float[8];
-        int[] aux32 = new int[8];
+        float acc = 0f;
         for (int blk = 0; blk < n / QK_K; blk++) {
             Le.load(w, wOff + (long) blk * BYTES, x);
             Le.load(a, aOff + (long) blk * Q8Formats.Q8_K_BYTES, y);
             levels(x, q);
-            java.util.Arrays.fill(aux32, 0);
+            int sumS = 0;
             for (int g = 0; g < 16; g++) {
-                int scale = scale(x, g);
-                for (int e = 16 * g; e < 16 * g + 16; e += 8) {
-                    for (int l = 0; l < 8; l++) {
-                        aux32[l] += scale * (y[4 + e + l] * q[e + l]);
-                    }
+                int dot = 0;
+                for (int e = 16 * g; e < 16 * g + 16; e++) {
+                    dot += y[4 + e] * q[e];
                 }
+                sumS += scale(x, g) * dot;
             }
-            float d = Le.half(x, D) * Le.f32(y, 0);
-            for (int l = 0; l < 8; l++) {
-                sums[l] += d * aux32[l];
-            }
+            acc = Math.fma((float) sumS, Le.half(x, D) * Le.f32(y, 0), acc);
         }
-        float sumf = 0f;
-        for (int l = 0; l < 8; l++) {
-            sumf += sums[l];
-        }
-        return sumf;
+        return acc;
     }
 }

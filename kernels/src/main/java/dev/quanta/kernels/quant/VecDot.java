@@ -9,8 +9,9 @@ import java.lang.foreign.MemorySegment;
  * per block, then float scaling and accumulation in the same order as the C code. Results equal the C
  * scalar reference bit for bit when that is compiled without floating-point contraction; a build that fuses
  * multiply-adds (or a SIMD kernel summing in another order) differs within float rounding of the sum.
- * Q4_K and Q5_K are the exception: they follow the engine's own order ({@link Q45KFormats#dot}: exact integer sums
- * per super-block, then two fused float steps), which every native path meets bit for bit.
+ * Q2_K, Q3_K, Q4_K and Q5_K are the exception: they follow the engine's own order ({@link Q2KFormat#dot},
+ * {@link Q3KFormat#dot}, {@link Q45KFormats#dot}: exact integer sums per super-block, then one or two fused float
+ * steps), which every native path meets bit for bit.
  */
 public final class VecDot {
 
