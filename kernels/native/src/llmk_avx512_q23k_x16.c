@@ -162,9 +162,6 @@ INLINE void tile_tokens(int THREE, int TT, const uint8_t *tile, int64_t nb, cons
     for (int t = 0; t < TT; t++) _mm512_storeu_ps(out + (int64_t)t * rows, acc[t]);
 }
 
-/* Activation bytes (Q8_K rows) of one token block: kept in L2 while every tile of the row range passes over it. */
-#define TOKEN_BLOCK_BYTES (192 * 1024)
-
 /* Rows [r0, r1) (multiples of 16) of the packed matrix (w: rows x cols of Q2_K, or Q3_K with `three`, in the layout
  * above) times ntok tokens (xa: ntok Q8_K rows of cols elements), out[t][r] (ntok x rows floats), as
  * llmk_matmul_q45k_x16_avx512: tokens in blocks whose activations stay in L2, each tile read once from memory per
@@ -180,34 +177,15 @@ int llmk_matmul_q23k_x16_avx512(int three, const void *w, int64_t rows, int64_t 
         if (!off) return -2;
         prepare_offsets((const char *)xa, arow, ntok, nb, off);
     }
-    int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~(GROUP - 1);
-    if (block < GROUP) block = GROUP;
-#define TT_CALL(n)                                                                                                     \
+#define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
-        if (three) tile_tokens(1, n, tile, nb, x, arow, o3, o, rows);                                                  \
+        const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * tile_bytes;                                  \
+        const char *x = (const char *)xa + (size_t)(t) * arow;                                                         \
+        float *o = out + (int64_t)(t) * rows + (r);                                                                    \
+        if (three) tile_tokens(1, n, tile, nb, x, arow, off + 16 * (int64_t)(t) * nb, o, rows);                       \
         else tile_tokens(0, n, tile, nb, x, arow, NULL, o, rows);                                                      \
     } while (0)
-    for (int t0 = 0; t0 < ntok; t0 += block) {
-        int t1 = ntok - t0 < block ? ntok : t0 + block;
-        for (int64_t r = r0; r < r1; r += TILE) {
-            const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * tile_bytes;
-            for (int t = t0; t < t1; t += GROUP) {
-                const char *x = (const char *)xa + (size_t)t * arow;
-                const int32_t *o3 = three ? off + 16 * (int64_t)t * nb : NULL;
-                float *o = out + (int64_t)t * rows + r;
-                switch (t1 - t) {
-                case 1: TT_CALL(1); break;
-                case 2: TT_CALL(2); break;
-                case 3: TT_CALL(3); break;
-                case 4: TT_CALL(4); break;
-                case 5: TT_CALL(5); break;
-                case 6: TT_CALL(6); break;
-                case 7: TT_CALL(7); break;
-                default: TT_CALL(8); break;
-                }
-            }
-        }
-    }
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
 #undef TT_CALL
     return 0;
 }

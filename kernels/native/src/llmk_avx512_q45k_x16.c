@@ -142,9 +142,6 @@ INLINE void tile_tokens(int HIGH, int TT, const uint8_t *tile, int64_t nb, const
     for (int j = 0; j < TT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
-/* Activation bytes (Q8_K rows) of one token block: kept in L2 while every tile of the row range passes over it. */
-#define TOKEN_BLOCK_BYTES (192 * 1024)
-
 /* Rows [r0, r1) (multiples of 16) of the packed matrix times ntok tokens, as llmk_matmul_q4_x16_avx512: tokens in
  * blocks whose activations stay in L2, each tile read once from memory per block and then from L1/L2 for each
  * further group of 8 tokens. The grouping changes no output's arithmetic. */
@@ -156,34 +153,16 @@ int llmk_matmul_q45k_x16_avx512(int five, const void *w, int64_t rows, int64_t c
     int32_t *bs = llmk_scratch(LLMK_SCRATCH_K_ACT, (size_t)16 * ntok * nb);
     if (!bs) return -2;
     prepare_bsums((const char *)xa, arow, ntok, nb, bs);
-    int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~(GROUP - 1);
-    if (block < GROUP) block = GROUP;
-#define TT_CALL(n)                                                                                                     \
+#define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
+        const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * tile_bytes;                                  \
+        const char *x = (const char *)xa + (size_t)(t) * arow;                                                         \
+        const int32_t *a = bs + 4 * (int64_t)(t) * nb;                                                                 \
+        float *o = out + (int64_t)(t) * rows + (r);                                                                    \
         if (five) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                    \
         else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
     } while (0)
-    for (int t0 = 0; t0 < ntok; t0 += block) {
-        int t1 = ntok - t0 < block ? ntok : t0 + block;
-        for (int64_t r = r0; r < r1; r += TILE) {
-            const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * tile_bytes;
-            for (int t = t0; t < t1; t += GROUP) {
-                const char *x = (const char *)xa + (size_t)t * arow;
-                const int32_t *a = bs + 4 * (int64_t)t * nb;
-                float *o = out + (int64_t)t * rows + r;
-                switch (t1 - t) {
-                case 1: TT_CALL(1); break;
-                case 2: TT_CALL(2); break;
-                case 3: TT_CALL(3); break;
-                case 4: TT_CALL(4); break;
-                case 5: TT_CALL(5); break;
-                case 6: TT_CALL(6); break;
-                case 7: TT_CALL(7); break;
-                default: TT_CALL(8); break;
-                }
-            }
-        }
-    }
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
 #undef TT_CALL
     return 0;
 }

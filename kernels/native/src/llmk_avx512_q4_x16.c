@@ -93,9 +93,6 @@ INLINE void tile_tokens(int IQ, int TT, const uint8_t *tile, int64_t nb, const c
     for (int j = 0; j < TT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
-/* Activation bytes (Q8_0 rows) of one token block: kept in L2 while every tile of the row range passes over it. */
-#define TOKEN_BLOCK_BYTES (192 * 1024)
-
 /* Rows [r0, r1) (multiples of 16) of the packed matrix times ntok tokens. Tokens go in blocks whose activations stay
  * in L2 (a 512-token prompt's are 1 MiB at 2048 columns, 4 MiB at 8192); within a block every tile is read once from
  * memory and then, past 8 tokens, again from L1/L2 for each further group of 8. The grouping changes no output's
@@ -110,33 +107,16 @@ int llmk_matmul_q4_x16_avx512(int iq4nl, const void *w, int64_t rows, int64_t co
     llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, iq4nl ? 128 : 8, act);
     if ((llmk_cpu_features() & LLMK_CPU_AMX_INT8) && ntok >= LLMK_AMX_MIN_TOKENS)
         return llmk_matmul_q4_x16_amx(iq4nl, w, rows, cols, xa, ntok, out, r0, r1, act);
-    int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~7;
-    if (block < 8) block = 8;
-#define TT_CALL(n)                                                                                                     \
+#define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
+        const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * nb * TILE_BLOCK_BYTES;                       \
+        const char *x = (const char *)xa + (size_t)(t) * arow;                                                         \
+        const float *a = act + (size_t)2 * (t) * nb;                                                                   \
+        float *o = out + (int64_t)(t) * rows + (r);                                                                    \
         if (iq4nl) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                   \
         else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
     } while (0)
-    for (int t0 = 0; t0 < ntok; t0 += block) {
-    int t1 = ntok - t0 < block ? ntok : t0 + block;
-    for (int64_t r = r0; r < r1; r += TILE) {
-        const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * TILE_BLOCK_BYTES;
-        for (int t = t0; t < t1; t += 8) {
-            const char *x = (const char *)xa + (size_t)t * arow;
-            const float *a = act + (size_t)2 * t * nb;
-            float *o = out + (int64_t)t * rows + r;
-            switch (t1 - t) {
-            case 1: TT_CALL(1); break;
-            case 2: TT_CALL(2); break;
-            case 3: TT_CALL(3); break;
-            case 4: TT_CALL(4); break;
-            case 5: TT_CALL(5); break;
-            case 6: TT_CALL(6); break;
-            case 7: TT_CALL(7); break;
-            default: TT_CALL(8); break;
-            }
-        }
-    }
-    }
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
+#undef TT_CALL
     return 0;
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX-512 VNNI multiplies to the
  * same bits as the file's layout and as llama.cpp's repacked arithmetic ({@link Q4MatmulContractTest#repacked}),
  * for every token count (one-token and many-token paths) and row split over the pool; IQ4_NL packs the same way
- * and follows llama.cpp's repacked iq4_nl_8x8 order; Q2_K .. Q5_K pack too ({@link Q23KOrderTest},
- * {@link Q45KOrderTest}); every other case has no packed layout.
+ * and follows llama.cpp's repacked iq4_nl_8x8 order; Q2_K .. Q5_K pack too ({@link KQuantOrderTest});
+ * every other case has no packed layout.
  */
 class PackedMatmulTest {
 
@@ -143,11 +143,11 @@ class PackedMatmulTest {
             assertThat(ops.packedLayout(GgmlType.Q4_K, 24, 256)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64)).isZero();
             assertThat(ops.packedLayout(GgmlType.Q6_K, 32, 256)).isZero();
-            assertThat(ops.packedLayout(GgmlType.Q4_K, 32, 256) > 0).as("Q4_K packs (Q45KOrderTest)")
+            assertThat(ops.packedLayout(GgmlType.Q4_K, 32, 256) > 0).as("Q4_K packs (KQuantOrderTest)")
                     .isEqualTo(vnni(isa));
-            assertThat(ops.packedLayout(GgmlType.Q2_K, 32, 256) > 0).as("Q2_K packs (Q23KOrderTest)")
+            assertThat(ops.packedLayout(GgmlType.Q2_K, 32, 256) > 0).as("Q2_K packs (KQuantOrderTest)")
                     .isEqualTo(vnni(isa));
-            assertThat(ops.packedLayout(GgmlType.Q3_K, 32, 256) > 0).as("Q3_K packs (Q23KOrderTest)")
+            assertThat(ops.packedLayout(GgmlType.Q3_K, 32, 256) > 0).as("Q3_K packs (KQuantOrderTest)")
                     .isEqualTo(vnni(isa));
             assertThat(ops.packedLayout(GgmlType.Q3_K, 24, 256)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.F16, 32, 64)).isZero();

@@ -10,6 +10,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,18 +18,28 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Q4_K and Q5_K follow one summation order on every path ({@code VecDot.dot}'s contract: an exact integer S and M per
- * super-block, then two fmas): the file layout's matmul on every ISA this CPU has (scalar, AVX2, AVX-512 tiles of 1..8
- * tokens) equals the Java reference bit for bit, for row counts on and off the 16-row tiles and super-block counts
- * 1 to 9; and so does the packed layout on AVX-512 VNNI, whatever the token count.
+ * Q2_K, Q3_K, Q4_K and Q5_K follow one summation order on every path ({@code VecDot.dot}'s contract: exact integers
+ * S, and M where the type has mins, per super-block, then one fma each): the file layout's matmul on every ISA this
+ * CPU has (scalar, AVX2, AVX-512 tiles of 1..8 tokens) equals the Java reference bit for bit, for row counts on and
+ * off the 16-row tiles and super-block counts 1 to 9 (weights of random bytes: every scale, min and level); and so
+ * does the packed layout on AVX-512 VNNI ({@code llmk_avx512_q23k_x16.c}, {@code llmk_avx512_q45k_x16.c}), whatever
+ * the token count.
  */
-class Q45KOrderTest {
+class KQuantOrderTest {
+
+    /** Bytes of one row's super-block in the packed layout (16 rows of them per tile and super-block). */
+    private static final Map<GgmlType, Integer> PACKED_ROW_BYTES = Map.of(
+            GgmlType.Q2_K, 84,   // the file's size
+            GgmlType.Q3_K, 114,  // the file's 110 + unpacked scales
+            GgmlType.Q4_K, 148,  // the file's 144 + unpacked scales and mins
+            GgmlType.Q5_K, 180); // the file's 176 + unpacked scales and mins
 
     static List<Arguments> isaAndType() {
         List<Arguments> args = new ArrayList<>();
         for (Isa isa : NativeSupport.isas()) {
-            args.add(Arguments.of(isa, GgmlType.Q4_K));
-            args.add(Arguments.of(isa, GgmlType.Q5_K));
+            for (GgmlType type : List.of(GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K)) {
+                args.add(Arguments.of(isa, type));
+            }
         }
         return args;
     }
@@ -53,8 +64,7 @@ class Q45KOrderTest {
     }
 
     /**
-     * On AVX-512 VNNI, matrices of whole 16-row tiles pack ({@code llmk_avx512_q45k_x16.c}) and the packed matmul gives
-     * the file layout's bits at every token count: 1..40 (every group size of the kernel, whole groups and partial
+     * On AVX-512 VNNI, matrices of whole 16-row tiles pack and the packed matmul gives the file layout's bits at every token count: 1..40 (every group size of the kernel, whole groups and partial
      * ones) and 300 (several L2 token blocks at 2048 and 8192 columns, the last one partial), rows split over two
      * threads, 1 to 32 super-blocks per row; each checked row also against the Java contract, and sampled tokens alone
      * (decode) against the batch. Elsewhere no layout is offered.
@@ -63,7 +73,7 @@ class Q45KOrderTest {
     @MethodSource("isaAndType")
     void packedMatmulGivesTheFileLayoutsBitsAtEveryTokenCount(Isa isa, GgmlType type) {
         Random rnd = new Random(211 + type.id() * 5L + isa.level());
-        boolean five = type == GgmlType.Q5_K;
+        int rowBytes = PACKED_ROW_BYTES.get(type);
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
             assertThat(ops.packedLayout(type, 40, 256)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(type, 37, 512)).as("rows not a multiple of 16").isZero();
@@ -78,8 +88,8 @@ class Q45KOrderTest {
                 }
                 assertThat(layout).as("%s packs %s %dx%d", isa, type, rows, cols).isPositive();
                 long superBlocks = (long) rows / 16 * (cols / 256);
-                assertThat(ops.packedBytes(layout, type, rows, cols)).as("16 rows x (148 or 180) bytes per super-block")
-                        .isEqualTo(superBlocks * 16 * (five ? 180 : 148));
+                assertThat(ops.packedBytes(layout, type, rows, cols)).as("16 rows x %d bytes per super-block", rowBytes)
+                        .isEqualTo(superBlocks * 16 * rowBytes);
                 MemorySegment w = TestData.weights(arena, rnd, type, rows, cols);
                 MemorySegment packed = arena.allocate(ops.packedBytes(layout, type, rows, cols), 64);
                 ops.pack(layout, type, w, rows, cols, packed);
