@@ -81,7 +81,7 @@ final class CalibrateCommand implements Callable<Integer> {
     double seconds = 0.25;
 
     @Option(names = "--sweeps", paramLabel = "N",
-            description = "Passes over every type; each shape keeps its fastest time (default 3).")
+            description = "Passes over every type; each shape keeps its median time (default 3).")
     int sweeps = 3;
 
     @Option(names = "--prompt-tokens", paramLabel = "N",
@@ -121,12 +121,11 @@ final class CalibrateCommand implements Callable<Integer> {
             double[] probe = layerLine(ops);
             double perVocab = samplingSecondsPerVocabEntry();
             double attention = 0;
-            // NOTE: every type is timed in each of --sweeps passes over all types and each shape keeps its fastest
-            // time: on a shared machine a disturbance only adds time, and spreading a type's timings over minutes
-            // makes it likelier that one of them saw a quiet moment
+            // NOTE: every type is timed in each of --sweeps passes over all types, spread over minutes, and each
+            // shape keeps its median time (MatmulCalibration.median says why not the fastest)
             MatmulCalibration.Options options = new MatmulCalibration.Options(seconds, promptTokens);
-            List<List<MatmulCalibration.Point>> fastest = new ArrayList<>();
-            selected.forEach(t -> fastest.add(null));
+            List<List<List<MatmulCalibration.Point>>> sweepsByType = new ArrayList<>();
+            selected.forEach(t -> sweepsByType.add(new ArrayList<>()));
             double shareSum = 0;
             int shareCount = 0;
             for (int sweep = 0; sweep < sweeps; sweep++) {
@@ -136,7 +135,7 @@ final class CalibrateCommand implements Callable<Integer> {
                         shareSum += p.cpuShare();
                         shareCount++;
                     }
-                    fastest.set(i, MatmulCalibration.fastest(fastest.get(i), points));
+                    sweepsByType.get(i).add(points);
                 }
                 double[] again = layerLine(ops);
                 if (again[0] + again[1] * 10_240 < probe[0] + probe[1] * 10_240) {
@@ -152,23 +151,30 @@ final class CalibrateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "per token, logits row copy + greedy pick: %.3f ns x vocabulary%n", perVocab * 1e9);
             out.printf(Locale.ROOT, "prompt attention (%d tokens, causal, f16 cache): %.2f GOPS%n", promptTokens,
                     attention / 1e9);
-            out.printf(Locale.ROOT, "matmuls: fastest of %d sweep(s); while timing them this process got %.0f%% of its "
+            out.printf(Locale.ROOT, "matmuls: median of %d sweep(s); while timing them this process got %.0f%% of its "
                     + "%d threads' time on average (about 100%% when undisturbed)%n", sweeps, 100 * cpuShare, threads);
             out.printf(Locale.ROOT, "%-7s %12s %12s %12s %12s%n", "type", "call us", "decode GB/s", "pp call us",
                     "pp GOPS");
             List<TypeRate> rates = new ArrayList<>();
             for (int i = 0; i < selected.size(); i++) {
                 GgmlType type = selected.get(i);
-                TypeRate r = MatmulCalibration.fit(type, fastest.get(i));
+                TypeRate r = MatmulCalibration.fit(type, MatmulCalibration.median(sweepsByType.get(i)));
                 rates.add(r);
                 out.printf(Locale.ROOT, "%-7s %12.2f %12.2f %12.2f %12.1f%n", type, r.decodeCallSeconds() * 1e6,
                         r.decodeBytesPerSecond() / 1e9, r.promptCallSeconds() * 1e6, r.promptOpsPerSecond() / 1e9);
                 if (verbose) {
-                    for (MatmulCalibration.Point p : r.points()) {
+                    for (int j = 0; j < r.points().size(); j++) {
+                        MatmulCalibration.Point p = r.points().get(j);
                         long bytes = type.byteSize((long) p.rows() * p.cols());
-                        out.printf(Locale.ROOT, "        %5d x %-5d %3d token(s): %9.1f us = %6.2f GB/s, %7.1f GOPS%n",
-                                p.rows(), p.cols(), p.tokens(), p.seconds() * 1e6, bytes / p.seconds() / 1e9,
-                                2.0 * p.rows() * p.cols() * p.tokens() / p.seconds() / 1e9);
+                        StringBuilder each = new StringBuilder();
+                        for (List<MatmulCalibration.Point> sweep : sweepsByType.get(i)) {
+                            each.append(each.isEmpty() ? "" : ", ")
+                                    .append(String.format(Locale.ROOT, "%.1f", sweep.get(j).seconds() * 1e6));
+                        }
+                        out.printf(Locale.ROOT, "        %5d x %-5d %3d token(s): %9.1f us = %6.2f GB/s, %7.1f GOPS"
+                                + " (sweeps: %s us)%n", p.rows(), p.cols(), p.tokens(), p.seconds() * 1e6,
+                                bytes / p.seconds() / 1e9, 2.0 * p.rows() * p.cols() * p.tokens() / p.seconds() / 1e9,
+                                each);
                     }
                 }
             }
