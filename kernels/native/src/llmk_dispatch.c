@@ -120,10 +120,43 @@ int64_t llmk_row_bytes(int type, int64_t n) {
     return n / bs * type_size(type);
 }
 
+/* The packed types (llmk.h): the file type each re-lays, its kernel family and that kernel's variant flag (IQ4_NL,
+ * Q5_K, Q3_K: 1), the column block it needs whole, and the bytes of 16 rows x one such block. */
+enum { X16_Q4, X16_Q45K, X16_Q23K };
+typedef struct {
+    int packed, wtype, family, variant, qk;
+    int64_t tile_bytes;
+} packed_info;
+static const packed_info PACKED[] = {
+    {LLMK_PACKED_Q4_0_X16, LLMK_TYPE_Q4_0, X16_Q4, 0, QK4_0, LLMK_PACK_ROWS * sizeof(block_q4_0)},
+    {LLMK_PACKED_IQ4_NL_X16, LLMK_TYPE_IQ4_NL, X16_Q4, 1, QK4_0, LLMK_PACK_ROWS * sizeof(block_q4_0)},
+    {LLMK_PACKED_Q4_K_X16, LLMK_TYPE_Q4_K, X16_Q45K, 0, QK_K, LLMK_Q4_K_X16_BLOCK_BYTES},
+    {LLMK_PACKED_Q5_K_X16, LLMK_TYPE_Q5_K, X16_Q45K, 1, QK_K, LLMK_Q5_K_X16_BLOCK_BYTES},
+    {LLMK_PACKED_Q2_K_X16, LLMK_TYPE_Q2_K, X16_Q23K, 0, QK_K, LLMK_Q2_K_X16_BLOCK_BYTES},
+    {LLMK_PACKED_Q3_K_X16, LLMK_TYPE_Q3_K, X16_Q23K, 1, QK_K, LLMK_Q3_K_X16_BLOCK_BYTES},
+};
+
+static const packed_info *packed_info_of(int packed) {
+    for (size_t i = 0; i < sizeof(PACKED) / sizeof(PACKED[0]); i++)
+        if (PACKED[i].packed == packed) return &PACKED[i];
+    return NULL;
+}
+
+typedef int (*llmk_x16_fn)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                           float *out, int64_t r0, int64_t r1);
+
+/* This ISA's kernel of a family, NULL when it has none. */
+static llmk_x16_fn x16_kernel(const llmk_table *k, int family) {
+    switch (family) {
+    case X16_Q45K: return k->matmul_q45k_x16;
+    case X16_Q23K: return k->matmul_q23k_x16;
+    default: return k->matmul_q4_x16;
+    }
+}
+
 int llmk_activation_type(int wtype) {
-    if (wtype == LLMK_PACKED_Q4_0_X16 || wtype == LLMK_PACKED_IQ4_NL_X16) return LLMK_TYPE_Q8_0;
-    if (wtype == LLMK_PACKED_Q4_K_X16 || wtype == LLMK_PACKED_Q5_K_X16) return LLMK_TYPE_Q8_K;
-    if (wtype == LLMK_PACKED_Q2_K_X16 || wtype == LLMK_PACKED_Q3_K_X16) return LLMK_TYPE_Q8_K;
+    const packed_info *p = packed_info_of(wtype);
+    if (p) wtype = p->wtype; /* a packed matrix takes its file type's activations */
     switch (wtype) {
     case LLMK_TYPE_F32: case LLMK_TYPE_F16: case LLMK_TYPE_BF16: return LLMK_TYPE_F32;
     case LLMK_TYPE_Q4_0: case LLMK_TYPE_Q5_0: case LLMK_TYPE_Q8_0: case LLMK_TYPE_IQ4_NL: return LLMK_TYPE_Q8_0;
@@ -158,48 +191,29 @@ int llmk_vec_dot(int isa, int wtype, int64_t n, const void *w, const void *x, si
 
 int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols) {
     if (rows <= 0 || rows % LLMK_PACK_ROWS != 0 || cols <= 0) return -1;
-    const llmk_table *k = table(isa);
-    int q4 = k->matmul_q4_x16 && cols % QK4_0 == 0, k4 = k->matmul_q45k_x16 && cols % QK_K == 0;
-    int k2 = k->matmul_q23k_x16 && cols % QK_K == 0;
-    switch (wtype) {
-    case LLMK_TYPE_Q4_0: return q4 ? LLMK_PACKED_Q4_0_X16 : -1;
-    case LLMK_TYPE_IQ4_NL: return q4 ? LLMK_PACKED_IQ4_NL_X16 : -1;
-    case LLMK_TYPE_Q4_K: return k4 ? LLMK_PACKED_Q4_K_X16 : -1;
-    case LLMK_TYPE_Q5_K: return k4 ? LLMK_PACKED_Q5_K_X16 : -1;
-    case LLMK_TYPE_Q2_K: return k2 ? LLMK_PACKED_Q2_K_X16 : -1;
-    case LLMK_TYPE_Q3_K: return k2 ? LLMK_PACKED_Q3_K_X16 : -1;
-    default: return -1;
+    for (size_t i = 0; i < sizeof(PACKED) / sizeof(PACKED[0]); i++) {
+        const packed_info *p = &PACKED[i];
+        if (p->wtype == wtype) return x16_kernel(table(isa), p->family) && cols % p->qk == 0 ? p->packed : -1;
     }
+    return -1;
 }
 
 int64_t llmk_packed_bytes(int packed_type, int64_t rows, int64_t cols) {
-    if (rows <= 0 || rows % LLMK_PACK_ROWS != 0 || cols <= 0) return -1;
-    switch (packed_type) {
-    case LLMK_PACKED_Q4_0_X16: case LLMK_PACKED_IQ4_NL_X16: {
-        int64_t rb = llmk_row_bytes(LLMK_TYPE_Q4_0, cols);
-        return rb < 0 ? -1 : rows * rb;
-    }
-    case LLMK_PACKED_Q4_K_X16: case LLMK_PACKED_Q5_K_X16:
-        if (cols % QK_K != 0) return -1;
-        return rows / LLMK_PACK_ROWS * (cols / QK_K)
-               * (packed_type == LLMK_PACKED_Q5_K_X16 ? LLMK_Q5_K_X16_BLOCK_BYTES : LLMK_Q4_K_X16_BLOCK_BYTES);
-    case LLMK_PACKED_Q2_K_X16: case LLMK_PACKED_Q3_K_X16:
-        if (cols % QK_K != 0) return -1;
-        return rows / LLMK_PACK_ROWS * (cols / QK_K)
-               * (packed_type == LLMK_PACKED_Q3_K_X16 ? LLMK_Q3_K_X16_BLOCK_BYTES : LLMK_Q2_K_X16_BLOCK_BYTES);
-    default: return -1;
-    }
+    const packed_info *p = packed_info_of(packed_type);
+    if (!p || rows <= 0 || rows % LLMK_PACK_ROWS != 0 || cols <= 0 || cols % p->qk != 0) return -1;
+    return rows / LLMK_PACK_ROWS * (cols / p->qk) * p->tile_bytes;
 }
 
 int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, void *dst) {
     int packed = llmk_packed_type(isa, wtype, rows, cols);
     if (packed < 0) return -1;
 #if defined(__x86_64__) || defined(_M_X64)
-    if (packed == LLMK_PACKED_Q4_K_X16 || packed == LLMK_PACKED_Q5_K_X16)
-        return llmk_pack_q45k_x16(packed == LLMK_PACKED_Q5_K_X16, w, rows, cols, dst);
-    if (packed == LLMK_PACKED_Q2_K_X16 || packed == LLMK_PACKED_Q3_K_X16)
-        return llmk_pack_q23k_x16(packed == LLMK_PACKED_Q3_K_X16, w, rows, cols, dst);
-    return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
+    const packed_info *p = packed_info_of(packed);
+    switch (p->family) {
+    case X16_Q45K: return llmk_pack_q45k_x16(p->variant, w, rows, cols, dst);
+    case X16_Q23K: return llmk_pack_q23k_x16(p->variant, w, rows, cols, dst);
+    default: return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
+    }
 #else
     return -1;
 #endif
@@ -207,23 +221,11 @@ int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, voi
 
 int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                 int64_t r0, int64_t r1) {
-    if (wtype == LLMK_PACKED_Q4_0_X16 || wtype == LLMK_PACKED_IQ4_NL_X16) {
-        const llmk_table *k = table(isa);
-        if (!k->matmul_q4_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
-            || cols % QK4_0) return -1;
-        return k->matmul_q4_x16(wtype == LLMK_PACKED_IQ4_NL_X16, w, rows, cols, xa, ntok, out, r0, r1);
-    }
-    if (wtype == LLMK_PACKED_Q4_K_X16 || wtype == LLMK_PACKED_Q5_K_X16) {
-        const llmk_table *k = table(isa);
-        if (!k->matmul_q45k_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
-            || cols % QK_K) return -1;
-        return k->matmul_q45k_x16(wtype == LLMK_PACKED_Q5_K_X16, w, rows, cols, xa, ntok, out, r0, r1);
-    }
-    if (wtype == LLMK_PACKED_Q2_K_X16 || wtype == LLMK_PACKED_Q3_K_X16) {
-        const llmk_table *k = table(isa);
-        if (!k->matmul_q23k_x16 || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS
-            || cols % QK_K) return -1;
-        return k->matmul_q23k_x16(wtype == LLMK_PACKED_Q3_K_X16, w, rows, cols, xa, ntok, out, r0, r1);
+    const packed_info *p = packed_info_of(wtype);
+    if (p) {
+        llmk_x16_fn f = x16_kernel(table(isa), p->family);
+        if (!f || rows % LLMK_PACK_ROWS || r0 % LLMK_PACK_ROWS || r1 % LLMK_PACK_ROWS || cols % p->qk) return -1;
+        return f(p->variant, w, rows, cols, xa, ntok, out, r0, r1);
     }
     if (wtype < 0 || wtype >= LLMK_TYPE_COUNT) return -1;
     const llmk_table *k = table(isa);
