@@ -13,10 +13,18 @@
  * prefetcher follows badly (Q4_0 with 2 rows and a per-row prefetch 1-2 KiB ahead fell from ~26 to ~14 GB/s on one
  * Zen 5 thread from DRAM). So each step instead prefetches the next row group (the R rows after the current ones,
  * contiguous in memory) linearly, R * block bytes per step: the group is in cache when its turn comes, and DRAM
- * sees one sequential stream (Q4_0 ~35, Q8_0 ~42 GB/s). The first group of a call relies on the hardware. */
-INLINE void prefetch_next_group(const char *next, int64_t step, int bytes_per_step) {
+ * sees one sequential stream (Q4_0 ~35, Q8_0 ~42 GB/s). The first group of a call relies on the hardware.
+ * Where the group is long (rows of FAR_ROW_BYTES and more), the lines go to L2 (T1) rather than L1 (T0): on a Zen 4
+ * EPYC (2 threads, `bench -p 16 -n 32`, two builds alternating), llama-1b Q8_0 (2,176-byte rows) decoded at 24.7-31.6
+ * tok/s with T1 against 21.7-22.7 with T0, and JMH's 2048 x 8192 Q8_0 took 576 us against 704-759; but smol-135m Q8_0
+ * (612- and 1,632-byte rows) decoded at 139-142 tok/s with T0 against 101-111 with T1. */
+#define FAR_ROW_BYTES 2048
+INLINE void prefetch_next_group(const char *next, int64_t step, int bytes_per_step, int far) {
     const char *p = next + step * bytes_per_step;
-    for (int k = 0; k < bytes_per_step; k += 64) _mm_prefetch(p + k, _MM_HINT_T0); /* a line a step late is fine */
+    if (far)
+        for (int k = 0; k < bytes_per_step; k += 64) _mm_prefetch(p + k, _MM_HINT_T1); /* a line a step late is fine */
+    else
+        for (int k = 0; k < bytes_per_step; k += 64) _mm_prefetch(p + k, _MM_HINT_T0);
 }
 
 /* ---------------- Q8_0 (llama.cpp's arithmetic, see the top) ---------------- */
@@ -37,7 +45,7 @@ INLINE void q8_rows(int R, const char *w, size_t wrow, int64_t nb, const block_q
         acc[k] = _mm256_setzero_ps();
     }
     for (int64_t i = 0; i < nb; i++) {
-        prefetch_next_group(w + R * wrow, i, R * (int)sizeof(block_q8_0));
+        prefetch_next_group(w + R * wrow, i, R * (int)sizeof(block_q8_0), wrow >= FAR_ROW_BYTES);
         __m256i yq = _mm256_loadu_si256((const __m256i *)y[i].qs);
         for (int k = 0; k < R; k++) acc[k] = q8_block(a[k] + i, yq, dy[i], acc[k]);
     }
