@@ -95,8 +95,10 @@ for shape in "${shape_list[@]}"; do
       "$LLAMA_BIN/llama-quantize" "$f16" "$file" "$type" "$THREADS" >"$DIR/quantize-$shape-$type.log" 2>&1 \
         || die "llama-quantize $type failed, see $DIR/quantize-$shape-$type.log"
     fi
-    # bytes a decode step streams: every tensor but a separate output matrix's token embedding
-    streamed=$("$ROOT/bin/quanta" gguf-info --json "$file" 2>/dev/null | python3 -c '
+    # bytes a decode step streams (for the bandwidth table only): every tensor but a separate output matrix's token
+    # embedding
+    streamed=0
+    [ "$BANDWIDTH" = 1 ] && streamed=$("$ROOT/bin/quanta" gguf-info --json "$file" 2>/dev/null | python3 -c '
 import json, sys
 t = json.load(sys.stdin)["tensors"]
 names = {x["name"] for x in t}
