@@ -161,8 +161,12 @@ public final class ModelQuantizer {
             Result plan = plan(in, options);
             LongConsumer progress = start == null ? null : start.apply(plan);
             GgufWriter w = new GgufWriter().putAll(in.metadata());
-            w.put(GgufKeys.GENERAL_QUANTIZATION_VERSION, GgufValue.uint32(QUANTIZATION_VERSION));
-            w.put(GgufKeys.GENERAL_FILE_TYPE, GgufValue.uint32(options.fileType().ftype()));
+            // as llama-quantize's gguf_set_val_u32: an existing key is removed and the new one appended, so both
+            // end the metadata in this order whatever the input's order (a synth or converted F16 file has
+            // general.file_type among its first keys)
+            w.remove(GgufKeys.GENERAL_QUANTIZATION_VERSION)
+                    .put(GgufKeys.GENERAL_QUANTIZATION_VERSION, GgufValue.uint32(QUANTIZATION_VERSION));
+            w.remove(GgufKeys.GENERAL_FILE_TYPE).put(GgufKeys.GENERAL_FILE_TYPE, GgufValue.uint32(options.fileType().ftype()));
             if (options.imatrix() != null) {
                 w.put("quantize.imatrix.entries_count", GgufValue.uint32(options.imatrix().entries().size()));
                 w.put("quantize.imatrix.chunks_count", GgufValue.uint32(options.imatrix().chunkCount()));

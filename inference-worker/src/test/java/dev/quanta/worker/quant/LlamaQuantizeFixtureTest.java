@@ -57,6 +57,13 @@ class LlamaQuantizeFixtureTest {
         ModelQuantizer.quantize(new QuantizeOptions(input(), out, QuantFileType.parse(type).orElseThrow(), List.of(),
                 null, 2, false, false), null);
         assertSameTensors(out, expected);
+        try (GgufFile a = GgufFile.open(out); GgufFile e = GgufFile.open(expected)) {
+            // llama-quantize re-appends general.quantization_version and general.file_type (the input has the latter
+            // third), so the key order, and with it every byte of the header, is its
+            assertThat(List.copyOf(a.metadata().keys())).as("metadata keys in order")
+                    .containsExactlyElementsOf(List.copyOf(e.metadata().keys()));
+        }
+        assertThat(Files.readAllBytes(out)).as("the whole file").isEqualTo(Files.readAllBytes(expected));
     }
 
     /** Our imatrix file, read by llama-quantize, gives the same Q4_0 / IQ4_NL bytes in both tools. */
