@@ -32,6 +32,12 @@ LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int group,
 
 /* Q4_0 / Q8_0 matmul fast paths (same contract as llmk_matmul for these types) in llmk_avx2_matmul.c, which hands
  * one Q8_0 token to the decode kernel in llmk_avx2_gemv.c (same order as the many-token kernel). */
+/* Q4_K and (five) Q5_K packed once at load (llmk_avx2_q45k_x16.c; llmk_table.matmul_q45k_x16's contract). */
+LLMK_HIDDEN int llmk_matmul_q45k_x16_avx2(int five, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                          int ntok, float *out, int64_t r0, int64_t r1);
+/* Q2_K and (three) Q3_K packed once at load (llmk_avx2_q23k_x16.c; llmk_table.matmul_q23k_x16's contract). */
+LLMK_HIDDEN int llmk_matmul_q23k_x16_avx2(int three, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                          int ntok, float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_q8_0_family_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
                                              int ntok, float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_gemv_q8_0_avx2(const void *w, int64_t cols, const void *xa, float *out, int64_t r0, int64_t r1);

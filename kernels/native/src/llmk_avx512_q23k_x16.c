@@ -45,46 +45,6 @@
 _Static_assert(Q2_QS + 1024 == LLMK_Q2_K_X16_BLOCK_BYTES, "packed q2_K super-block");
 _Static_assert(Q3_QS + 1024 == LLMK_Q3_K_X16_BLOCK_BYTES, "packed q3_K super-block");
 
-int llmk_pack_q23k_x16(int three, const void *w, int64_t rows, int64_t cols, void *dst) {
-    if (rows % TILE != 0 || cols % QK_K != 0) return -1;
-    int64_t nb = cols / QK_K;
-    size_t chunk = CHUNK(three), row_bytes = (size_t)nb * (three ? sizeof(block_q3_K) : sizeof(block_q2_K));
-    for (int64_t t = 0; t < rows / TILE; t++) {
-        for (int r = 0; r < TILE; r++) {
-            const uint8_t *row = (const uint8_t *)w + (size_t)(t * TILE + r) * row_bytes;
-            for (int64_t b = 0; b < nb; b++) {
-                uint8_t *o = (uint8_t *)dst + (size_t)(t * nb + b) * chunk;
-                if (three) {
-                    const block_q3_K *k = (const block_q3_K *)row + b;
-                    uint8_t sc[16];
-                    llmk_q3_k_scales(k->scales, sc);
-                    for (int j = 0; j < 16; j++) o[16 * j + r] = (uint8_t)(int8_t)(sc[j] - 32);
-                    memcpy(o + 256 + 2 * r, &k->d, 2);
-                    for (int m = 0; m < 8; m++) memcpy(o + Q3_HMASK + 64 * m + 4 * r, k->hmask + 4 * m, 4);
-                    for (int c = 0; c < 16; c++) memcpy(o + Q3_QS + 64 * c + 4 * r, k->qs + 4 * c, 4);
-                } else {
-                    const block_q2_K *k = (const block_q2_K *)row + b;
-                    for (int j = 0; j < 16; j++) o[32 * (j / 2) + 2 * r + (j & 1)] = k->scales[j];
-                    memcpy(o + 256 + 2 * r, &k->d, 2);
-                    memcpy(o + 288 + 2 * r, &k->dmin, 2);
-                    for (int c = 0; c < 16; c++) memcpy(o + Q2_QS + 64 * c + 4 * r, k->qs + 4 * c, 4);
-                }
-            }
-        }
-    }
-    return 0;
-}
-
-/* Q3_K: per token t and super-block b of xa (Q8_K rows of arow bytes), off[16 (t nb + b) + j] = -4 bsums[j], the
- * start value of sub-block j's T (i32, |.| <= 8192). */
-static void prepare_offsets(const char *xa, size_t arow, int ntok, int64_t nb, int32_t *off) {
-    for (int t = 0; t < ntok; t++) {
-        const block_q8_K *y = (const block_q8_K *)(xa + (size_t)t * arow);
-        for (int64_t b = 0; b < nb; b++)
-            for (int j = 0; j < 16; j++) off[16 * ((int64_t)t * nb + b) + j] = -4 * y[b].bsums[j];
-    }
-}
-
 /* TT (<= GROUP) tokens over one packed tile of nb super-blocks: out[j][0 .. 15] (row stride `rows` floats) for tokens
  * j < TT, whose Q8_K rows start at xa + j arow and (Q3_K) whose T start values start at off + 16 nb j.
  * THREE: Q3_K, else Q2_K. */
@@ -175,7 +135,7 @@ int llmk_matmul_q23k_x16_avx512(int three, const void *w, int64_t rows, int64_t 
     if (three) {
         off = llmk_scratch(LLMK_SCRATCH_K_ACT, (size_t)64 * ntok * nb);
         if (!off) return -2;
-        prepare_offsets((const char *)xa, arow, ntok, nb, off);
+        llmk_x16_prepare_q3_offsets((const char *)xa, arow, ntok, nb, off);
     }
 #define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \

@@ -42,53 +42,6 @@
 _Static_assert(HEAD_BYTES + QS_BYTES == LLMK_Q4_K_X16_BLOCK_BYTES, "packed q4_K super-block");
 _Static_assert(HEAD_BYTES + QS_BYTES + QH_BYTES == LLMK_Q5_K_X16_BLOCK_BYTES, "packed q5_K super-block");
 
-int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_t cols, void *dst) {
-    if (rows % TILE != 0 || cols % QK_K != 0) return -1;
-    int64_t nb = cols / QK_K;
-    size_t chunk = CHUNK(five), row_bytes = (size_t)nb * (five ? sizeof(block_q5_K) : sizeof(block_q4_K));
-    for (int64_t t = 0; t < rows / TILE; t++) {
-        for (int r = 0; r < TILE; r++) {
-            const uint8_t *row = (const uint8_t *)w + (size_t)(t * TILE + r) * row_bytes;
-            for (int64_t b = 0; b < nb; b++) {
-                uint8_t *o = (uint8_t *)dst + (size_t)(t * nb + b) * chunk;
-                const uint8_t *scales, *qs, *qh = NULL;
-                uint16_t d, dmin;
-                if (five) {
-                    const block_q5_K *k = (const block_q5_K *)row + b;
-                    scales = k->scales, qs = k->qs, qh = k->qh, d = k->d, dmin = k->dmin;
-                } else {
-                    const block_q4_K *k = (const block_q4_K *)row + b;
-                    scales = k->scales, qs = k->qs, d = k->d, dmin = k->dmin;
-                }
-                for (int j = 0; j < 8; j++)
-                    llmk_k4_scale_min(j, scales, &o[16 * j + r], &o[128 + 32 * (j / 2) + 2 * r + (j & 1)]);
-                memcpy(o + 256 + 2 * r, &d, 2);
-                memcpy(o + 288 + 2 * r, &dmin, 2);
-                for (int p = 0; p < 4; p++)
-                    for (int c = 0; c < 8; c++)
-                        memcpy(o + HEAD_BYTES + 512 * p + 64 * c + 4 * r, qs + 32 * p + 4 * c, 4);
-                if (five)
-                    for (int c = 0; c < 8; c++) memcpy(o + HEAD_BYTES + QS_BYTES + 64 * c + 4 * r, qh + 4 * c, 4);
-            }
-        }
-    }
-    return 0;
-}
-
-/* Per token t and super-block b of xa (Q8_K rows of arow bytes): bs[4 (t nb + b) + p] = the pair (bsum32[2p],
- * bsum32[2p + 1]) as two i16 in one dword, bsum32[j] = bsums[2j] + bsums[2j + 1] = the sum of sub-block j's 32
- * activation bytes (|.| <= 4096): the operand vpdpwssd multiplies by a row's min pair. */
-static void prepare_bsums(const char *xa, size_t arow, int ntok, int64_t nb, int32_t *bs) {
-    for (int t = 0; t < ntok; t++) {
-        const block_q8_K *y = (const block_q8_K *)(xa + (size_t)t * arow);
-        for (int64_t b = 0; b < nb; b++) {
-            int16_t s[8];
-            for (int j = 0; j < 8; j++) s[j] = (int16_t)(y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
-            memcpy(bs + 4 * ((int64_t)t * nb + b), s, 16);
-        }
-    }
-}
-
 /* TT (<= GROUP) tokens over one packed tile of nb super-blocks: out[j][0 .. 15] (row stride `rows` floats) for tokens
  * j < TT, whose Q8_K rows start at xa + j arow and whose pair sums start at bs + 4 nb j. HIGH: Q5_K, else Q4_K. */
 INLINE void tile_tokens(int HIGH, int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow,
@@ -154,7 +107,7 @@ int llmk_matmul_q45k_x16_avx512(int five, const void *w, int64_t rows, int64_t c
     size_t arow = (size_t)nb * sizeof(block_q8_K), tile_bytes = (size_t)nb * CHUNK(five);
     int32_t *bs = llmk_scratch(LLMK_SCRATCH_K_ACT, (size_t)16 * ntok * nb);
     if (!bs) return -2;
-    prepare_bsums((const char *)xa, arow, ntok, nb, bs);
+    llmk_x16_prepare_bsums((const char *)xa, arow, ntok, nb, bs);
 #define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
         const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * tile_bytes;                                  \

@@ -35,23 +35,6 @@
 
 _Static_assert(TILE_BLOCK_BYTES == 288, "packed q4_0 tile block");
 
-int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
-    if (rows % TILE != 0 || cols % QK4_0 != 0) return -1;
-    int64_t nb = cols / QK4_0;
-    for (int64_t t = 0; t < rows / TILE; t++) {
-        uint8_t *qs = (uint8_t *)dst + (size_t)t * nb * TILE_BLOCK_BYTES;
-        uint16_t *d = (uint16_t *)(qs + (size_t)nb * 256);
-        for (int r = 0; r < TILE; r++) {
-            const block_q4_0 *row = (const block_q4_0 *)w + (size_t)(t * TILE + r) * nb;
-            for (int64_t b = 0; b < nb; b++) {
-                for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, row[b].qs + 4 * c, 4);
-                d[b * TILE + r] = row[b].d;
-            }
-        }
-    }
-    return 0;
-}
-
 /* IQ4_NL's levels + 128, as the unsigned bytes vpdpbusd takes (1 .. 241), in every 128-bit lane for vpshufb. */
 static const int8_t iq4nl_u8[16] = {1, 24, 45, 63, 79, 93, 106, 118, (int8_t)129, (int8_t)141, (int8_t)153,
                                     (int8_t)166, (int8_t)181, (int8_t)197, (int8_t)217, (int8_t)241};

@@ -189,6 +189,13 @@ LLMK_HIDDEN int llmk_pack_q45k_x16(int five, const void *w, int64_t rows, int64_
 /* (x86-64) Writes the packed copy of a Q2_K or (three) Q3_K matrix (that layout; plain C); -1 when rows % 16 or
  * cols % 256. */
 LLMK_HIDDEN int llmk_pack_q23k_x16(int three, const void *w, int64_t rows, int64_t cols, void *dst);
+/* (llmk_pack_x16.c) Per token t and super-block b of xa (Q8_K rows of arow bytes): bs[4 (t nb + b) + p] = the pair
+ * (bsum32[2p], bsum32[2p + 1]) as two i16 in one dword, bsum32[j] = bsums[2j] + bsums[2j + 1] = the sum of sub-block
+ * j's 32 activation bytes (|.| <= 4096): the operand the Q4_K / Q5_K kernels multiply by a row's min pair. */
+LLMK_HIDDEN void llmk_x16_prepare_bsums(const char *xa, size_t arow, int ntok, int64_t nb, int32_t *bs);
+/* (llmk_pack_x16.c) Q3_K: off[16 (t nb + b) + j] = -4 bsums[j] of token t's super-block b, the start value of
+ * sub-block j's sum T (i32, |.| <= 8192). */
+LLMK_HIDDEN void llmk_x16_prepare_q3_offsets(const char *xa, size_t arow, int ntok, int64_t nb, int32_t *off);
 #if defined(__x86_64__) || defined(_M_X64)
 LLMK_HIDDEN void llmk_fill_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_avx512(llmk_table *t);

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * S, and M where the type has mins, per super-block, then one fma each): the file layout's matmul on every ISA this
  * CPU has (scalar, AVX2, AVX-512 tiles of 1..8 tokens) equals the Java reference bit for bit, for row counts on and
  * off the 16-row tiles and super-block counts 1 to 9 (weights of random bytes: every scale, min and level); and so
- * does the packed layout on AVX-512 VNNI ({@code llmk_avx512_q23k_x16.c}, {@code llmk_avx512_q45k_x16.c}), whatever
- * the token count.
+ * does the packed layout wherever an ISA has its kernel ({@link NativeSupport#packs}: Q4_K and Q5_K from AVX2 on,
+ * {@code llmk_avx2_q45k_x16.c} and {@code llmk_avx512_q45k_x16.c}; Q2_K and Q3_K on AVX-512 VNNI,
+ * {@code llmk_avx512_q23k_x16.c}), whatever the token count.
  */
 class KQuantOrderTest {
 
@@ -64,7 +65,7 @@ class KQuantOrderTest {
     }
 
     /**
-     * On AVX-512 VNNI, matrices of whole 16-row tiles pack and the packed matmul gives the file layout's bits at every token count: 1..40 (every group size of the kernel, whole groups and partial
+     * Where the ISA has the type's packed kernel, matrices of whole 16-row tiles pack and the packed matmul gives the file layout's bits at every token count: 1..40 (every group size of the kernel, whole groups and partial
      * ones) and 300 (several L2 token blocks at 2048 and 8192 columns, the last one partial), rows split over two
      * threads, 1 to 32 super-blocks per row; each checked row also against the Java contract, and sampled tokens alone
      * (decode) against the batch. Elsewhere no layout is offered.
@@ -82,7 +83,7 @@ class KQuantOrderTest {
                 int rows = shape[0];
                 int cols = shape[1];
                 int layout = ops.packedLayout(type, rows, cols);
-                if (!(isa.level() >= Isa.AVX512.level() && NativeSupport.hasVnni())) {
+                if (!NativeSupport.packs(isa, type)) {
                     assertThat(layout).as("%s has no packed %s", isa, type).isZero();
                     continue;
                 }

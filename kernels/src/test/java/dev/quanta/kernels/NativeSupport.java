@@ -2,6 +2,7 @@ package dev.quanta.kernels;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quanta.gguf.GgmlType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,5 +29,19 @@ final class NativeSupport {
     /** Whether this CPU has AVX512_VNNI (llmk_cpu_features bit 4). */
     static boolean hasVnni() {
         return (NativeLibrary.cpuFeatures() & 4) != 0;
+    }
+
+    /**
+     * Whether {@code isa} has a packed 16-row kernel for {@code type} (so {@code packedLayout} offers one for whole
+     * tiles): Q2_K to Q5_K from AVX2 on ({@code llmk_avx2_q23k_x16.c}, {@code llmk_avx2_q45k_x16.c}, inherited by
+     * AVX-512 without VNNI); Q4_0 and IQ4_NL on AVX-512 VNNI only.
+     */
+    static boolean packs(Isa isa, GgmlType type) {
+        boolean vnni = isa.level() >= Isa.AVX512.level() && hasVnni();
+        return switch (type) {
+            case Q2_K, Q3_K, Q4_K, Q5_K -> isa.level() >= Isa.AVX2.level();
+            case Q4_0, IQ4_NL -> vnni;
+            default -> false;
+        };
     }
 }

@@ -41,7 +41,7 @@ class PackedMatmulTest {
                 int rows = shape[0];
                 int cols = shape[1];
                 int layout = ops.packedLayout(GgmlType.Q4_0, rows, cols);
-                if (!vnni(isa)) {
+                if (!NativeSupport.packs(isa, GgmlType.Q4_0)) {
                     assertThat(layout).as("%s has no packed Q4_0", isa).isZero();
                     continue;
                 }
@@ -81,7 +81,7 @@ class PackedMatmulTest {
                 int rows = shape[0];
                 int cols = shape[1];
                 int layout = ops.packedLayout(GgmlType.IQ4_NL, rows, cols);
-                if (!vnni(isa)) {
+                if (!NativeSupport.packs(isa, GgmlType.IQ4_NL)) {
                     assertThat(layout).as("%s has no packed IQ4_NL", isa).isZero();
                     continue;
                 }
@@ -144,11 +144,11 @@ class PackedMatmulTest {
             assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64)).isZero();
             assertThat(ops.packedLayout(GgmlType.Q6_K, 32, 256)).isZero();
             assertThat(ops.packedLayout(GgmlType.Q4_K, 32, 256) > 0).as("Q4_K packs (KQuantOrderTest)")
-                    .isEqualTo(vnni(isa));
+                    .isEqualTo(NativeSupport.packs(isa, GgmlType.Q4_K));
             assertThat(ops.packedLayout(GgmlType.Q2_K, 32, 256) > 0).as("Q2_K packs (KQuantOrderTest)")
-                    .isEqualTo(vnni(isa));
+                    .isEqualTo(NativeSupport.packs(isa, GgmlType.Q2_K));
             assertThat(ops.packedLayout(GgmlType.Q3_K, 32, 256) > 0).as("Q3_K packs (KQuantOrderTest)")
-                    .isEqualTo(vnni(isa));
+                    .isEqualTo(NativeSupport.packs(isa, GgmlType.Q3_K));
             assertThat(ops.packedLayout(GgmlType.Q3_K, 24, 256)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.F16, 32, 64)).isZero();
             assertThatThrownBy(() -> ops.matmulPacked(12345, GgmlType.Q4_0, MemorySegment.NULL, 32, 64,
@@ -163,13 +163,9 @@ class PackedMatmulTest {
                 KernelOps off = Kernels.create(KernelConfig.withThreads(1).withRepack(false))) {
             assertThat(off.packedLayout(GgmlType.Q4_0, 32, 64)).isZero();
             assertThat(new JavaKernelOps().packedLayout(GgmlType.Q4_0, 32, 64)).as("the Java reference").isZero();
-            if (on instanceof NativeKernelOps n && vnni(n.isa())) {
+            if (on instanceof NativeKernelOps n && NativeSupport.packs(n.isa(), GgmlType.Q4_0)) {
                 assertThat(on.packedLayout(GgmlType.Q4_0, 32, 64)).isPositive();
             }
         }
-    }
-
-    private static boolean vnni(Isa isa) {
-        return isa.level() >= Isa.AVX512.level() && NativeSupport.hasVnni();
     }
 }
