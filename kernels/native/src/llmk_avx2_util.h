@@ -32,6 +32,9 @@ LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int group,
 
 /* Q4_0 / Q8_0 matmul fast paths (same contract as llmk_matmul for these types) in llmk_avx2_matmul.c, which hands
  * one Q8_0 token to the decode kernel in llmk_avx2_gemv.c (same order as the many-token kernel). */
+/* Q4_0 and (iq4nl) IQ4_NL packed once at load (llmk_avx2_q4_x16.c; llmk_table.matmul_q4_x16's contract). */
+LLMK_HIDDEN int llmk_matmul_q4_x16_avx2(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                        int ntok, float *out, int64_t r0, int64_t r1);
 /* Q4_K and (five) Q5_K packed once at load (llmk_avx2_q45k_x16.c; llmk_table.matmul_q45k_x16's contract). */
 LLMK_HIDDEN int llmk_matmul_q45k_x16_avx2(int five, const void *w, int64_t rows, int64_t cols, const void *xa,
                                           int ntok, float *out, int64_t r0, int64_t r1);

@@ -59,21 +59,6 @@ INLINE void relayout(const char *w, size_t wrow, int64_t b, int n, tile_block *o
     o->dx = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_and_si512(raw, _mm512_set1_epi32(0xFFFF))));
 }
 
-/* Per token and block: act[2 * (t * nb + b)] = dy, act[... + 1] = -bias * sum(y) as int32 bits (also the packed
- * kernels', llmk_avx512_q4_x16.c). */
-void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act) {
-    for (int t = 0; t < ntok; t++) {
-        const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
-        for (int64_t b = 0; b < nb; b++) {
-            int sum = 0;
-            for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
-            int32_t neg = -bias * sum;
-            act[2 * (t * nb + b)] = llmk_f16_table[y[b].d];
-            memcpy(&act[2 * (t * nb + b) + 1], &neg, 4);
-        }
-    }
-}
-
 /* One token's contribution of block b: acc = fma((float)isum, dx * dy, acc) for the 16 rows of the tile. */
 INLINE __m512 block_step(const tile_block *tb, const int8_t *yq, const float *a, __m512 acc) {
     __m512i s = _mm512_set1_epi32(((const int32_t *)a)[1]);

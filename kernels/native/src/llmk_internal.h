@@ -116,7 +116,7 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
  * at thread exit; NULL when out of memory. */
 #define LLMK_SCRATCH_SLOTS 7
 #define LLMK_SCRATCH_PAIRS 0    /* llmk_avx512_matmul.c: activation pair blocks */
-#define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c: a re-laid 16-row tile */
+#define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c, llmk_avx2_q4_x16.c: a re-laid 16-row tile */
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
 #define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
 #define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
@@ -171,9 +171,9 @@ typedef struct {
 } llmk_table;
 
 LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
-/* (x86-64, AVX-512 VNNI objects) Per token and Q8_0 block of xa: act[2 (t nb + b)] = dy, act[2 (t nb + b) + 1] =
+/* (x86-64, llmk_pack_x16.c) Per token and Q8_0 block of xa: act[2 (t nb + b)] = dy, act[2 (t nb + b) + 1] =
  * -bias * sum(y) as int32 bits: the Q4_0 / IQ4_NL kernels' per-call activation data (bias: the offset their
- * unsigned weights enter vpdpbusd with; Q4_0 8, IQ4_NL's levels 128). */
+ * unsigned weights enter vpdpbusd / vpmaddubsw with; Q4_0 8, IQ4_NL's levels 128). */
 LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);

@@ -115,3 +115,16 @@ void llmk_x16_prepare_q3_offsets(const char *xa, size_t arow, int ntok, int64_t 
             for (int j = 0; j < 16; j++) off[16 * ((int64_t)t * nb + b) + j] = -4 * y[b].bsums[j];
     }
 }
+
+void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act) {
+    for (int t = 0; t < ntok; t++) {
+        const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
+        for (int64_t b = 0; b < nb; b++) {
+            int sum = 0;
+            for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
+            int32_t neg = -bias * sum;
+            act[2 * (t * nb + b)] = llmk_f16_table[y[b].d];
+            memcpy(&act[2 * (t * nb + b) + 1], &neg, 4);
+        }
+    }
+}

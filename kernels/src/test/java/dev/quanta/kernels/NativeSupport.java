@@ -33,14 +33,12 @@ final class NativeSupport {
 
     /**
      * Whether {@code isa} has a packed 16-row kernel for {@code type} (so {@code packedLayout} offers one for whole
-     * tiles): Q2_K to Q5_K from AVX2 on ({@code llmk_avx2_q23k_x16.c}, {@code llmk_avx2_q45k_x16.c}, inherited by
-     * AVX-512 without VNNI); Q4_0 and IQ4_NL on AVX-512 VNNI only.
+     * tiles): Q4_0, IQ4_NL and Q2_K to Q5_K from AVX2 on ({@code llmk_avx2_*_x16.c}, inherited by AVX-512 without
+     * VNNI; {@code llmk_avx512_*_x16.c} with it), no other type.
      */
     static boolean packs(Isa isa, GgmlType type) {
-        boolean vnni = isa.level() >= Isa.AVX512.level() && hasVnni();
         return switch (type) {
-            case Q2_K, Q3_K, Q4_K, Q5_K -> isa.level() >= Isa.AVX2.level();
-            case Q4_0, IQ4_NL -> vnni;
+            case Q4_0, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K -> isa.level() >= Isa.AVX2.level();
             default -> false;
         };
     }

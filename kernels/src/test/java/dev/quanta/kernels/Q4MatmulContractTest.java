@@ -15,14 +15,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Q4_0 matmuls on AVX-512 reproduce llama.cpp's x86 arithmetic bit for bit: matrices whose row count is a multiple
- * of 8 (which llama.cpp repacks) sum each block exactly and accumulate {@code acc = fma(isum, dx * dy, acc)} per
- * row; other matrices use tinyBLAS's 8-lane order (as Q8_0, see {@link Q8GemmContractTest}). One token and many.
+ * Q4_0 matmuls reproduce llama.cpp's x86 arithmetic bit for bit: matrices whose row count is a multiple of 8 (which
+ * llama.cpp repacks) sum each block exactly and accumulate {@code acc = fma(isum, dx * dy, acc)} per row, on AVX2 and
+ * AVX-512; on AVX-512 other matrices use tinyBLAS's 8-lane order (as Q8_0, see {@link Q8GemmContractTest}), while
+ * AVX2 keeps the repacked order for them too (NOTE: llama.cpp's AVX2 tinyBLAS differs there in the last bits; no
+ * model we know has such a matrix). One token and many.
  */
 class Q4MatmulContractTest {
 
     static List<Isa> isas() {
-        return NativeSupport.isas().stream().filter(i -> i.level() >= Isa.AVX512.level()).toList();
+        return NativeSupport.isas().stream().filter(i -> i.level() >= Isa.AVX2.level()).toList();
     }
 
     @ParameterizedTest
@@ -31,7 +33,9 @@ class Q4MatmulContractTest {
         Random rnd = new Random(43);
         int cols = 8 * 32;
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
-            for (int rows : new int[] {8, 24, 40, 136, 12, 37}) {
+            int[] rowCounts = isa.level() >= Isa.AVX512.level() ? new int[] {8, 24, 40, 136, 12, 37}
+                    : new int[] {8, 24, 40, 136};
+            for (int rows : rowCounts) {
                 MemorySegment w = TestData.weights(arena, rnd, GgmlType.Q4_0, rows, cols);
                 for (int tokens : new int[] {1, 2, 3, 8, 9, 16, 17, 40}) {
                     MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
