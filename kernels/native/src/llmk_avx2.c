@@ -114,6 +114,9 @@ void llmk_fill_avx2(llmk_table *t) {
     t->quantize[LLMK_TYPE_Q8_K] = llmk_quantize_row_q8_K_avx2;
     t->matmul[LLMK_TYPE_Q4_0] = llmk_matmul_q8_0_family_avx2;
     t->matmul[LLMK_TYPE_Q8_0] = llmk_matmul_q8_0_family_avx2;
+    t->matmul[LLMK_TYPE_Q5_0] = llmk_matmul_via_q8_0_avx2;
+    t->matmul[LLMK_TYPE_Q4_1] = llmk_matmul_via_q8_0_avx2;
+    t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_via_q8_0_avx2;
     t->matmul_q4_x16 = llmk_matmul_q4_x16_avx2;
     t->matmul_q45k_x16 = llmk_matmul_q45k_x16_avx2;
     t->matmul_q23k_x16 = llmk_matmul_q23k_x16_avx2;

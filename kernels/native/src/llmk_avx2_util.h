@@ -32,6 +32,10 @@ LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int group,
 
 /* Q4_0 / Q8_0 matmul fast paths (same contract as llmk_matmul for these types) in llmk_avx2_matmul.c, which hands
  * one Q8_0 token to the decode kernel in llmk_avx2_gemv.c (same order as the many-token kernel). */
+/* Q5_0, Q4_1 and Q5_1 from 4 tokens on through the Q8_0 kernel (llmk_avx2_via_q8_0.c; llmk_matmul's contract, or
+ * LLMK_MATMUL_DECLINED for fewer tokens). */
+LLMK_HIDDEN int llmk_matmul_via_q8_0_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
+                                          int ntok, float *out, int64_t r0, int64_t r1);
 /* Q4_0 and (iq4nl) IQ4_NL packed once at load (llmk_avx2_q4_x16.c; llmk_table.matmul_q4_x16's contract). */
 LLMK_HIDDEN int llmk_matmul_q4_x16_avx2(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa,
                                         int ntok, float *out, int64_t r0, int64_t r1);

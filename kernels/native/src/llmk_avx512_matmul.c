@@ -203,42 +203,7 @@ int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64
 #define VIA_Q8_MIN_TOKENS 4
 #define VIA_Q8_CHUNK_BYTES (256 * 1024) /* converted rows per step: L2-resident while every token block passes */
 
-/* Rows [0, n) of a Q5_0 / Q4_1 / Q5_1 matrix (nb blocks per row) as Q8_0 blocks of their values; the mins of
- * Q4_1 / Q5_1 to mt[b * mstride + i] (block-major, row i). */
-static void to_q8_0(int wtype, const char *src, int64_t n, int64_t nb, block_q8_0 *dst, float *mt, int64_t mstride) {
-    const __m256i shuf = _mm256_setr_epi64x(0, 0x0101010101010101LL, 0x0202020202020202LL, 0x0303030303030303LL);
-    const __m256i mask = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    const __m256i m4 = _mm256_set1_epi8(0x0F);
-    int has_min = wtype != LLMK_TYPE_Q5_0, has_bit = wtype != LLMK_TYPE_Q4_1;
-    size_t bs = wtype == LLMK_TYPE_Q5_0 ? sizeof(block_q5_0) : wtype == LLMK_TYPE_Q4_1 ? sizeof(block_q4_1)
-                                                                                     : sizeof(block_q5_1);
-    size_t qh_off = has_min ? 4 : 2, qs_off = qh_off + (has_bit ? 4 : 0); /* after d (and m) */
-    for (int64_t i = 0; i < n; i++) {
-        for (int64_t b = 0; b < nb; b++) {
-            const char *blk = src + ((size_t)i * nb + b) * bs;
-            __m128i t = _mm_loadu_si128((const __m128i *)(blk + qs_off));
-            __m256i q = _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(t, 4), t), m4);
-            if (has_bit) {
-                uint32_t qh;
-                memcpy(&qh, blk + qh_off, 4);
-                __m256i bit = _mm256_shuffle_epi8(_mm256_set1_epi32((int)qh), shuf);
-                bit = _mm256_cmpeq_epi8(_mm256_and_si256(bit, mask), mask); /* 0xFF where bit j is set */
-                /* Q5_1: nibble | 16 where the bit is set; Q5_0, minus 16: nibble | 0xF0 (as a signed byte) where
-                 * it is clear, the nibble itself where it is set */
-                q = has_min ? _mm256_or_si256(q, _mm256_and_si256(bit, _mm256_set1_epi8(0x10)))
-                            : _mm256_or_si256(q, _mm256_andnot_si256(bit, _mm256_set1_epi8((char)0xF0)));
-            }
-            block_q8_0 *o = dst + (size_t)i * nb + b;
-            _mm256_storeu_si256((__m256i *)o->qs, q);
-            memcpy(&o->d, blk, 2);
-            if (has_min) {
-                uint16_t m;
-                memcpy(&m, blk + 2, 2);
-                mt[(size_t)b * mstride + i] = llmk_f16_table[m];
-            }
-        }
-    }
-}
+#include "llmk_to_q8_0.inc"
 
 int llmk_matmul_via_q8_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                 float *out, int64_t r0, int64_t r1) {
@@ -263,15 +228,7 @@ int llmk_matmul_via_q8_0_avx512(int wtype, const void *w, int64_t rows, int64_t 
     float *sx = (float *)(buf + conv_bytes + mt_bytes + act_bytes);
     if (has_min) {
         block_q8_0 *a8 = (block_q8_0 *)(buf + conv_bytes + mt_bytes);
-        for (int t = 0; t < ntok; t++) {
-            const block_q8_1 *y = (const block_q8_1 *)((const char *)xa + (size_t)t * nb * sizeof(block_q8_1));
-            for (int64_t b = 0; b < nb; b++) {
-                block_q8_0 *o = a8 + (size_t)t * nb + b;
-                o->d = y[b].d;
-                memcpy(o->qs, y[b].qs, 32);
-                sx[(size_t)t * nb + b] = llmk_f16_table[y[b].s];
-            }
-        }
+        q8_1_as_q8_0(xa, ntok, nb, a8, sx);
         x8 = a8;
     }
     for (int64_t rc = r0; rc < r1; rc += chunk) {
