@@ -1,5 +1,6 @@
 /* AVX2 activation quantizers (bit-identical to the scalar reference) and paged attention. */
 #include "llmk_avx2_util.h"
+#include "llmk_avx2_libm_expf.h"
 
 /* ---------------- activation quantization ---------------- */
 
@@ -212,9 +213,79 @@ static void attention_item(int wide, float *out, const float *q, int group, int 
     }
 }
 
+/* One query head of head_dim 64 (Llama 3.2 1B, SmolLM 135M, ...), AVX2 shape: attend_heads' steps for one head, in
+ * the same order, with the value accumulator (8 registers) and the dot's four accumulators in registers and the
+ * position's key and value read straight from the cache, instead of f32 copies in memory per position and head.
+ * With 64 elements there is no tail: two 32-element steps, then GGML_F32x8_REDUCE, as above. Positions go 8 at a
+ * time: their dots (independent of one another), the running max through them, which fixes each expf argument, one
+ * 8-lane expf with the C library's bits (llmk_avx2_libm_expf.h), then the value updates in order. */
+INLINE void attend_head(int HD, float *out, const float *q, const void *k, const void *v, int kv_type, size_t slot_bytes,
+                          size_t head_off, int block_size, const int32_t *block_table, int seq_len, float scale) {
+    int half = kv_type == LLMK_TYPE_F16;
+    float qr[128];
+    for (int d = 0; d < HD; d += 8) _mm256_storeu_ps(qr + d, round8(_mm256_loadu_ps(q + d), half));
+    __m256 acc[16];
+    for (int d = 0; d < HD / 8; d++) acc[d] = _mm256_setzero_ps();
+    float m = -INFINITY, sum = 0.0f;
+    for (int p0 = 0; p0 < seq_len; p0 += 8) { /* 8 positions: their dots, then one vector expf, then the updates */
+        int n = seq_len - p0 < 8 ? seq_len - p0 : 8;
+        const char *vrow[8];
+        float arg[8] = {0}, e[8];
+        int raise[8];
+        for (int i = 0; i < n; i++) {
+            int p = p0 + i;
+            size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
+            const char *kp = (const char *)k + off;
+            vrow[i] = (const char *)v + off;
+            __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0; d < HD; d += 32) {
+                a0 = _mm256_fmadd_ps(load_kv8(kp, kv_type, d), _mm256_loadu_ps(qr + d), a0);
+                a1 = _mm256_fmadd_ps(load_kv8(kp, kv_type, d + 8), _mm256_loadu_ps(qr + d + 8), a1);
+                a2 = _mm256_fmadd_ps(load_kv8(kp, kv_type, d + 16), _mm256_loadu_ps(qr + d + 16), a2);
+                a3 = _mm256_fmadd_ps(load_kv8(kp, kv_type, d + 24), _mm256_loadu_ps(qr + d + 24), a3);
+            }
+            __m256 x = _mm256_add_ps(_mm256_add_ps(a0, a2), _mm256_add_ps(a1, a3));
+            __m128 t = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+            t = _mm_hadd_ps(t, t);
+            float score = _mm_cvtss_f32(_mm_hadd_ps(t, t)) * scale;
+            /* the running max through the chunk decides each position's expf argument, as the one-by-one loop */
+            raise[i] = score > m;
+            if (raise[i]) {
+                arg[i] = m - score;
+                m = score;
+            } else {
+                arg[i] = score - m;
+            }
+        }
+        _mm256_storeu_ps(e, llmk_expf8(_mm256_loadu_ps(arg)));
+        for (int i = 0; i < n; i++) {
+            float ms = raise[i] ? e[i] : 1.0f, vs = raise[i] ? 1.0f : e[i];
+            if (raise[i]) {
+                __m256 c = _mm256_set1_ps(ms);
+                for (int d = 0; d < HD / 8; d++) acc[d] = round8(_mm256_mul_ps(acc[d], c), half);
+            }
+            __m256 w = _mm256_set1_ps(vs);
+            for (int d = 0; d < HD / 8; d++)
+                acc[d] = round8(_mm256_fmadd_ps(load_kv8(vrow[i], kv_type, 8 * d), w, acc[d]), half);
+            sum = fmaf(sum, ms, vs);
+        }
+    }
+    float inv = sum == 0.0f ? 0.0f : 1.0f / sum;
+    for (int d = 0; d < HD / 8; d++) _mm256_storeu_ps(out + 8 * d, _mm256_mul_ps(acc[d], _mm256_set1_ps(inv)));
+}
+
 void llmk_attention_item_avx2(float *out, const float *q, int group, int head_dim, const void *k, const void *v,
                               int kv_type, size_t slot_bytes, size_t head_off, int block_size,
                               const int32_t *block_table, int seq_len, float scale) {
+    if (head_dim == 64 || head_dim == 128) {
+        for (int h = 0; h < group; h++) {
+            float *o = out + (int64_t)h * head_dim;
+            const float *qh = q + (int64_t)h * head_dim;
+            if (head_dim == 64) attend_head(64, o, qh, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len, scale);
+            else attend_head(128, o, qh, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len, scale);
+        }
+        return;
+    }
     attention_item(0, out, q, group, head_dim, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len,
                    scale);
 }
@@ -241,4 +312,15 @@ uint64_t llmk_sum_words_avx2(const uint64_t *p, int64_t n) {
     uint64_t s = lanes[0] + lanes[1] + lanes[2] + lanes[3];
     for (; i < n; i++) s += p[i];
     return s;
+}
+
+void llmk_expf_avx2(const float *x, float *y, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, llmk_expf8(_mm256_loadu_ps(x + i)));
+    if (i < n) {
+        float in[8] = {0}, res[8];
+        memcpy(in, x + i, (size_t)(n - i) * sizeof(float));
+        _mm256_storeu_ps(res, llmk_expf8(_mm256_loadu_ps(in)));
+        memcpy(y + i, res, (size_t)(n - i) * sizeof(float));
+    }
 }

@@ -271,6 +271,10 @@ void llmk_expf(int isa, const float *x, float *y, int64_t n) {
         llmk_expf_avx512(x, y, n);
         return;
     }
+    if (isa >= LLMK_ISA_AVX2) {
+        llmk_expf_avx2(x, y, n);
+        return;
+    }
 #endif
     for (int64_t i = 0; i < n; i++) y[i] = expf(x[i]);
 }

@@ -128,6 +128,7 @@ LLMK_HIDDEN void *llmk_scratch(int slot, size_t bytes);
 #if defined(__x86_64__) || defined(_M_X64)
 /* The C library's expf of x[0 .. n), 16 lanes at a time with its bits (llmk_avx512_libm_expf.h). */
 LLMK_HIDDEN void llmk_expf_avx512(const float *x, float *y, int64_t n);
+LLMK_HIDDEN void llmk_expf_avx2(const float *x, float *y, int64_t n); /* llmk_avx2_misc.c */
 /* AVX-512 attention for head sizes 64 and 128, in registers (llmk_avx512_attention.c); others: the _shape one. */
 LLMK_HIDDEN void llmk_attention_item_avx512(float *out, const float *q, int group, int head_dim, const void *k,
                                             const void *v, int kv_type, size_t slot_bytes, size_t head_off,

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code llmk_expf} on AVX-512 (the attention kernels' softmax weights, 16 lanes by the C library's own steps) against
+ * {@code llmk_expf} on AVX2 and AVX-512 (the attention kernels' softmax weights, 8 or 16 lanes by the C library's own
+ * steps) on every such level this CPU has, against
  * the C library's {@code expf} called per element (its scalar level; the Java reference calls the same function,
  * {@link CMath#expf}): bit for bit on every float the attention passes (all of [-104, 0], where the results run
  * from 1 down through the subnormals to 0), on a sweep of the whole float range, on the special cases and around
@@ -42,7 +43,7 @@ class NativeExpfTest {
 
     /** Bit patterns {@code from, from + step, ...} (as unsigned ints) while not past {@code to}, in chunks. */
     private static void assertSameBitsAsTheLibrary(long from, long to, long step) throws Throwable {
-        assumeTrue(NativeLibrary.cpuIsa().level() >= Isa.AVX512.level(), "no AVX-512 on this CPU");
+        assumeTrue(!vectorIsas().isEmpty(), "no AVX2 on this CPU");
         int chunk = 1 << 22;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment x = arena.allocate(4L * chunk, 64);
@@ -53,14 +54,17 @@ class NativeExpfTest {
                 for (; n < chunk && bits <= to; n++, bits += step) {
                     x.setAtIndex(JAVA_INT, n, (int) bits);
                 }
-                expf(Isa.AVX512, x, fast, n);
                 expf(Isa.SCALAR, x, slow, n);
-                long at = fast.asSlice(0, 4L * n).mismatch(slow.asSlice(0, 4L * n));
-                if (at >= 0) {
-                    float arg = x.getAtIndex(JAVA_FLOAT, at / 4);
-                    throw new AssertionError("expf(" + arg + " = 0x" + Integer.toHexString(Float.floatToRawIntBits(arg))
-                            + "): AVX-512 " + fast.getAtIndex(JAVA_FLOAT, at / 4) + ", C library "
-                            + slow.getAtIndex(JAVA_FLOAT, at / 4));
+                for (Isa isa : vectorIsas()) {
+                    expf(isa, x, fast, n);
+                    long at = fast.asSlice(0, 4L * n).mismatch(slow.asSlice(0, 4L * n));
+                    if (at >= 0) {
+                        float arg = x.getAtIndex(JAVA_FLOAT, at / 4);
+                        throw new AssertionError("expf(" + arg + " = 0x"
+                                + Integer.toHexString(Float.floatToRawIntBits(arg)) + "): " + isa + " "
+                                + fast.getAtIndex(JAVA_FLOAT, at / 4) + ", C library "
+                                + slow.getAtIndex(JAVA_FLOAT, at / 4));
+                    }
                 }
             }
         }
@@ -79,7 +83,7 @@ class NativeExpfTest {
 
     @Test
     void specialValuesThresholdsAndEveryTailLengthGiveTheLibrarysBits() throws Throwable {
-        assumeTrue(NativeLibrary.cpuIsa().level() >= Isa.AVX512.level(), "no AVX-512 on this CPU");
+        assumeTrue(!vectorIsas().isEmpty(), "no AVX2 on this CPU");
         float[] thresholds = {-0x1.9fe368p6f, -0x1.9d1d9ep6f, -88.0f, 88.0f, 0x1.62e42ep6f, -87.33655f, 0.0f};
         float[] values = new float[thresholds.length * 9 + 6];
         int k = 0;
@@ -96,17 +100,25 @@ class NativeExpfTest {
             MemorySegment x = arena.allocateFrom(JAVA_FLOAT, values);
             MemorySegment fast = arena.allocate(4L * values.length + 64, 64);
             MemorySegment slow = arena.allocate(4L * values.length, 64);
-            for (int n = 0; n <= values.length; n++) { // 0 .. 3 whole vectors and every tail
-                fast.fill((byte) 0x7F);
-                expf(Isa.AVX512, x, fast, n);
-                expf(Isa.SCALAR, x, slow, n);
-                for (int i = 0; i < n; i++) {
-                    assertThat(Float.floatToRawIntBits(fast.getAtIndex(JAVA_FLOAT, i)))
-                            .as("expf(%s), %d elements", values[i], n)
-                            .isEqualTo(Float.floatToRawIntBits(slow.getAtIndex(JAVA_FLOAT, i)));
+            for (Isa isa : vectorIsas()) {
+                for (int n = 0; n <= values.length; n++) { // whole vectors and every tail
+                    fast.fill((byte) 0x7F);
+                    expf(isa, x, fast, n);
+                    expf(Isa.SCALAR, x, slow, n);
+                    for (int i = 0; i < n; i++) {
+                        assertThat(Float.floatToRawIntBits(fast.getAtIndex(JAVA_FLOAT, i)))
+                                .as("%s expf(%s), %d elements", isa, values[i], n)
+                                .isEqualTo(Float.floatToRawIntBits(slow.getAtIndex(JAVA_FLOAT, i)));
+                    }
+                    assertThat(fast.get(JAVA_INT, 4L * n)).as("%s: nothing written past n = %d", isa, n)
+                            .isEqualTo(0x7F7F7F7F);
                 }
-                assertThat(fast.get(JAVA_INT, 4L * n)).as("nothing written past n = %d", n).isEqualTo(0x7F7F7F7F);
             }
         }
+    }
+
+    /** The vector levels of llmk_expf this CPU runs: AVX2 and AVX-512, where present. */
+    private static java.util.List<Isa> vectorIsas() {
+        return NativeSupport.isas().stream().filter(i -> i.level() >= Isa.AVX2.level()).toList();
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX-512 VNNI multiplies to the
+ * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX2 and AVX-512 multiplies to the
  * same bits as the file's layout and as llama.cpp's repacked arithmetic ({@link Q4MatmulContractTest#repacked}),
  * for every token count (one-token and many-token paths) and row split over the pool; IQ4_NL packs the same way
  * and follows llama.cpp's repacked iq4_nl_8x8 order; Q2_K .. Q5_K pack too ({@link KQuantOrderTest});
