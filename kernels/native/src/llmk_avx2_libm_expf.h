@@ -26,7 +26,8 @@ static inline __attribute__((always_inline)) __m128 llmk_expf_core4(__m128 x) {
 }
 /* expf of 8 lanes, as the C library computes each. */
 static inline __attribute__((always_inline)) __m256 llmk_expf8(__m256 x) {
-    __m256 y = _mm256_set_m128(llmk_expf_core4(_mm256_extractf128_ps(x, 1)), llmk_expf_core4(_mm256_castps256_ps128(x)));
+    __m256 y = _mm256_set_m128(llmk_expf_core4(_mm256_extractf128_ps(x, 1)),
+                               llmk_expf_core4(_mm256_castps256_ps128(x)));
     __m256 low = _mm256_cmp_ps(x, _mm256_set1_ps(-0x1.9d1d9ep6f), _CMP_LT_OQ); /* also -inf */
     __m256 high = _mm256_cmp_ps(x, _mm256_set1_ps(0x1.62e42ep6f), _CMP_GT_OQ); /* also +inf */
     __m256 nan = _mm256_cmp_ps(x, x, _CMP_UNORD_Q);

@@ -219,8 +219,9 @@ static void attention_item(int wide, float *out, const float *q, int group, int 
  * With 64 elements there is no tail: two 32-element steps, then GGML_F32x8_REDUCE, as above. Positions go 8 at a
  * time: their dots (independent of one another), the running max through them, which fixes each expf argument, one
  * 8-lane expf with the C library's bits (llmk_avx2_libm_expf.h), then the value updates in order. */
-INLINE void attend_head(int HD, float *out, const float *q, const void *k, const void *v, int kv_type, size_t slot_bytes,
-                          size_t head_off, int block_size, const int32_t *block_table, int seq_len, float scale) {
+INLINE void attend_head(int HD, float *out, const float *q, const void *k, const void *v, int kv_type,
+                        size_t slot_bytes, size_t head_off, int block_size, const int32_t *block_table, int seq_len,
+                        float scale) {
     int half = kv_type == LLMK_TYPE_F16;
     float qr[128];
     for (int d = 0; d < HD; d += 8) _mm256_storeu_ps(qr + d, round8(_mm256_loadu_ps(q + d), half));
@@ -281,8 +282,10 @@ void llmk_attention_item_avx2(float *out, const float *q, int group, int head_di
         for (int h = 0; h < group; h++) {
             float *o = out + (int64_t)h * head_dim;
             const float *qh = q + (int64_t)h * head_dim;
-            if (head_dim == 64) attend_head(64, o, qh, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len, scale);
-            else attend_head(128, o, qh, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len, scale);
+            if (head_dim == 64)
+                attend_head(64, o, qh, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len, scale);
+            else
+                attend_head(128, o, qh, k, v, kv_type, slot_bytes, head_off, block_size, block_table, seq_len, scale);
         }
         return;
     }

@@ -59,14 +59,17 @@ INLINE void tile_tokens(int THREE, int TT, const uint8_t *tile, int64_t nb, cons
                 if (THREE) {
                     scale = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(blk + 16 * j + 8 * h8)));
                 } else {
-                    __m256i pair = _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(blk + 32 * (j / 2) + 16 * h8)));
+                    __m128i bytes = _mm_loadu_si128((const __m128i *)(blk + 32 * (j / 2) + 16 * h8));
+                    __m256i pair = _mm256_cvtepu8_epi16(bytes);
                     scale = _mm256_and_si256(h ? _mm256_srli_epi32(pair, 16) : pair, m4w);
                 }
-                scale = _mm256_or_si256(_mm256_and_si256(scale, _mm256_set1_epi32(0xFFFF)), _mm256_slli_epi32(scale, 16));
+                scale = _mm256_or_si256(_mm256_and_si256(scale, _mm256_set1_epi32(0xFFFF)),
+                                        _mm256_slli_epi32(scale, 16));
                 for (int t = 0; t < TT; t++) {
                     const int8_t *y = ((const block_q8_K *)(xa + (size_t)t * arow) + b)->qs + 16 * j;
-                    __m256i p = THREE ? _mm256_set1_epi32((int32_t)((uint32_t)off[16 * ((int64_t)t * nb + b) + j] & 0xFFFF))
-                                      : _mm256_setzero_si256();
+                    __m256i p = _mm256_setzero_si256();
+                    if (THREE) /* the start value in the low word of each row's pair, 0 in the high word */
+                        p = _mm256_set1_epi32((int32_t)((uint32_t)off[16 * ((int64_t)t * nb + b) + j] & 0xFFFF));
                     for (int m = 0; m < 4; m++) {
                         int32_t four;
                         memcpy(&four, y + 4 * m, 4);
@@ -86,7 +89,8 @@ INLINE void tile_tokens(int THREE, int TT, const uint8_t *tile, int64_t nb, cons
                 for (int t = 0; t < TT; t++) {
                     const block_q8_K *y = (const block_q8_K *)(xa + (size_t)t * arow) + b;
                     __m256i M = _mm256_setzero_si256();
-                    for (int p = 0; p < 8; p++) { /* row pairs (min of 2p, min of 2p + 1) x (bsums[2p], bsums[2p + 1]) */
+                    /* row pairs (min of 2p, min of 2p + 1) x (bsums[2p], bsums[2p + 1]) */
+                    for (int p = 0; p < 8; p++) {
                         __m256i mins = _mm256_srli_epi16(
                             _mm256_cvtepu8_epi16(_mm_loadu_si128((const __m128i *)(blk + 32 * p + 16 * h8))), 4);
                         int32_t pair;

@@ -105,7 +105,8 @@ INLINE void unpack_tile(int IQ, const uint8_t *tile, int64_t nb, __m256i *quad, 
                 _mm256_store_si256(o + c, lo);
                 _mm256_store_si256(o + c + 4, hi);
             }
-            _mm256_store_ps(dx + (2 * b + h) * 8, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(d + b * TILE + 8 * h))));
+            __m128i dh = _mm_loadu_si128((const __m128i *)(d + b * TILE + 8 * h));
+            _mm256_store_ps(dx + (2 * b + h) * 8, _mm256_cvtph_ps(dh));
         }
     }
 }
@@ -184,7 +185,8 @@ static int many_tokens(int IQ, const uint8_t *w, int64_t nb, const char *xa, siz
             else if (nt == 2) unpacked_tokens(0, 2, nb, quad, dx, x, arow, a, pf, pfb, acc);
             else unpacked_tokens(0, 1, nb, quad, dx, x, arow, a, pf, pfb, acc);
             for (int h = 0; h < 2; h++)
-                for (int t = 0; t < nt; t++) _mm256_storeu_ps(out + (int64_t)(t0 + t) * rows + r + 8 * h, acc[h * nt + t]);
+                for (int t = 0; t < nt; t++)
+                    _mm256_storeu_ps(out + (int64_t)(t0 + t) * rows + r + 8 * h, acc[h * nt + t]);
         }
     }
     return 0;
