@@ -96,7 +96,7 @@ INLINE void tile_tokens(int HIGH, int TT, const uint8_t *tile, int64_t nb, const
 }
 
 /* Rows [r0, r1) (multiples of 16) of the packed matrix times ntok tokens, as llmk_matmul_q45k_x16_avx512 (the same
- * token blocks and tile order); a group of 8 tokens runs as two of 4. */
+ * token blocks and tile order), in groups of 4 tokens. */
 int llmk_matmul_q45k_x16_avx2(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                               float *out, int64_t r0, int64_t r1) {
     if (rows % TILE != 0 || r0 % TILE != 0 || r1 % TILE != 0 || cols % QK_K != 0) return -1;
@@ -114,17 +114,7 @@ int llmk_matmul_q45k_x16_avx2(int five, const void *w, int64_t rows, int64_t col
         if (five) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                    \
         else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
     } while (0)
-#define TT_CALL(n, r, t)                                                                                               \
-    do {                                                                                                               \
-        if ((n) > GROUP) {                                                                                             \
-            TT_ONE(GROUP, r, t);                                                                                       \
-            TT_ONE((n) > GROUP ? (n) - GROUP : 1, r, (t) + GROUP);                                                     \
-        } else {                                                                                                       \
-            TT_ONE((n) <= GROUP ? (n) : GROUP, r, t);                                                                  \
-        }                                                                                                              \
-    } while (0)
-    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
-#undef TT_CALL
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, GROUP, TT_ONE);
 #undef TT_ONE
     return 0;
 }

@@ -200,55 +200,9 @@ int llmk_matmul_q8_0_family_avx512(int wtype, const void *w, int64_t rows, int64
  * order, are added once: the one-token dot's bits (MatmulBatchInvarianceTest; and 0 mismatches over 4,096 rows x
  * 2,048 columns in 34-37 chunks, checked with a C harness), at the Q8_0 kernel's speed (the 1..8-token dots unpack
  * every block again for every 8 tokens). Fewer tokens: declined, so llmk_matmul runs the dot row by row. */
-#define VIA_Q8_MIN_TOKENS 4
-#define VIA_Q8_CHUNK_BYTES (256 * 1024) /* converted rows per step: L2-resident while every token block passes */
-
-#include "llmk_to_q8_0.inc"
+#include "llmk_via_q8_0.inc"
 
 int llmk_matmul_via_q8_0_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                 float *out, int64_t r0, int64_t r1) {
-    if (ntok < VIA_Q8_MIN_TOKENS) return LLMK_MATMUL_DECLINED;
-    int has_min = wtype != LLMK_TYPE_Q5_0;
-    int64_t nb = cols / QK8_0;
-    size_t wrow = (size_t)llmk_row_bytes(wtype, cols);
-    size_t arow = (size_t)nb * sizeof(block_q8_0);
-    int64_t chunk = (int64_t)(VIA_Q8_CHUNK_BYTES / arow) & ~15;
-    if (chunk < 16) chunk = 16;
-    /* one scratch: the chunk's Q8_0 rows; for Q4_1 / Q5_1 also its mins (block-major), the activations as Q8_0 rows
-     * and their s (token-major) */
-    size_t conv_bytes = ((size_t)chunk * arow + 63) & ~(size_t)63;
-    size_t mt_bytes = has_min ? ((size_t)nb * chunk * sizeof(float) + 63) & ~(size_t)63 : 0;
-    size_t act_bytes = has_min ? ((size_t)ntok * arow + 63) & ~(size_t)63 : 0;
-    size_t sx_bytes = has_min ? (size_t)ntok * nb * sizeof(float) : 0;
-    char *buf = llmk_scratch(LLMK_SCRATCH_VIA_Q8, conv_bytes + mt_bytes + act_bytes + sx_bytes);
-    if (!buf) return -2;
-    block_q8_0 *conv = (block_q8_0 *)buf;
-    float *mt = (float *)(buf + conv_bytes);
-    const void *x8 = xa;
-    float *sx = (float *)(buf + conv_bytes + mt_bytes + act_bytes);
-    if (has_min) {
-        block_q8_0 *a8 = (block_q8_0 *)(buf + conv_bytes + mt_bytes);
-        q8_1_as_q8_0(xa, ntok, nb, a8, sx);
-        x8 = a8;
-    }
-    for (int64_t rc = r0; rc < r1; rc += chunk) {
-        int64_t n = r1 - rc < chunk ? r1 - rc : chunk;
-        to_q8_0(wtype, (const char *)w + rc * wrow, n, nb, conv, mt, chunk);
-        int rc_ = llmk_matmul_q8_0_family_avx512(LLMK_TYPE_Q8_0, conv, rows, cols, x8, ntok, out + rc, 0, n);
-        if (rc_) return rc_;
-        if (!has_min) continue;
-        for (int t = 0; t < ntok; t++) { /* out += the min sums, 16 rows at a time, blocks in order */
-            const float *st = sx + (size_t)t * nb;
-            float *o = out + (int64_t)t * rows + rc;
-            for (int64_t i = 0; i < n; i += 16) {
-                __mmask16 k = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
-                __m512 summ = _mm512_setzero_ps();
-                for (int64_t b = 0; b < nb; b++)
-                    summ = _mm512_add_ps(summ, _mm512_mul_ps(_mm512_maskz_loadu_ps(k, mt + (size_t)b * chunk + i),
-                                                             _mm512_set1_ps(st[b])));
-                _mm512_mask_storeu_ps(o + i, k, _mm512_add_ps(_mm512_maskz_loadu_ps(k, o + i), summ));
-            }
-        }
-    }
-    return 0;
+    return via_q8_0(wtype, w, rows, cols, xa, ntok, out, r0, r1, llmk_matmul_q8_0_family_avx512);
 }

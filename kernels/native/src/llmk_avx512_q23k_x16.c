@@ -145,7 +145,7 @@ int llmk_matmul_q23k_x16_avx512(int three, const void *w, int64_t rows, int64_t 
         if (three) tile_tokens(1, n, tile, nb, x, arow, off + 16 * (int64_t)(t) * nb, o, rows);                       \
         else tile_tokens(0, n, tile, nb, x, arow, NULL, o, rows);                                                      \
     } while (0)
-    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, 8, TT_CALL);
 #undef TT_CALL
     return 0;
 }

@@ -117,7 +117,7 @@ int llmk_matmul_q45k_x16_avx512(int five, const void *w, int64_t rows, int64_t c
         if (five) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                    \
         else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
     } while (0)
-    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, 8, TT_CALL);
 #undef TT_CALL
     return 0;
 }

@@ -101,7 +101,7 @@ int llmk_matmul_q4_x16_avx512(int iq4nl, const void *w, int64_t rows, int64_t co
         if (iq4nl) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                   \
         else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
     } while (0)
-    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, TT_CALL);
+    LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, 8, TT_CALL);
 #undef TT_CALL
     return 0;
 }

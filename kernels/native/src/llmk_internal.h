@@ -214,30 +214,31 @@ LLMK_HIDDEN void llmk_fill_quant_tiles_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx512(llmk_table *t);
 #endif
 
-/* The loop of every packed 16-row kernel (llmk_avx512_q4_x16.c, _q45k_x16.c, _q23k_x16.c) over rows [r0, r1) (whole
- * 16-row tiles) and ntok tokens of arow activation bytes each: tokens in blocks whose activations stay in L2
- * (LLMK_X16_TOKEN_BLOCK_BYTES; a 512-token prompt's Q8_0 rows are 1 MiB at 2048 columns, 4 MiB at 8192), and within a
- * block every tile in turn, read once from memory and then from L1/L2 for each further group of 8 tokens. For each
- * group, GROUP_CALL(n, r, t): n tokens (a compile-time constant 1 .. 8, so the kernel keeps its accumulators in
- * registers) from token t on, the tile of rows r .. r + 15. The grouping changes no output's arithmetic. */
+/* The loop of every packed 16-row kernel (llmk_avx512_q4_x16.c, _q45k_x16.c, _q23k_x16.c and their AVX2 twins) over
+ * rows [r0, r1) (whole 16-row tiles) and ntok tokens of arow activation bytes each: tokens in blocks whose activations
+ * stay in L2 (LLMK_X16_TOKEN_BLOCK_BYTES; a 512-token prompt's Q8_0 rows are 1 MiB at 2048 columns, 4 MiB at 8192),
+ * and within a block every tile in turn, read once from memory and then from L1/L2 for each further group of G tokens
+ * (G = 8 on AVX-512, 4 on AVX2: what the kernel's registers hold; 1 .. 8). For each group, GROUP_CALL(n, r, t): n
+ * tokens (a compile-time constant 1 .. G, so the kernel keeps its accumulators in registers) from token t on, the
+ * tile of rows r .. r + 15. The grouping changes no output's arithmetic. */
 #define LLMK_X16_TOKEN_BLOCK_BYTES (192 * 1024)
-#define LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, GROUP_CALL)                                                          \
+#define LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, G, GROUP_CALL)                                                       \
     do {                                                                                                             \
         int blk_ = (int)(LLMK_X16_TOKEN_BLOCK_BYTES / (arow)) & ~7;                                                  \
         if (blk_ < 8) blk_ = 8;                                                                                      \
         for (int t0_ = 0; t0_ < (ntok); t0_ += blk_) {                                                               \
             int t1_ = (ntok) - t0_ < blk_ ? (ntok) : t0_ + blk_;                                                     \
             for (int64_t r_ = (r0); r_ < (r1); r_ += 16) {                                                           \
-                for (int t_ = t0_; t_ < t1_; t_ += 8) {                                                              \
-                    switch (t1_ - t_) {                                                                              \
+                for (int t_ = t0_; t_ < t1_; t_ += (G)) {                                                            \
+                    switch (t1_ - t_) { /* cases past G are never taken; their constants are capped to compile */    \
                     case 1: GROUP_CALL(1, r_, t_); break;                                                            \
-                    case 2: GROUP_CALL(2, r_, t_); break;                                                            \
-                    case 3: GROUP_CALL(3, r_, t_); break;                                                            \
-                    case 4: GROUP_CALL(4, r_, t_); break;                                                            \
-                    case 5: GROUP_CALL(5, r_, t_); break;                                                            \
-                    case 6: GROUP_CALL(6, r_, t_); break;                                                            \
-                    case 7: GROUP_CALL(7, r_, t_); break;                                                            \
-                    default: GROUP_CALL(8, r_, t_); break;                                                           \
+                    case 2: GROUP_CALL(2 < (G) ? 2 : (G), r_, t_); break;                                            \
+                    case 3: GROUP_CALL(3 < (G) ? 3 : (G), r_, t_); break;                                            \
+                    case 4: GROUP_CALL(4 < (G) ? 4 : (G), r_, t_); break;                                            \
+                    case 5: GROUP_CALL(5 < (G) ? 5 : (G), r_, t_); break;                                            \
+                    case 6: GROUP_CALL(6 < (G) ? 6 : (G), r_, t_); break;                                            \
+                    case 7: GROUP_CALL(7 < (G) ? 7 : (G), r_, t_); break;                                            \
+                    default: GROUP_CALL((G), r_, t_); break;                                                         \
                     }                                                                                                \
                 }                                                                                                    \
             }                                                                                                        \

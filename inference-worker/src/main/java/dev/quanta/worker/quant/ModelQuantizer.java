@@ -166,7 +166,8 @@ public final class ModelQuantizer {
             // general.file_type among its first keys)
             w.remove(GgufKeys.GENERAL_QUANTIZATION_VERSION)
                     .put(GgufKeys.GENERAL_QUANTIZATION_VERSION, GgufValue.uint32(QUANTIZATION_VERSION));
-            w.remove(GgufKeys.GENERAL_FILE_TYPE).put(GgufKeys.GENERAL_FILE_TYPE, GgufValue.uint32(options.fileType().ftype()));
+            w.remove(GgufKeys.GENERAL_FILE_TYPE)
+                    .put(GgufKeys.GENERAL_FILE_TYPE, GgufValue.uint32(options.fileType().ftype()));
             if (options.imatrix() != null) {
                 w.put("quantize.imatrix.entries_count", GgufValue.uint32(options.imatrix().entries().size()));
                 w.put("quantize.imatrix.chunks_count", GgufValue.uint32(options.imatrix().chunkCount()));
