@@ -85,8 +85,9 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
 
 /* ---- packed weights: a matrix re-laid once (at model load) for this ISA's fastest matmul ----
  * llmk_packed_type: the packed type id of a rows x cols matrix of wtype on isa, or -1 when that ISA multiplies the
- * matrix as it is (no packed form: every ISA but AVX-512 VNNI, every type but Q4_0, IQ4_NL, Q2_K .. Q5_K, rows
- * not a multiple of LLMK_PACK_ROWS). llmk_packed_bytes: the packed copy's size in bytes (Q4_0, IQ4_NL, Q2_K: the
+ * matrix as it is (no packed form: every ISA but AVX2 and AVX-512, every type but Q4_0, IQ4_NL, Q2_K .. Q5_K and,
+ * on AVX-512 VNNI only, Q8_0; rows not a multiple of LLMK_PACK_ROWS). llmk_packed_bytes: the packed copy's size in
+ * bytes (Q4_0, IQ4_NL, Q8_0, Q2_K: the
  * matrix's own, rows x llmk_row_bytes(wtype, cols); Q3_K, Q4_K, Q5_K: 114 / 110, 148 / 144 and 180 / 176 of it), or
  * -1 for an unknown id.
  * llmk_pack writes the packed copy of w to dst (llmk_packed_bytes of it) and returns 0, or -1 as llmk_packed_type.
@@ -94,14 +95,16 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
  * r1 must then be multiples of LLMK_PACK_ROWS. Q4_0: results bit-identical to the unpacked matrix's (both follow
  * llama.cpp's repacked q4_0 order). IQ4_NL: llama.cpp's repacked iq4_nl_8x8 order (acc = fma(isum, dx * dy, acc) per
  * row and block), which differs in the last bits from the unpacked matrix's 8-lane order (llama.cpp's without
- * repacking). Q2_K .. Q5_K: bit-identical to the unpacked matrix's on every ISA (the engine's order,
- * llmk_ref_kquants.c). */
+ * repacking). Q8_0: llama.cpp's repacked q8_0 order (the same formula; llama.cpp runs it on Arm), which differs in
+ * the last bits from the unpacked matrix's 8-lane x86 order. Q2_K .. Q5_K: bit-identical to the unpacked matrix's on
+ * every ISA (the engine's order, llmk_ref_kquants.c). */
 #define LLMK_PACKED_Q4_0_X16 100 /* layout: llmk_avx512_q4_x16.c */
 #define LLMK_PACKED_IQ4_NL_X16 101 /* IQ4_NL in the same layout (its blocks have Q4_0's shape); llama.cpp's iq4_nl_8x8 order */
 #define LLMK_PACKED_Q4_K_X16 102 /* layout: llmk_avx512_q45k_x16.c */
 #define LLMK_PACKED_Q5_K_X16 103 /* the same layout with the fifth bits */
 #define LLMK_PACKED_Q2_K_X16 104 /* layout: llmk_avx512_q23k_x16.c */
 #define LLMK_PACKED_Q3_K_X16 105 /* the same file, with the high bits and unpacked scales */
+#define LLMK_PACKED_Q8_0_X16 106 /* layout: llmk_avx512_q8_x16.c; llama.cpp's repacked q8_0 order (AVX-512 VNNI only) */
 #define LLMK_PACK_ROWS 16
 int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols);
 int64_t llmk_packed_bytes(int packed_type, int64_t rows, int64_t cols);

@@ -1,4 +1,4 @@
-/* Q4_0 and IQ4_NL x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8): prompts and batches.
+/* Q4_0, IQ4_NL and Q8_0 x16 packed weights times groups of tokens on Intel AMX (AMX-TILE + AMX-INT8): prompts and batches.
  * Compiled with -mamx-tile -mamx-int8 and the AVX-512 flags; run only when CPUID reports both AMX features and the
  * kernel granted this process the tile data state (LLMK_CPU_AMX_INT8 in llmk_cpu_features(), llmk_dispatch.c).
  *
@@ -169,6 +169,93 @@ int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols,
         } else if (inl) group(0, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                          \
         else group(0, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                                     \
         break;
+                CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
+                CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16)
+#undef CASE
+                default: return -1;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---------------- Q8_0 x16 (llmk_avx512_q8_x16.c's layout and contract) ----------------
+ * The packed qs of block b are already a B tile (8 rows x 64 bytes, VNNI order, w + 128 unsigned), so nothing is
+ * unpacked: TDPBSUD (signed activations x unsigned weights) gives isum_b + 128 * sum(y), and the scaling adds act's
+ * -128 * sum(y) back (exact int32) before the one fma. Same tiles and pipeline as above: A(b & 1) from the
+ * activation rows, B(b & 1) from the packed weights, C(b & 3) stored and scaled three blocks later. */
+
+#define Q8_PF_AHEAD 4 /* blocks whose weights are prefetched ahead of their tile load */
+
+#define Q8_STEP(b, ta, tb, tc)                                                                                         \
+    do {                                                                                                               \
+        const uint8_t *pf_ = tile + (size_t)((b) + Q8_PF_AHEAD) * 512;                                                \
+        for (int c_ = 0; c_ < 8; c_++) _mm_prefetch((const char *)pf_ + 64 * c_, _MM_HINT_T0);                        \
+        _tile_loadd(ta, xq + (size_t)(b) * sizeof(block_q8_0), (long)arow);                                          \
+        _tile_loadd(tb, tile + (size_t)(b) * 512, 64);                                                                 \
+        _tile_zero(tc);                                                                                                \
+        _tile_dpbsud(tc, ta, tb);                                                                                      \
+        _tile_stored(tc, cbuf[(b) & 3], 64);                                                                           \
+    } while (0)
+
+/* acc[j] = fma((float)(c_j + corr_jb), dx * dy_jb, acc[j]) for the NT tokens of one stored C tile. */
+#define Q8_SCALE(NT, cbuf, d, b, a, nb, acc)                                                                           \
+    do {                                                                                                               \
+        __m512 dx_ = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((d) + (b) * TILE)));                      \
+        for (int j = 0; j < (NT); j++) {                                                                               \
+            const float *aj_ = (a) + 2 * ((int64_t)j * (nb) + (b));                                                    \
+            __m512i isum_ = _mm512_add_epi32(_mm512_load_si512((const void *)((cbuf) + 16 * j)),                     \
+                                             _mm512_set1_epi32(((const int32_t *)aj_)[1]));                            \
+            acc[j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(isum_), _mm512_mul_ps(dx_, _mm512_set1_ps(aj_[0])), acc[j]);   \
+        }                                                                                                              \
+    } while (0)
+
+INLINE void q8_group(int NT, const uint8_t *tile, const uint16_t *d, int64_t nb, const char *x, size_t arow,
+                     const float *a, float *out, int64_t rows) {
+    int32_t cbuf[4][16 * 16] __attribute__((aligned(64)));
+    __m512 acc[16];
+    for (int j = 0; j < NT; j++) acc[j] = _mm512_setzero_ps();
+    const char *xq = x + 2; /* block b's quants of token j at xq + b * 34 + j * arow */
+    int64_t b = 0;
+    for (; b + 4 <= nb; b += 4) {
+        Q8_STEP(b, 0, 2, 4);
+        if (b >= 3) Q8_SCALE(NT, cbuf[(b - 3) & 3], d, b - 3, a, nb, acc);
+        Q8_STEP(b + 1, 1, 3, 5);
+        if (b >= 2) Q8_SCALE(NT, cbuf[(b - 2) & 3], d, b - 2, a, nb, acc);
+        Q8_STEP(b + 2, 0, 2, 6);
+        if (b >= 1) Q8_SCALE(NT, cbuf[(b - 1) & 3], d, b - 1, a, nb, acc);
+        Q8_STEP(b + 3, 1, 3, 7);
+        Q8_SCALE(NT, cbuf[b & 3], d, b, a, nb, acc);
+    }
+    for (int64_t p = b >= 3 ? b - 3 : 0; p < b; p++) Q8_SCALE(NT, cbuf[p & 3], d, p, a, nb, acc);
+    for (; b < nb; b++) {
+        Q8_STEP(b, 0, 2, 4);
+        Q8_SCALE(NT, cbuf[b & 3], d, b, a, nb, acc);
+    }
+    for (int j = 0; j < NT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
+}
+
+int llmk_matmul_q8_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                           int64_t r0, int64_t r1, const float *act) {
+    int64_t nb = cols / QK8_0;
+    size_t arow = (size_t)nb * sizeof(block_q8_0);
+    int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~15;
+    if (block < 16) block = 16;
+    for (int t0 = 0; t0 < ntok; t0 += block) {
+        int t1 = ntok - t0 < block ? ntok : t0 + block;
+        for (int64_t r = r0; r < r1; r += TILE) {
+            const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * LLMK_Q8_0_X16_BLOCK_BYTES;
+            const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 512);
+            for (int t = t0; t < t1; t += 16) {
+                int nt = t1 - t < 16 ? t1 - t : 16;
+                configure(nt);
+                const char *x = (const char *)xa + (size_t)t * arow;
+                const float *a = act + (size_t)2 * t * nb;
+                float *o = out + (int64_t)t * rows + r;
+                switch (nt) {
+#define CASE(n)                                                                                                        \
+    case n: q8_group(n, tile, d, nb, x, arow, a, o, rows); break;
                 CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
                 CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16)
 #undef CASE

@@ -154,6 +154,10 @@ typedef struct {
      * IQ4_NL in llama.cpp's iq4_nl_8x8 order); 0 = no packed form */
     int (*matmul_q4_x16)(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1);
+    /* Q8_0 packed by llmk_pack_q8_0_x16 (same contract as llmk_matmul, rows % 16 == 0, in llama.cpp's repacked
+     * q8_0 order: acc = fma(isum, dx * dy, acc) per row and block); variant unused; 0 = no packed form */
+    int (*matmul_q8_x16)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                         int64_t r0, int64_t r1);
     /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
     int (*matmul_q45k_x16)(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                            int64_t r0, int64_t r1);
@@ -178,6 +182,10 @@ LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
+/* Bytes of one packed Q8_0 block of 16 rows (llmk_avx512_q8_x16.c's layout): the file's 16 x 34. */
+#define LLMK_Q8_0_X16_BLOCK_BYTES 544
+/* (x86-64) Writes the packed copy of a Q8_0 matrix (that layout; plain C); -1 when rows % 16 or cols % 32. */
+LLMK_HIDDEN int llmk_pack_q8_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 /* Bytes of one packed Q4_K / Q5_K super-block of 16 rows (llmk_avx512_q45k_x16.c's layout). */
 #define LLMK_Q4_K_X16_BLOCK_BYTES 2368
 #define LLMK_Q5_K_X16_BLOCK_BYTES 2880
@@ -209,6 +217,9 @@ LLMK_HIDDEN uint64_t llmk_sum_words_avx512(const uint64_t *p, int64_t n);
  * the packed matrix holds IQ4_NL blocks (levels llmk_kvalues_iq4nl) instead of Q4_0's. */
 LLMK_HIDDEN int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa,
                                        int ntok, float *out, int64_t r0, int64_t r1, const float *act);
+/* The same for the packed Q8_0 matrix (llmk_avx512_q8_x16.c's contract; act prepared with bias 128). */
+LLMK_HIDDEN int llmk_matmul_q8_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                                       float *out, int64_t r0, int64_t r1, const float *act);
 /* Q4_1, Q5_0, Q5_1 and K-quant dots (llmk_quant_tiles.inc); the AVX-512 set needs VNNI. */
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx512(llmk_table *t);

@@ -1,7 +1,7 @@
 /* The packed 16-row layouts' writers (llmk_pack through llmk_dispatch.c) and the per-call activation tables their
  * kernels share, in plain C compiled with the base flags only: packing runs on every x86-64 CPU that has a packed
  * kernel (AVX2 or AVX-512), so it must not carry another ISA's instructions. The layouts themselves are described
- * once, at the top of the AVX-512 kernels' files (llmk_avx512_q4_x16.c, _q45k_x16.c, _q23k_x16.c); the AVX2
+ * once, at the top of the AVX-512 kernels' files (llmk_avx512_q4_x16.c, _q8_x16.c, _q45k_x16.c, _q23k_x16.c); the AVX2
  * kernels (llmk_avx2_*_x16.c) read the same bytes. */
 #include <string.h>
 
@@ -27,6 +27,25 @@ int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
             const block_q4_0 *row = (const block_q4_0 *)w + (size_t)(t * TILE + r) * nb;
             for (int64_t b = 0; b < nb; b++) {
                 for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, row[b].qs + 4 * c, 4);
+                d[b * TILE + r] = row[b].d;
+            }
+        }
+    }
+    return 0;
+}
+
+int llmk_pack_q8_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
+    if (rows % TILE != 0 || cols % QK8_0 != 0) return -1;
+    int64_t nb = cols / QK8_0;
+    for (int64_t t = 0; t < rows / TILE; t++) {
+        uint8_t *qs = (uint8_t *)dst + (size_t)t * nb * LLMK_Q8_0_X16_BLOCK_BYTES;
+        uint16_t *d = (uint16_t *)(qs + (size_t)nb * 512);
+        for (int r = 0; r < TILE; r++) {
+            const block_q8_0 *row = (const block_q8_0 *)w + (size_t)(t * TILE + r) * nb;
+            for (int64_t b = 0; b < nb; b++) {
+                for (int c = 0; c < 8; c++)
+                    for (int e = 0; e < 4; e++) /* w + 128: the unsigned byte vpdpbusd takes */
+                        qs[(size_t)b * 512 + 64 * c + 4 * r + e] = (uint8_t)(row[b].qs[4 * c + e] ^ 0x80);
                 d[b * TILE + r] = row[b].d;
             }
         }

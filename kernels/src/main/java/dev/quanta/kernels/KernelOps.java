@@ -68,7 +68,8 @@ public interface KernelOps extends AutoCloseable {
      * The layout this implementation multiplies a {@code rows × cols} matrix of {@code wType} fastest in, when it
      * is not the file's: a nonzero id to {@link #pack} the matrix with once (at model load) and to pass to
      * {@link #matmulPacked}; 0 (the default) when the matrix is best used as it is. Packed matrices give results
-     * bit-identical to {@link #matmul} on the original (IQ4_NL: llama.cpp's repacked order, see the native README).
+     * bit-identical to {@link #matmul} on the original (IQ4_NL and Q8_0: llama.cpp's repacked order, which differs
+     * in the last bits; see the native README). Every token count gets the same bits either way.
      */
     default int packedLayout(GgmlType wType, int rows, int cols) {
         return 0;
@@ -76,7 +77,7 @@ public interface KernelOps extends AutoCloseable {
 
     /**
      * Bytes of the {@code layout} form of a {@code rows × cols} matrix of {@code wType}: {@code rows ×
-     * wType.byteSize(cols)} (the default, and the packed forms of Q4_0 and Q2_K), or a little more where a layout
+     * wType.byteSize(cols)} (the default, and the packed forms of Q4_0, Q8_0 and Q2_K), or a little more where a layout
      * keeps unpacked scales (Q3_K, Q4_K, Q5_K: 114 / 110, 148 / 144 and 180 / 176 of it).
      */
     default long packedBytes(int layout, GgmlType wType, int rows, int cols) {

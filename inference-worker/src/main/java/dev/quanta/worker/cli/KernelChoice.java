@@ -22,7 +22,13 @@ final class KernelChoice {
     private KernelChoice() {}
 
     static KernelOps forModel(LlamaModel model, int threads, boolean javaOnly, PrintWriter err, String command) {
-        KernelConfig config = KernelConfig.withThreads(threads);
+        return forModel(model, threads, javaOnly, true, err, command);
+    }
+
+    /** The same, with repacking {@code repack} on or off ({@link KernelConfig#repack()}). */
+    static KernelOps forModel(LlamaModel model, int threads, boolean javaOnly, boolean repack, PrintWriter err,
+            String command) {
+        KernelConfig config = KernelConfig.withThreads(threads).withRepack(repack);
         if (javaOnly) {
             return Kernels.create(config.javaOnly());
         }

@@ -60,6 +60,11 @@ final class PerplexityCommand implements Callable<Integer> {
     @Option(names = "--java-kernels", description = "use the pure-Java reference kernels")
     boolean javaKernels;
 
+    @Option(names = "--no-repack", description = "Use every weight matrix as the file holds it instead of re-laying "
+            + "those the kernels multiply faster in another layout (llama.cpp's --no-repack; Q8_0 then sums in "
+            + "llama.cpp's x86 order).")
+    boolean noRepack;
+
     @Option(names = "--json", description = "print one JSON object: perplexity, kl_mean, kl_p99, same_top_rate, ...")
     boolean json;
 
@@ -96,7 +101,7 @@ final class PerplexityCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         Perplexity.Result r;
         try (LlamaModel m = LlamaModel.open(model);
-                KernelOps ops = KernelChoice.forModel(m, threads, javaKernels, err, "perplexity")) {
+                KernelOps ops = KernelChoice.forModel(m, threads, javaKernels, !noRepack, err, "perplexity")) {
             Tokenizer tokenizer = Tokenizers.fromGguf(m.file().metadata());
             int[] tokens = text == null ? new int[0]
                     : tokenizer.encode(Files.readString(text, StandardCharsets.UTF_8), true, false);

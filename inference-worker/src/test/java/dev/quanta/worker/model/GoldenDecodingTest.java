@@ -30,8 +30,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Native kernels on AVX-512 VNNI (llama.cpp's own arithmetic, see the kernels README): all three files meet the
  * issue's bar (all 64 tokens of every prompt, top-5 log-probabilities within 0.01; F32 within 0.013, see the
- * full-bar test); Q8_0 and Q4_0 are identical to the printed 5 decimals on every prompt. Below, what holds for every
- * kernel set (the Java reference sums in ggml's generic order):
+ * full-bar test); Q8_0 and Q4_0 are identical to the printed 5 decimals on every prompt. Q8_0 does so with
+ * repacking off: packed on AVX-512 VNNI (the default) it sums in llama.cpp's repacked order, whose rounding differs
+ * from the x86 order's, and this toy model amplifies that (see the NOTE) to up to 0.17 (its quality against F32 is
+ * the same: {@link PackedQ8QualityTest}). Below, what holds for every kernel set, packed Q8_0 included (the Java
+ * reference sums in ggml's generic order):
  * <ul>
  *   <li>F32: all 64 tokens of every prompt; top-5 log-probabilities within 0.02 (mostly within 0.01);</li>
  *   <li>Q4_0: every token up to the first position where llama.cpp's top two are within 0.02 (the issue asks 0.01;
@@ -83,7 +86,7 @@ class GoldenDecodingTest {
     @MethodSource("quantizedModels")
     void nativeKernelsOnAvx512ReproduceLlamaCppExactlyOnMostPrompts(String modelName, int minimumExact)
             throws Exception {
-        KernelOps ops = Kernels.create(KernelConfig.withThreads(2));
+        KernelOps ops = llamaCppOrderKernels(modelName);
         assumeKernels(ops, "native avx512+vnni", "llama.cpp's AVX-512 VNNI arithmetic is mirrored only there; kernels here: ");
         List<GoldenFiles.Case> cases = GoldenFiles.cases(modelName);
         int exact = 0;
@@ -95,6 +98,16 @@ class GoldenDecodingTest {
             }
         }
         assertThat(exact).as(modelName + ": prompts reproduced exactly").isGreaterThanOrEqualTo(minimumExact);
+    }
+
+    /**
+     * Native kernels summing in llama.cpp's x86 orders for {@code modelName}: repacking on (packed Q4_0 gives the
+     * file layout's bits), except for Q8_0, whose packed form sums in llama.cpp's repacked order instead
+     * ({@link PackedQ8QualityTest}); its file layout is llama.cpp's x86 order.
+     */
+    static KernelOps llamaCppOrderKernels(String modelName) {
+        assertThat(NativeKernelOps.isAvailable()).as("native kernel library loaded").isTrue();
+        return Kernels.create(KernelConfig.withThreads(2).withRepack(!modelName.endsWith("Q8_0")));
     }
 
     /** The kernels the golden runs use, or the test is skipped (closing them) with {@code why}. */
@@ -132,7 +145,7 @@ class GoldenDecodingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fullBar")
     void nativeKernelsOnAvx512MatchLlamaCppTokenForToken(String modelName, float logprobTolerance) throws Exception {
-        KernelOps ops = Kernels.create(KernelConfig.withThreads(2));
+        KernelOps ops = llamaCppOrderKernels(modelName);
         assumeKernels(ops, "native avx512+vnni", "llama.cpp's AVX-512 arithmetic is mirrored only there; kernels here: ");
         assertMatchesGolden(new Expectation(modelName, Float.NaN, logprobTolerance), ops);
     }

@@ -1,12 +1,7 @@
 package dev.quanta.worker.model;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.quanta.gguf.GgmlType;
-import dev.quanta.kernels.KernelConfig;
 import dev.quanta.kernels.KernelOps;
-import dev.quanta.kernels.Kernels;
-import dev.quanta.kernels.NativeKernelOps;
 import dev.quanta.worker.engine.EngineConfig;
 import dev.quanta.worker.engine.EngineRequest;
 import dev.quanta.worker.engine.Generation;
@@ -66,12 +61,6 @@ final class LlamaCppGoldens {
         } catch (URISyntaxException | NullPointerException e) {
             throw new IllegalStateException("test resource golden/" + name + " is missing", e);
         }
-    }
-
-    /** Native kernels on two threads; the library must load (a load failure fails). */
-    static KernelOps nativeKernels() {
-        assertThat(NativeKernelOps.isAvailable()).as("native kernel library loaded").isTrue();
-        return Kernels.create(KernelConfig.withThreads(2));
     }
 
     static List<Outcome> run(Path model, List<GoldenFiles.Case> cases, KernelOps ops) throws Exception {
