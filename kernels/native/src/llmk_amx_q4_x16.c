@@ -54,27 +54,35 @@ static void configure(int nt) {
     tl_config_rows = nt;
 }
 
-/* A nibble's signed value: Q4_0 nibble - 8; IQ4_NL (IQ) llmk_kvalues_iq4nl[nibble], looked up with vpshufb. */
-INLINE __m512i values(int IQ, __m512i nibbles) {
-    if (IQ) return _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)llmk_kvalues_iq4nl)),
-                                       nibbles);
+/* A nibble's signed value: Q4_0 nibble - 8; IQ4_NL llmk_kvalues_iq4nl[nibble], looked up with vpshufb; Q5_0
+ * (nibble | fifth bit << 4) - 16, the bits from mask (bit 4r + i: row r's byte i). */
+INLINE __m512i values(int KIND, __m512i nibbles, uint64_t mask) {
+    if (KIND == LLMK_X16_IQ4_NL)
+        return _mm512_shuffle_epi8(_mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)llmk_kvalues_iq4nl)),
+                                   nibbles);
+    if (KIND == LLMK_X16_Q5_0)
+        return _mm512_sub_epi8(_mm512_or_si512(nibbles, _mm512_maskz_mov_epi8(mask, _mm512_set1_epi8(0x10))),
+                               _mm512_set1_epi8(16));
     return _mm512_sub_epi8(nibbles, _mm512_set1_epi8(8));
 }
 
-/* Block b of a packed 16-row tile as signed bytes in VNNI order (512 bytes at dst). */
-INLINE void unpack_block(int IQ, const uint8_t *tile, int64_t b, int8_t *dst) {
+/* Block b of a packed 16-row tile (nb blocks) as signed bytes in VNNI order (512 bytes at dst). */
+INLINE void unpack_block(int KIND, const uint8_t *tile, int64_t nb, int64_t b, int8_t *dst) {
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     const uint8_t *q = tile + (size_t)b * 256;
+    const uint64_t *hb = (const uint64_t *)(tile + (size_t)nb * 256) + 8 * b; /* Q5_0's fifth bits */
     for (int c = 0; c < 4; c++) {
         __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
-        _mm512_store_si512((void *)(dst + 64 * c), values(IQ, _mm512_and_si512(u, m4)));
-        _mm512_store_si512((void *)(dst + 256 + 64 * c), values(IQ, _mm512_and_si512(_mm512_srli_epi16(u, 4), m4)));
+        uint64_t lo = KIND == LLMK_X16_Q5_0 ? hb[c] : 0, hi = KIND == LLMK_X16_Q5_0 ? hb[c + 4] : 0;
+        _mm512_store_si512((void *)(dst + 64 * c), values(KIND, _mm512_and_si512(u, m4), lo));
+        _mm512_store_si512((void *)(dst + 256 + 64 * c),
+                           values(KIND, _mm512_and_si512(_mm512_srli_epi16(u, 4), m4), hi));
     }
 }
 
 /* A whole tile (nb blocks) unpacked, 512 bytes per block. */
-static void unpack_tile(int IQ, const uint8_t *tile, int64_t nb, int8_t *dst) {
-    for (int64_t b = 0; b < nb; b++) unpack_block(IQ, tile, b, dst + (size_t)b * 512);
+static void unpack_tile(int KIND, const uint8_t *tile, int64_t nb, int8_t *dst) {
+    for (int64_t b = 0; b < nb; b++) unpack_block(KIND, tile, nb, b, dst + (size_t)b * 512);
 }
 
 /* acc[j] = fma((float)isum[j], dx * dy_j, acc[j]) for the NT tokens of one stored C tile. */
@@ -94,7 +102,7 @@ static void unpack_tile(int IQ, const uint8_t *tile, int64_t nb, int8_t *dst) {
         _tile_loadd(ta, xq + (size_t)(b) * sizeof(block_q8_0), (long)arow);                                          \
         const int8_t *bsrc_ = bq + (size_t)(b) * 512;                                                                  \
         if (INL) { /* one group only: unpack into L1 UNPACK_AHEAD blocks ahead, not the whole tile beforehand */    \
-            if ((b) + UNPACK_AHEAD < nb) unpack_block(IQ, tile, (b) + UNPACK_AHEAD, ubuf[((b) + UNPACK_AHEAD) & 3]);        \
+            if ((b) + UNPACK_AHEAD < nb) unpack_block(KIND, tile, nb, (b) + UNPACK_AHEAD, ubuf[((b) + UNPACK_AHEAD) & 3]); \
             bsrc_ = ubuf[(b) & 3];                                                                                     \
         }                                                                                                              \
         _tile_loadd(tb, bsrc_, 64);                                                                                    \
@@ -103,12 +111,12 @@ static void unpack_tile(int IQ, const uint8_t *tile, int64_t nb, int8_t *dst) {
         _tile_stored(tc, cbuf[(b) & 3], 64);                                                                           \
     } while (0)
 
-INLINE void group(int IQ, int NT, int INL, const uint8_t *tile, const int8_t *bq, const uint16_t *d, int64_t nb, const char *x,
+INLINE void group(int KIND, int NT, int INL, const uint8_t *tile, const int8_t *bq, const uint16_t *d, int64_t nb, const char *x,
                   size_t arow, const float *a, float *out, int64_t rows) {
     int32_t cbuf[4][16 * 16] __attribute__((aligned(64)));
     int8_t ubuf[4][512] __attribute__((aligned(64)));
     if (INL) /* the tile load of a block must not wait for the stores that wrote it: they go UNPACK_AHEAD early */
-        for (int64_t b = 0; b < UNPACK_AHEAD && b < nb; b++) unpack_block(IQ, tile, b, ubuf[b & 3]);
+        for (int64_t b = 0; b < UNPACK_AHEAD && b < nb; b++) unpack_block(KIND, tile, nb, b, ubuf[b & 3]);
     __m512 acc[16];
     for (int j = 0; j < NT; j++) acc[j] = _mm512_setzero_ps();
     const char *xq = x + 2; /* block b's quants of token j at xq + b * 34 + j * arow */
@@ -132,7 +140,7 @@ INLINE void group(int IQ, int NT, int INL, const uint8_t *tile, const int8_t *bq
     for (int j = 0; j < NT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
-int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+int llmk_matmul_q4_x16_amx(int kind, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                            float *out, int64_t r0, int64_t r1, const float *act) {
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
@@ -147,12 +155,15 @@ int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols,
         for (int t = t0; t < t1; t++) /* dy of token t, block b at dyt[((t - t0) / 16 * nb + b) * 16 + (t - t0) % 16] */
             for (int64_t b = 0; b < nb; b++) dyt[((size_t)(t - t0) / 16 * nb + b) * 16 + (t - t0) % 16] = act[2 * (t * nb + b)];
         for (int64_t r = r0; r < r1; r += TILE) {
-            const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * TILE_BLOCK_BYTES;
-            const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 256);
+            int q5 = kind == LLMK_X16_Q5_0;
+            const uint8_t *tile =
+                (const uint8_t *)w + (size_t)(r / TILE) * nb * (q5 ? LLMK_Q5_0_X16_BLOCK_BYTES : TILE_BLOCK_BYTES);
+            const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * (q5 ? 320 : 256));
             int inl = t1 - t0 <= 16; /* one group: unpacking ahead would not be reused */
             if (!inl) {
-                if (iq4nl) unpack_tile(1, tile, nb, bq);
-                else unpack_tile(0, tile, nb, bq);
+                if (kind == LLMK_X16_IQ4_NL) unpack_tile(LLMK_X16_IQ4_NL, tile, nb, bq);
+                else if (q5) unpack_tile(LLMK_X16_Q5_0, tile, nb, bq);
+                else unpack_tile(LLMK_X16_Q4_0, tile, nb, bq);
             }
             for (int t = t0; t < t1; t += 16) {
                 int nt = t1 - t < 16 ? t1 - t : 16;
@@ -163,11 +174,14 @@ int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols,
                 switch (nt) {
 #define CASE(n)                                                                                                        \
     case n:                                                                                                            \
-        if (iq4nl) {                                                                                                   \
-            if (inl) group(1, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                             \
-            else group(1, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                                 \
-        } else if (inl) group(0, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                          \
-        else group(0, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                                     \
+        if (kind == LLMK_X16_IQ4_NL) {                                                                                 \
+            if (inl) group(LLMK_X16_IQ4_NL, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                               \
+            else group(LLMK_X16_IQ4_NL, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                   \
+        } else if (q5) {                                                                                               \
+            if (inl) group(LLMK_X16_Q5_0, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                                 \
+            else group(LLMK_X16_Q5_0, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                     \
+        } else if (inl) group(LLMK_X16_Q4_0, n, 1, tile, bq, d, nb, x, arow, a, o, rows);                              \
+        else group(LLMK_X16_Q4_0, n, 0, tile, bq, d, nb, x, arow, a, o, rows);                                         \
         break;
                 CASE(1) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(7) CASE(8)
                 CASE(9) CASE(10) CASE(11) CASE(12) CASE(13) CASE(14) CASE(15) CASE(16)

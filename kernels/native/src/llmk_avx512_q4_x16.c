@@ -39,19 +39,23 @@ _Static_assert(TILE_BLOCK_BYTES == 288, "packed q4_0 tile block");
 static const int8_t iq4nl_u8[16] = {1, 24, 45, 63, 79, 93, 106, 118, (int8_t)129, (int8_t)141, (int8_t)153,
                                     (int8_t)166, (int8_t)181, (int8_t)197, (int8_t)217, (int8_t)241};
 
-/* TT (<= 8) tokens over one packed tile: out[j][r .. r + 15] for tokens j < TT. IQ: IQ4_NL blocks (levels looked
- * up, biased by 128; act's corrections are -128 * sum(y)), else Q4_0 (nibbles as stored; -8 * sum(y)). */
-INLINE void tile_tokens(int IQ, int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow, const float *act,
-                        float *out, int64_t rows) {
+/* TT (<= 8) tokens over one packed tile: out[j][r .. r + 15] for tokens j < TT. KIND: LLMK_X16_IQ4_NL blocks
+ * (levels looked up, biased by 128; act's corrections are -128 * sum(y)), LLMK_X16_Q5_0 (nibble | fifth bit << 4;
+ * -16 * sum(y)), else Q4_0 (nibbles as stored; -8 * sum(y)). */
+INLINE void tile_tokens(int KIND, int TT, const uint8_t *tile, int64_t nb, const char *xa, size_t arow,
+                        const float *act, float *out, int64_t rows) {
+    const int IQ = KIND == LLMK_X16_IQ4_NL;
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     const __m512i lut = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)iq4nl_u8));
-    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * 256);
+    const uint64_t *hb = (const uint64_t *)(tile + (size_t)nb * 256); /* Q5_0: 8 masks per block */
+    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * (KIND == LLMK_X16_Q5_0 ? 320 : 256));
     __m512 acc[8];
     for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
         const uint8_t *q = tile + (size_t)b * 256;
         for (int c = 0; c < 4; c++) _mm_prefetch((const char *)q + PREFETCH_BLOCKS * 256 + 64 * c, _MM_HINT_T1);
         if ((b & 1) == 0) _mm_prefetch((const char *)(d + (b + 2 * PREFETCH_BLOCKS) * TILE), _MM_HINT_T1);
+        if (KIND == LLMK_X16_Q5_0) _mm_prefetch((const char *)(hb + 8 * (b + PREFETCH_BLOCKS)), _MM_HINT_T1);
         __m512i v[8]; /* u8: v[c] lane r = elements 4c .. 4c + 3 of row r's block (0..15) */
         for (int c = 0; c < 4; c++) {
             __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
@@ -60,6 +64,11 @@ INLINE void tile_tokens(int IQ, int TT, const uint8_t *tile, int64_t nb, const c
             if (IQ) {
                 v[c] = _mm512_shuffle_epi8(lut, v[c]);
                 v[c + 4] = _mm512_shuffle_epi8(lut, v[c + 4]);
+            }
+            if (KIND == LLMK_X16_Q5_0) {
+                const __m512i b16 = _mm512_set1_epi8(0x10);
+                v[c] = _mm512_or_si512(v[c], _mm512_maskz_mov_epi8(hb[8 * b + c], b16));
+                v[c + 4] = _mm512_or_si512(v[c + 4], _mm512_maskz_mov_epi8(hb[8 * b + c + 4], b16));
             }
         }
         __m512 dx = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(d + b * TILE)));
@@ -82,24 +91,26 @@ INLINE void tile_tokens(int IQ, int TT, const uint8_t *tile, int64_t nb, const c
  * in L2 (a 512-token prompt's are 1 MiB at 2048 columns, 4 MiB at 8192); within a block every tile is read once from
  * memory and then, past 8 tokens, again from L1/L2 for each further group of 8. The grouping changes no output's
  * arithmetic. */
-int llmk_matmul_q4_x16_avx512(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+int llmk_matmul_q4_x16_avx512(int kind, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                               float *out, int64_t r0, int64_t r1) {
     if (rows % TILE != 0 || r0 % TILE != 0 || r1 % TILE != 0 || cols % QK4_0 != 0) return -1;
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     float *act = llmk_scratch(LLMK_SCRATCH_Q4_ACT, (size_t)2 * ntok * nb * sizeof(float));
     if (!act) return -2;
-    llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, iq4nl ? 128 : 8, act);
+    llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, LLMK_X16_BIAS(kind), act);
     if ((llmk_cpu_features() & LLMK_CPU_AMX_INT8) && ntok >= LLMK_AMX_MIN_TOKENS)
-        return llmk_matmul_q4_x16_amx(iq4nl, w, rows, cols, xa, ntok, out, r0, r1, act);
+        return llmk_matmul_q4_x16_amx(kind, w, rows, cols, xa, ntok, out, r0, r1, act);
+    size_t tile_block = kind == LLMK_X16_Q5_0 ? LLMK_Q5_0_X16_BLOCK_BYTES : TILE_BLOCK_BYTES;
 #define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
-        const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * nb * TILE_BLOCK_BYTES;                       \
+        const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * nb * tile_block;                             \
         const char *x = (const char *)xa + (size_t)(t) * arow;                                                         \
         const float *a = act + (size_t)2 * (t) * nb;                                                                   \
         float *o = out + (int64_t)(t) * rows + (r);                                                                    \
-        if (iq4nl) tile_tokens(1, n, tile, nb, x, arow, a, o, rows);                                                   \
-        else tile_tokens(0, n, tile, nb, x, arow, a, o, rows);                                                         \
+        if (kind == LLMK_X16_IQ4_NL) tile_tokens(LLMK_X16_IQ4_NL, n, tile, nb, x, arow, a, o, rows);                   \
+        else if (kind == LLMK_X16_Q5_0) tile_tokens(LLMK_X16_Q5_0, n, tile, nb, x, arow, a, o, rows);                  \
+        else tile_tokens(LLMK_X16_Q4_0, n, tile, nb, x, arow, a, o, rows);                                             \
     } while (0)
     LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, 8, TT_CALL);
 #undef TT_CALL

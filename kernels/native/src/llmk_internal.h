@@ -156,6 +156,10 @@ typedef struct {
                          int64_t r0, int64_t r1);
     /* Q8_0 packed by llmk_pack_q8_0_x16 (same contract as llmk_matmul, rows % 16 == 0, in llama.cpp's repacked
      * q8_0 order: acc = fma(isum, dx * dy, acc) per row and block); variant unused; 0 = no packed form */
+    /* Q5_0 packed by llmk_pack_q5_0_x16 (variant LLMK_X16_Q5_0; llama.cpp's repacked order as for Q4_0);
+     * 0 = no packed form */
+    int (*matmul_q5_x16)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+                         int64_t r0, int64_t r1);
     int (*matmul_q8_x16)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1);
     /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
@@ -180,6 +184,15 @@ LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
  * -bias * sum(y) as int32 bits: the Q4_0 / IQ4_NL kernels' per-call activation data (bias: the offset their
  * unsigned weights enter vpdpbusd / vpmaddubsw with; Q4_0 8, IQ4_NL's levels 128). */
 LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act);
+/* The kinds of block the Q4_0 x16 kernels take (their variant argument), and the bias each enters vpdpbusd with. */
+#define LLMK_X16_Q4_0 0
+#define LLMK_X16_IQ4_NL 1
+#define LLMK_X16_Q5_0 2 /* AVX-512 VNNI only: the nibbles as Q4_0's, the fifth bits as 8 byte masks per block */
+#define LLMK_X16_BIAS(kind) ((kind) == LLMK_X16_IQ4_NL ? 128 : (kind) == LLMK_X16_Q5_0 ? 16 : 8)
+/* Bytes of one packed Q5_0 block of 16 rows (llmk_avx512_q4_x16.c's layout): the file's 16 x 22. */
+#define LLMK_Q5_0_X16_BLOCK_BYTES 352
+/* (x86-64) Writes the packed copy of a Q5_0 matrix (that layout; plain C); -1 when rows % 16 or cols % 32. */
+LLMK_HIDDEN int llmk_pack_q5_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 /* Bytes of one packed Q8_0 block of 16 rows (llmk_avx512_q8_x16.c's layout): the file's 16 x 34. */
@@ -213,9 +226,9 @@ LLMK_HIDDEN uint64_t llmk_sum_words_avx2(const uint64_t *p, int64_t n);
 LLMK_HIDDEN uint64_t llmk_sum_words_avx512(const uint64_t *p, int64_t n);
 /* Fewest tokens for which the packed Q4_0 matmul takes the AMX path (fewer: VNNI; same bits either way). */
 #define LLMK_AMX_MIN_TOKENS 8
-/* (AMX objects, used when llmk_cpu_features() has LLMK_CPU_AMX_INT8) llmk_matmul_q4_x16_avx512's contract for ntok tokens, with act from llmk_q4_prepare_act; iq4nl:
- * the packed matrix holds IQ4_NL blocks (levels llmk_kvalues_iq4nl) instead of Q4_0's. */
-LLMK_HIDDEN int llmk_matmul_q4_x16_amx(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa,
+/* (AMX objects, used when llmk_cpu_features() has LLMK_CPU_AMX_INT8) llmk_matmul_q4_x16_avx512's contract for ntok
+ * tokens, with act from llmk_q4_prepare_act; kind: LLMK_X16_Q4_0, _IQ4_NL or _Q5_0 (the packed blocks' kind). */
+LLMK_HIDDEN int llmk_matmul_q4_x16_amx(int kind, const void *w, int64_t rows, int64_t cols, const void *xa,
                                        int ntok, float *out, int64_t r0, int64_t r1, const float *act);
 /* The same for the packed Q8_0 matrix (llmk_avx512_q8_x16.c's contract; act prepared with bias 128). */
 LLMK_HIDDEN int llmk_matmul_q8_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,

@@ -34,6 +34,32 @@ int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
     return 0;
 }
 
+int llmk_pack_q5_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
+    if (rows % TILE != 0 || cols % QK4_0 != 0) return -1;
+    int64_t nb = cols / QK4_0;
+    for (int64_t t = 0; t < rows / TILE; t++) {
+        uint8_t *qs = (uint8_t *)dst + (size_t)t * nb * LLMK_Q5_0_X16_BLOCK_BYTES;
+        uint64_t *hb = (uint64_t *)(qs + (size_t)nb * 256);
+        uint16_t *d = (uint16_t *)(qs + (size_t)nb * 320);
+        memset(hb, 0, (size_t)nb * 64);
+        for (int r = 0; r < TILE; r++) {
+            const block_q5_0 *row = (const block_q5_0 *)w + (size_t)(t * TILE + r) * nb;
+            for (int64_t b = 0; b < nb; b++) {
+                for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, row[b].qs + 4 * c, 4);
+                uint32_t qh;
+                memcpy(&qh, row[b].qh, 4);
+                for (int v = 0; v < 8; v++) /* mask v, bit 4r + i: the fifth bit of element 4v + i (v < 4) or 16 + 4(v - 4) + i */
+                    for (int i = 0; i < 4; i++) {
+                        int e = v < 4 ? 4 * v + i : 16 + 4 * (v - 4) + i;
+                        hb[8 * b + v] |= (uint64_t)((qh >> e) & 1) << (4 * r + i);
+                    }
+                d[b * TILE + r] = row[b].d;
+            }
+        }
+    }
+    return 0;
+}
+
 int llmk_pack_q8_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
     if (rows % TILE != 0 || cols % QK8_0 != 0) return -1;
     int64_t nb = cols / QK8_0;

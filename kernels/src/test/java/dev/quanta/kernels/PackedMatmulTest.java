@@ -2,6 +2,7 @@ package dev.quanta.kernels;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX2 and AVX-512 multiplies to the
  * same bits as the file's layout and as llama.cpp's repacked arithmetic ({@link Q4MatmulContractTest#repacked}),
  * for every token count (one-token and many-token paths) and row split over the pool; IQ4_NL packs the same way
- * and follows llama.cpp's repacked iq4_nl_8x8 order; Q8_0 packs on AVX-512 VNNI in llama.cpp's repacked q8_0 order;
+ * and follows llama.cpp's repacked iq4_nl_8x8 order; Q8_0 and Q5_0 pack on AVX-512 VNNI in the repacked order;
  * Q2_K .. Q5_K pack too ({@link KQuantOrderTest});
  * every other case has no packed layout.
  */
@@ -121,33 +122,48 @@ class PackedMatmulTest {
     @ParameterizedTest
     @MethodSource("isas")
     void packedQ8_0FollowsLlamaCppsRepackedOrderAtEveryTokenCount(Isa isa) {
-        Random rnd = new Random(79);
+        checkRepackedOrder(isa, GgmlType.Q8_0, new Random(79));
+    }
+
+    /**
+     * Q5_0 packs on AVX-512 VNNI as Q4_0 does, its fifth bits as byte masks, and multiplies in the same repacked
+     * order (per block the exact sum of (nibble | bit &lt;&lt; 4) - 16 times the activations, then one fma), not the
+     * file layout's 8-lane order (llama.cpp does not repack Q5_0). The file's own size; every token count gives
+     * each token its bits alone.
+     */
+    @ParameterizedTest
+    @MethodSource("isas")
+    void packedQ5_0FollowsTheRepackedOrderAtEveryTokenCount(Isa isa) {
+        checkRepackedOrder(isa, GgmlType.Q5_0, new Random(83));
+    }
+
+    private static void checkRepackedOrder(Isa isa, GgmlType type, Random rnd) {
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
             int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {16, 8192}, {1024, 1024}};
             for (int[] shape : shapes) {
                 int rows = shape[0];
                 int cols = shape[1];
-                int layout = ops.packedLayout(GgmlType.Q8_0, rows, cols);
-                if (!NativeSupport.packs(isa, GgmlType.Q8_0)) {
-                    assertThat(layout).as("%s has no packed Q8_0", isa).isZero();
+                int layout = ops.packedLayout(type, rows, cols);
+                if (!NativeSupport.packs(isa, type)) {
+                    assertThat(layout).as("%s has no packed %s", isa, type).isZero();
                     continue;
                 }
-                assertThat(layout).as("%s packs Q8_0 %dx%d", isa, rows, cols).isPositive()
+                assertThat(layout).as("%s packs %s %dx%d", isa, type, rows, cols).isPositive()
                         .isNotEqualTo(ops.packedLayout(GgmlType.Q4_0, rows, cols));
-                MemorySegment w = TestData.weights(arena, rnd, GgmlType.Q8_0, rows, cols);
-                assertThat(ops.packedBytes(layout, GgmlType.Q8_0, rows, cols)).isEqualTo(w.byteSize());
+                MemorySegment w = TestData.weights(arena, rnd, type, rows, cols);
+                assertThat(ops.packedBytes(layout, type, rows, cols)).isEqualTo(w.byteSize());
                 MemorySegment packed = arena.allocate(w.byteSize(), 64);
-                ops.pack(layout, GgmlType.Q8_0, w, rows, cols, packed);
+                ops.pack(layout, type, w, rows, cols, packed);
                 int[] counts = cols == 8192 ? new int[] {1, 8, 17, 200}
                         : rows == 1024 ? new int[] {1, 8, 64} : new int[] {1, 2, 3, 7, 8, 9, 16, 17, 40};
                 for (int tokens : counts) {
                     MemorySegment x = TestData.floats(arena, rnd, (long) tokens * cols, 2f);
                     MemorySegment got = arena.allocate(4L * tokens * rows);
-                    ops.matmulPacked(layout, GgmlType.Q8_0, packed, rows, cols, x, got, tokens);
-                    checkQ8Contract(w, x, got, rows, cols, tokens, rows > 32 ? 5 : 1);
+                    ops.matmulPacked(layout, type, packed, rows, cols, x, got, tokens);
+                    checkRepackedContract(type, w, x, got, rows, cols, tokens, rows > 32 ? 5 : 1);
                     MemorySegment alone = arena.allocate(4L * rows);
                     for (int t = 0; t < tokens; t += Math.max(1, tokens / 5)) {
-                        ops.matmulPacked(layout, GgmlType.Q8_0, packed, rows, cols,
+                        ops.matmulPacked(layout, type, packed, rows, cols,
                                 x.asSlice(4L * t * cols, 4L * cols), alone, 1);
                         assertThat(got.asSlice(4L * t * rows, 4L * rows).mismatch(alone))
                                 .as("%s %dx%d token %d of %d vs alone", isa, rows, cols, t, tokens).isEqualTo(-1L);
@@ -157,9 +173,9 @@ class PackedMatmulTest {
         }
     }
 
-    /** Every {@code stride}-th row of every token against {@link #q8Repacked}. */
-    private static void checkQ8Contract(MemorySegment w, MemorySegment x, MemorySegment got, int rows, int cols,
-            int tokens, int stride) {
+    /** Every {@code stride}-th row of every token against {@link #repacked}. */
+    private static void checkRepackedContract(GgmlType type, MemorySegment w, MemorySegment x, MemorySegment got,
+            int rows, int cols, int tokens, int stride) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment act = arena.allocate(GgmlType.Q8_0.byteSize(cols));
             float[] xf = new float[cols];
@@ -167,7 +183,7 @@ class PackedMatmulTest {
                 MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
                 Quantize.activationRow(GgmlType.Q8_0, xf, 0, act, 0, cols);
                 for (int r = 0; r < rows; r += stride) {
-                    float want = q8Repacked(w, r * GgmlType.Q8_0.byteSize(cols), act, cols / 32);
+                    float want = repacked(type, w, r * type.byteSize(cols), act, cols / 32);
                     float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
                     assertThat(Float.floatToRawIntBits(have)).as("out[%d][%d] = %s, contract %s", t, r, have, want)
                             .isEqualTo(Float.floatToRawIntBits(want));
@@ -177,23 +193,34 @@ class PackedMatmulTest {
     }
 
     /**
-     * llama.cpp's repacked q8_0 order (ggml_gemv/gemm_q8_0_4x8_q8_0): per 34-byte block (f16 d, 32 signed bytes)
-     * the exact sum of the 32 products, then {@code acc = fma(isum, dw * dy, acc)}.
+     * The repacked order of Q8_0 (llama.cpp's ggml_gemv/gemm_q8_0_4x8_q8_0) or Q5_0: per block (f16 d first) the
+     * exact sum of the 32 products, then {@code acc = fma(isum, dw * dy, acc)}.
      */
-    static float q8Repacked(MemorySegment w, long wOff, MemorySegment a, int blocks) {
+    static float repacked(GgmlType type, MemorySegment w, long wOff, MemorySegment a, int blocks) {
+        long blockBytes = type.byteSize(32);
         float acc = 0f;
         for (int b = 0; b < blocks; b++) {
-            long wb = wOff + 34L * b;
+            long wb = wOff + blockBytes * b;
             long ab = 34L * b;
             int isum = 0;
             for (int k = 0; k < 32; k++) {
-                isum += w.get(JAVA_BYTE, wb + 2 + k) * a.get(JAVA_BYTE, ab + 2 + k);
+                isum += value(type, w, wb, k) * a.get(JAVA_BYTE, ab + 2 + k);
             }
             float d = Float.float16ToFloat(w.get(JAVA_SHORT_UNALIGNED, wb))
                     * Float.float16ToFloat(a.get(JAVA_SHORT_UNALIGNED, ab));
             acc = Math.fma((float) isum, d, acc);
         }
         return acc;
+    }
+
+    /** Element k of a Q8_0 block (a signed byte) or a Q5_0 block (f16 d, 32 fifth bits, 16 bytes of nibbles). */
+    private static int value(GgmlType type, MemorySegment w, long block, int k) {
+        if (type == GgmlType.Q8_0) {
+            return w.get(JAVA_BYTE, block + 2 + k);
+        }
+        int qh = w.get(JAVA_INT_UNALIGNED, block + 2);
+        int nibble = (w.get(JAVA_BYTE, block + 6 + (k % 16)) >> (k < 16 ? 0 : 4)) & 0x0F;
+        return (nibble | ((qh >>> k) & 1) << 4) - 16;
     }
 
     /** Every {@code stride}-th row of every token against the Java contract of llama.cpp's repacked Q4_0 order. */
@@ -224,7 +251,7 @@ class PackedMatmulTest {
 
     @ParameterizedTest
     @MethodSource("isas")
-    void onlyQ4_0Q8_0Iq4NlAndQ2KToQ5KWithRowsInWholeTilesHaveAPackedLayout(Isa isa) {
+    void onlyQ4_0Q5_0Q8_0Iq4NlAndQ2KToQ5KWithRowsInWholeTilesHaveAPackedLayout(Isa isa) {
         try (NativeKernelOps ops = NativeKernelOps.withIsa(1, isa)) {
             assertThat(ops.packedLayout(GgmlType.Q4_0, 24, 64)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.IQ4_NL, 24, 64)).as("rows not a multiple of 16").isZero();
@@ -232,6 +259,9 @@ class PackedMatmulTest {
             assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64) > 0).as("Q8_0 packs on AVX-512 VNNI")
                     .isEqualTo(NativeSupport.packs(isa, GgmlType.Q8_0));
             assertThat(ops.packedLayout(GgmlType.Q8_0, 24, 64)).as("rows not a multiple of 16").isZero();
+            assertThat(ops.packedLayout(GgmlType.Q5_0, 32, 64) > 0).as("Q5_0 packs on AVX-512 VNNI")
+                    .isEqualTo(NativeSupport.packs(isa, GgmlType.Q5_0));
+            assertThat(ops.packedLayout(GgmlType.Q5_0, 24, 64)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.Q6_K, 32, 256)).isZero();
             assertThat(ops.packedLayout(GgmlType.Q4_K, 32, 256) > 0).as("Q4_K packs (KQuantOrderTest)")
                     .isEqualTo(NativeSupport.packs(isa, GgmlType.Q4_K));

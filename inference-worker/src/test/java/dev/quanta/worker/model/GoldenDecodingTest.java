@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * full-bar test); Q8_0 and Q4_0 are identical to the printed 5 decimals on every prompt. Q8_0 does so with
  * repacking off: packed on AVX-512 VNNI (the default) it sums in llama.cpp's repacked order, whose rounding differs
  * from the x86 order's, and this toy model amplifies that (see the NOTE) to up to 0.17 (its quality against F32 is
- * the same: {@link PackedQ8QualityTest}). Below, what holds for every kernel set, packed Q8_0 included (the Java
+ * the same: {@link PackedQualityTest}). Below, what holds for every kernel set, packed Q8_0 included (the Java
  * reference sums in ggml's generic order):
  * <ul>
  *   <li>F32: all 64 tokens of every prompt; top-5 log-probabilities within 0.02 (mostly within 0.01);</li>
@@ -103,7 +103,7 @@ class GoldenDecodingTest {
     /**
      * Native kernels summing in llama.cpp's x86 orders for {@code modelName}: repacking on (packed Q4_0 gives the
      * file layout's bits), except for Q8_0, whose packed form sums in llama.cpp's repacked order instead
-     * ({@link PackedQ8QualityTest}); its file layout is llama.cpp's x86 order.
+     * ({@link PackedQualityTest}); its file layout is llama.cpp's x86 order.
      */
     static KernelOps llamaCppOrderKernels(String modelName) {
         assertThat(NativeKernelOps.isAvailable()).as("native kernel library loaded").isTrue();
