@@ -45,8 +45,9 @@ final class EngineFlags {
     boolean javaKernels;
 
     @Option(names = "--no-repack", description = "Use every weight matrix as the file holds it instead of re-laying "
-            + "the ones the kernels multiply faster otherwise (Q4_0 on AVX-512 VNNI) at load; same results "
-            + "(llama.cpp's --no-repack).")
+            + "the ones the kernels multiply faster otherwise at load (Q4_0, IQ4_NL, Q2_K..Q5_K; Q5_0 and Q8_0 on "
+            + "AVX-512 VNNI) (llama.cpp's --no-repack). Same results, except IQ4_NL, Q5_0 and Q8_0, which then sum in "
+            + "llama.cpp's order without repacking instead of its repacked one.")
     boolean noRepack;
 
     /** One sequence at a time: the KV cache holds one full-length sequence (the command line's use). */

@@ -61,8 +61,8 @@ final class PerplexityCommand implements Callable<Integer> {
     boolean javaKernels;
 
     @Option(names = "--no-repack", description = "Use every weight matrix as the file holds it instead of re-laying "
-            + "those the kernels multiply faster in another layout (llama.cpp's --no-repack; Q8_0 then sums in "
-            + "llama.cpp's x86 order).")
+            + "those the kernels multiply faster in another layout (llama.cpp's --no-repack; IQ4_NL, Q5_0 and "
+            + "Q8_0 then sum in llama.cpp's order without repacking).")
     boolean noRepack;
 
     @Option(names = "--json", description = "print one JSON object: perplexity, kl_mean, kl_p99, same_top_rate, ...")
