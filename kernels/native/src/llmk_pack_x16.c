@@ -4,6 +4,7 @@
  * once, at the top of the AVX-512 kernels' files (llmk_avx512_q4_x16.c, _q8_x16.c, _q45k_x16.c, _q23k_x16.c); the AVX2
  * kernels (llmk_avx2_*_x16.c) read the same bytes. */
 #include <string.h>
+#include <emmintrin.h>
 
 #include "llmk_internal.h"
 
@@ -162,11 +163,15 @@ void llmk_x16_prepare_q3_offsets(const char *xa, size_t arow, int ntok, int64_t 
 }
 
 void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act) {
+    const __m128i flip = _mm_set1_epi8((char)0x80), zero = _mm_setzero_si128();
     for (int t = 0; t < ntok; t++) {
         const block_q8_0 *y = (const block_q8_0 *)(xa + (size_t)t * arow);
         for (int64_t b = 0; b < nb; b++) {
-            int sum = 0;
-            for (int j = 0; j < QK8_0; j++) sum += y[b].qs[j];
+            /* sum of the 32 signed bytes: psadbw of the bytes + 128 (SSE2, every x86-64), less 32 * 128 */
+            __m128i s = _mm_add_epi64(
+                _mm_sad_epu8(_mm_xor_si128(_mm_loadu_si128((const __m128i *)y[b].qs), flip), zero),
+                _mm_sad_epu8(_mm_xor_si128(_mm_loadu_si128((const __m128i *)(y[b].qs + 16)), flip), zero));
+            int sum = (int)(_mm_cvtsi128_si64(s) + _mm_cvtsi128_si64(_mm_unpackhi_epi64(s, s))) - 32 * 128;
             int32_t neg = -bias * sum;
             act[2 * (t * nb + b)] = llmk_f16_table[y[b].d];
             memcpy(&act[2 * (t * nb + b) + 1], &neg, 4);
