@@ -176,6 +176,18 @@ class PackedMatmulTest {
     /** Every {@code stride}-th row of every token against {@link #repacked}. */
     private static void checkRepackedContract(GgmlType type, MemorySegment w, MemorySegment x, MemorySegment got,
             int rows, int cols, int tokens, int stride) {
+        checkRows(x, got, rows, cols, tokens, stride,
+                (r, act) -> repacked(type, w, r * type.byteSize(cols), act, cols / 32));
+    }
+
+    /** A row's expected result from the quantized activations of one token. */
+    private interface RowContract {
+        float of(int row, MemorySegment act);
+    }
+
+    /** Quantizes each token's activations as the kernels do and checks every {@code stride}-th row, bit for bit. */
+    private static void checkRows(MemorySegment x, MemorySegment got, int rows, int cols, int tokens, int stride,
+            RowContract contract) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment act = arena.allocate(GgmlType.Q8_0.byteSize(cols));
             float[] xf = new float[cols];
@@ -183,7 +195,7 @@ class PackedMatmulTest {
                 MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
                 Quantize.activationRow(GgmlType.Q8_0, xf, 0, act, 0, cols);
                 for (int r = 0; r < rows; r += stride) {
-                    float want = repacked(type, w, r * type.byteSize(cols), act, cols / 32);
+                    float want = contract.of(r, act);
                     float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
                     assertThat(Float.floatToRawIntBits(have)).as("out[%d][%d] = %s, contract %s", t, r, have, want)
                             .isEqualTo(Float.floatToRawIntBits(want));
@@ -232,21 +244,8 @@ class PackedMatmulTest {
     /** The same for Q4_0 or (iq4nl) IQ4_NL. */
     private static void checkContract(MemorySegment w, MemorySegment x, MemorySegment got, int rows, int cols,
             int tokens, int stride, boolean iq4nl) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment act = arena.allocate(GgmlType.Q8_0.byteSize(cols));
-            float[] xf = new float[cols];
-            for (int t = 0; t < tokens; t++) {
-                MemorySegment.copy(x, JAVA_FLOAT_UNALIGNED, 4L * t * cols, xf, 0, cols);
-                Quantize.activationRow(GgmlType.Q8_0, xf, 0, act, 0, cols);
-                for (int r = 0; r < rows; r += stride) {
-                    float want = Q4MatmulContractTest.repacked(w, r * GgmlType.Q4_0.byteSize(cols), act, cols / 32,
-                            iq4nl);
-                    float have = got.getAtIndex(JAVA_FLOAT_UNALIGNED, (long) t * rows + r);
-                    assertThat(Float.floatToRawIntBits(have)).as("out[%d][%d] = %s, contract %s", t, r, have, want)
-                            .isEqualTo(Float.floatToRawIntBits(want));
-                }
-            }
-        }
+        checkRows(x, got, rows, cols, tokens, stride,
+                (r, act) -> Q4MatmulContractTest.repacked(w, r * GgmlType.Q4_0.byteSize(cols), act, cols / 32, iq4nl));
     }
 
     @ParameterizedTest

@@ -36,8 +36,8 @@ class PackedQualityTest {
     private static final int CHUNKS = 80;
 
     @Test
-    void packedQ8_0HasTheFileLayoutsQualityAgainstF32(@TempDir Path dir) throws Exception {
-        assertSameQuality(GoldenFiles.model("stories260K-Q8_0"), GgmlType.Q8_0, dir);
+    void packedQ8_0HasTheFileLayoutsQualityAgainstF32() throws Exception {
+        assertSameQuality(GoldenFiles.model("stories260K-Q8_0"), GgmlType.Q8_0);
     }
 
     @Test
@@ -46,27 +46,40 @@ class PackedQualityTest {
         ModelQuantizer.quantize(new QuantizeOptions(GoldenFiles.model("stories260K"), q5,
                 QuantFileType.parse("Q5_0").orElseThrow(), List.of(TensorTypeRules.Override.parse("ffn_down=F16")),
                 null, 2, false, false), null); // 172-wide rows: no Q5_0 form (llama-quantize says the same)
-        assertSameQuality(q5, GgmlType.Q5_0, dir);
+        assertSameQuality(q5, GgmlType.Q5_0);
     }
 
-    private static void assertSameQuality(Path quantized, GgmlType type, Path dir) throws Exception {
-        Path text = GoldenFiles.sharedDir().resolve("text/stories-eval.txt");
-        Path base = dir.resolve("f32.logits");
-        try (LlamaModel f32 = LlamaModel.open(GoldenFiles.model("stories260K"));
-                KernelOps ops = Kernels.create(KernelConfig.withThreads(2))) {
-            Tokenizer tokenizer = Tokenizers.fromGguf(f32.file().metadata());
-            int[] tokens = tokenizer.encode(Files.readString(text, StandardCharsets.UTF_8), true, false);
-            int bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
-            Perplexity.run(f32, ops, tokens, bos, new Perplexity.Options(CTX, CHUNKS, 512, base, null), null);
+    @TempDir
+    static Path shared;
+
+    /** stories260K F32's log-probabilities over the text, the KL base of both tests, computed once. */
+    private static Path base;
+
+    private static synchronized Path f32Base() throws Exception {
+        if (base == null) {
+            Path text = GoldenFiles.sharedDir().resolve("text/stories-eval.txt");
+            Path file = shared.resolve("f32.logits");
+            try (LlamaModel f32 = LlamaModel.open(GoldenFiles.model("stories260K"));
+                    KernelOps ops = Kernels.create(KernelConfig.withThreads(2))) {
+                Tokenizer tokenizer = Tokenizers.fromGguf(f32.file().metadata());
+                int[] tokens = tokenizer.encode(Files.readString(text, StandardCharsets.UTF_8), true, false);
+                int bos = tokenizer.addsBos() ? tokenizer.bos() : -1;
+                Perplexity.run(f32, ops, tokens, bos, new Perplexity.Options(CTX, CHUNKS, 512, file, null), null);
+            }
+            base = file;
         }
-        try (LlamaModel q8 = LlamaModel.open(quantized);
+        return base;
+    }
+
+    private static void assertSameQuality(Path quantized, GgmlType type) throws Exception {
+        try (LlamaModel model = LlamaModel.open(quantized);
                 KernelOps packedOps = Kernels.create(KernelConfig.withThreads(2));
                 KernelOps fileOps = Kernels.create(KernelConfig.withThreads(2).withRepack(false))) {
             assumeTrue(packedOps.packedLayout(type, 64, 64) != 0,
                     type + " packs only on AVX-512 VNNI; kernels here: " + packedOps.description());
-            Perplexity.Options options = new Perplexity.Options(CTX, CHUNKS, 512, null, base);
-            Perplexity.Result packed = Perplexity.run(q8, packedOps, new int[0], -1, options, null);
-            Perplexity.Result file = Perplexity.run(q8, fileOps, new int[0], -1, options, null);
+            Perplexity.Options options = new Perplexity.Options(CTX, CHUNKS, 512, null, f32Base());
+            Perplexity.Result packed = Perplexity.run(model, packedOps, new int[0], -1, options, null);
+            Perplexity.Result file = Perplexity.run(model, fileOps, new int[0], -1, options, null);
             assertThat(packed.scored()).isEqualTo(file.scored()).isPositive();
             assertThat(packed.perplexity()).as("perplexity, packed vs llama.cpp's order %s", file.perplexity())
                     .isCloseTo(file.perplexity(), org.assertj.core.data.Percentage.withPercentage(0.1));
