@@ -104,7 +104,7 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
 #define LLMK_PACKED_Q5_K_X16 103 /* the same layout with the fifth bits */
 #define LLMK_PACKED_Q2_K_X16 104 /* layout: llmk_avx512_q23k_x16.c */
 #define LLMK_PACKED_Q3_K_X16 105 /* the same file, with the high bits and unpacked scales */
-#define LLMK_PACKED_Q8_0_X16 106 /* layout: llmk_avx512_q8_x16.c; llama.cpp's repacked q8_0 order (AVX-512 VNNI only) */
+#define LLMK_PACKED_Q8_0_X16 106 /* layout: llmk_avx512_q4_x16.c; llama.cpp's repacked q8_0 order (AVX-512 VNNI only) */
 #define LLMK_PACKED_Q5_0_X16 107 /* layout: llmk_avx512_q4_x16.c; llama.cpp's repacked order as for Q4_0 (AVX-512 VNNI only) */
 #define LLMK_PACK_ROWS 16
 int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols);

@@ -140,8 +140,12 @@ INLINE void group(int KIND, int NT, int INL, const uint8_t *tile, const int8_t *
     for (int j = 0; j < NT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
+static int q8_matmul(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out, int64_t r0,
+                     int64_t r1, const float *act);
+
 int llmk_matmul_q4_x16_amx(int kind, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                            float *out, int64_t r0, int64_t r1, const float *act) {
+    if (kind == LLMK_X16_Q8_0) return q8_matmul(w, rows, cols, xa, ntok, out, r0, r1, act);
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     int8_t *bq = llmk_scratch(LLMK_SCRATCH_AMX_B, (size_t)nb * 512);
@@ -194,7 +198,7 @@ int llmk_matmul_q4_x16_amx(int kind, const void *w, int64_t rows, int64_t cols, 
     return 0;
 }
 
-/* ---------------- Q8_0 x16 (llmk_avx512_q8_x16.c's layout and contract) ----------------
+/* ---------------- Q8_0 x16 (llmk_avx512_q4_x16.c's layout and contract) ----------------
  * The packed qs of block b are already a B tile (8 rows x 64 bytes, VNNI order, w + 128 unsigned), so nothing is
  * unpacked: TDPBSUD (signed activations x unsigned weights) gives isum_b + 128 * sum(y), and the scaling adds act's
  * -128 * sum(y) back (exact int32) before the one fma. Same tiles and pipeline as above: A(b & 1) from the
@@ -250,8 +254,8 @@ INLINE void q8_group(int NT, const uint8_t *tile, const uint16_t *d, int64_t nb,
     for (int j = 0; j < NT; j++) _mm512_storeu_ps(out + (int64_t)j * rows, acc[j]);
 }
 
-int llmk_matmul_q8_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                           int64_t r0, int64_t r1, const float *act) {
+static int q8_matmul(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out, int64_t r0,
+                     int64_t r1, const float *act) {
     int64_t nb = cols / QK8_0;
     size_t arow = (size_t)nb * sizeof(block_q8_0);
     int block = (int)(TOKEN_BLOCK_BYTES / arow) & ~15;

@@ -56,11 +56,8 @@ LLMK_HIDDEN int llmk_matmul_f32_avx512(int wtype, const void *w, int64_t rows, i
                                        float *out, int64_t r0, int64_t r1);
 LLMK_HIDDEN int llmk_matmul_f16_avx512(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                        float *out, int64_t r0, int64_t r1);
-/* Q4_0 and IQ4_NL packed once at load (llmk_avx512_q4_x16.c). */
+/* Q4_0, IQ4_NL, Q5_0 and Q8_0 packed once at load (llmk_avx512_q4_x16.c). */
 LLMK_HIDDEN int llmk_matmul_q4_x16_avx512(int kind, const void *w, int64_t rows, int64_t cols, const void *xa,
-                                          int ntok, float *out, int64_t r0, int64_t r1);
-/* Q8_0 packed once at load (llmk_avx512_q8_x16.c). */
-LLMK_HIDDEN int llmk_matmul_q8_x16_avx512(int variant, const void *w, int64_t rows, int64_t cols, const void *xa,
                                           int ntok, float *out, int64_t r0, int64_t r1);
 /* Q4_K and Q5_K packed once at load (llmk_avx512_q45k_x16.c). */
 LLMK_HIDDEN int llmk_matmul_q45k_x16_avx512(int five, const void *w, int64_t rows, int64_t cols, const void *xa,
@@ -173,8 +170,7 @@ void llmk_fill_avx512(llmk_table *t) {
         t->matmul[LLMK_TYPE_Q4_1] = llmk_matmul_via_q8_0_avx512;
         t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_via_q8_0_avx512;
         t->matmul_q4_x16 = llmk_matmul_q4_x16_avx512;
-        t->matmul_q8_x16 = llmk_matmul_q8_x16_avx512;
-        t->matmul_q5_x16 = llmk_matmul_q4_x16_avx512; /* variant LLMK_X16_Q5_0 */
+        t->matmul_q4_x16_vnni = llmk_matmul_q4_x16_avx512; /* variants LLMK_X16_Q5_0, LLMK_X16_Q8_0 */
         t->matmul_q45k_x16 = llmk_matmul_q45k_x16_avx512;
         t->matmul_q23k_x16 = llmk_matmul_q23k_x16_avx512;
         llmk_fill_quant_tiles_avx512(t);

@@ -1,4 +1,5 @@
-/* Q4_0 weights packed once at load for AVX-512 VNNI ("q4_0 x16"), one token or many; IQ4_NL packed the same way.
+/* Q4_0 weights packed once at load for AVX-512 VNNI ("q4_0 x16"), one token or many; IQ4_NL packed the same way,
+ * and Q5_0 and Q8_0 in layouts of the same shape (below).
  * Compiled with -mavx512f/bw/vl/dq -mavx512vnni; installed only when CPUID reports AVX512_VNNI. From
  * LLMK_AMX_MIN_TOKENS tokens on a CPU with AMX, the same outputs come from llmk_amx_q4_x16.c.
  *
@@ -22,7 +23,21 @@
  * IQ4_NL blocks have Q4_0's shape (f16 d, 16 bytes of nibbles), so llmk_pack_q4_0_x16 packs them too; the nibbles
  * then index llmk_kvalues_iq4nl (vpshufb on level + 128, unsigned for vpdpbusd, with -128 * sum(y) instead of
  * -8 * sum(y) as the correction). That is llama.cpp's repacked iq4_nl_8x8 order: the formula above with the
- * levels as the weights. */
+ * levels as the weights.
+ *
+ * Two more kinds, packed only for AVX-512 VNNI, follow the same formula (the repacked order; the file layouts' kernels
+ * sum in llama.cpp's x86 8-lane order instead, so these results differ from the unpacked matrices' in the last bits,
+ * and each is the same for every token count):
+ *   Q5_0 (352 * nb bytes per tile, the file's 16 x 22): the qs region as Q4_0's; then a bit region [256 nb, 320 nb),
+ *     block b at 256 nb + 64 b: 8 masks of 64 bits, mask v bit 4r + i = the fifth bit of row r's element 4v + i
+ *     (v < 4) or 16 + 4 (v - 4) + i (the bytes of unpacked vector v); then the scales at [320 nb, 352 nb). Values
+ *     nibble | bit << 4 (bias 16).
+ *   Q8_0 (544 * nb bytes per tile, the file's 16 x 34): block b at 512 b: 8 vectors of 64 bytes, vector c bytes
+ *     4r .. 4r + 3 = row r's elements 4c .. 4c + 3, each as w + 128 (w ^ 0x80, bias 128); then the scales at
+ *     [512 nb, 544 nb). Each vector is at once the vpdpbusd operand for 16 rows and a row of an AMX B tile, so
+ *     neither kernel unpacks; llama.cpp runs this order for Q8_0 on Arm (ggml_gemv/gemm_q8_0_4x8_q8_0). JMH
+ *     MatmulBenchmark 2048 x 8192, 2 threads, against the file layout's 8-lane kernel: 1 token 708 vs 879 us,
+ *     16 tokens 1,156 vs 2,195 us, 128 tokens (AMX) 5,606 vs 15,679 us. */
 #include <string.h>
 #include <immintrin.h>
 
@@ -34,6 +49,8 @@
 #define PREFETCH_BLOCKS 48
 
 _Static_assert(TILE_BLOCK_BYTES == 288, "packed q4_0 tile block");
+_Static_assert(LLMK_Q5_0_X16_BLOCK_BYTES == TILE * sizeof(block_q5_0), "packed q5_0 tile block");
+_Static_assert(LLMK_Q8_0_X16_BLOCK_BYTES == TILE * sizeof(block_q8_0), "packed q8_0 tile block");
 
 /* IQ4_NL's levels + 128, as the unsigned bytes vpdpbusd takes (1 .. 241), in every 128-bit lane for vpshufb. */
 static const int8_t iq4nl_u8[16] = {1, 24, 45, 63, 79, 93, 106, 118, (int8_t)129, (int8_t)141, (int8_t)153,
@@ -48,16 +65,23 @@ INLINE void tile_tokens(int KIND, int TT, const uint8_t *tile, int64_t nb, const
     const __m512i m4 = _mm512_set1_epi8(0x0F);
     const __m512i lut = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)iq4nl_u8));
     const uint64_t *hb = (const uint64_t *)(tile + (size_t)nb * 256); /* Q5_0: 8 masks per block */
-    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * (KIND == LLMK_X16_Q5_0 ? 320 : 256));
+    const int Q8 = KIND == LLMK_X16_Q8_0;
+    const size_t qbytes = Q8 ? 512 : 256; /* a block's quants: 8 vectors of bytes, or 4 of nibble pairs */
+    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * (KIND == LLMK_X16_Q5_0 ? 320 : qbytes));
     __m512 acc[8];
     for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
-        const uint8_t *q = tile + (size_t)b * 256;
-        for (int c = 0; c < 4; c++) _mm_prefetch((const char *)q + PREFETCH_BLOCKS * 256 + 64 * c, _MM_HINT_T1);
+        const uint8_t *q = tile + (size_t)b * qbytes;
+        for (size_t l = 0; l < qbytes; l += 64) _mm_prefetch((const char *)q + PREFETCH_BLOCKS * 256 + l, _MM_HINT_T1);
         if ((b & 1) == 0) _mm_prefetch((const char *)(d + (b + 2 * PREFETCH_BLOCKS) * TILE), _MM_HINT_T1);
         if (KIND == LLMK_X16_Q5_0) _mm_prefetch((const char *)(hb + 8 * (b + PREFETCH_BLOCKS)), _MM_HINT_T1);
         __m512i v[8]; /* u8: v[c] lane r = elements 4c .. 4c + 3 of row r's block (0..15) */
         for (int c = 0; c < 4; c++) {
+            if (Q8) { /* vector c at 64 c, as the nibble kinds' low (c < 4) and high (c + 4) halves */
+                v[c] = _mm512_loadu_si512((const void *)(q + 64 * c));
+                v[c + 4] = _mm512_loadu_si512((const void *)(q + 256 + 64 * c));
+                continue;
+            }
             __m512i u = _mm512_loadu_si512((const void *)(q + 64 * c));
             v[c] = _mm512_and_si512(u, m4);
             v[c + 4] = _mm512_and_si512(_mm512_srli_epi16(u, 4), m4);
@@ -101,7 +125,9 @@ int llmk_matmul_q4_x16_avx512(int kind, const void *w, int64_t rows, int64_t col
     llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, LLMK_X16_BIAS(kind), act);
     if ((llmk_cpu_features() & LLMK_CPU_AMX_INT8) && ntok >= LLMK_AMX_MIN_TOKENS)
         return llmk_matmul_q4_x16_amx(kind, w, rows, cols, xa, ntok, out, r0, r1, act);
-    size_t tile_block = kind == LLMK_X16_Q5_0 ? LLMK_Q5_0_X16_BLOCK_BYTES : TILE_BLOCK_BYTES;
+    size_t tile_block = kind == LLMK_X16_Q5_0   ? LLMK_Q5_0_X16_BLOCK_BYTES
+                        : kind == LLMK_X16_Q8_0 ? LLMK_Q8_0_X16_BLOCK_BYTES
+                                                : TILE_BLOCK_BYTES;
 #define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
         const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * nb * tile_block;                             \
@@ -110,6 +136,7 @@ int llmk_matmul_q4_x16_avx512(int kind, const void *w, int64_t rows, int64_t col
         float *o = out + (int64_t)(t) * rows + (r);                                                                    \
         if (kind == LLMK_X16_IQ4_NL) tile_tokens(LLMK_X16_IQ4_NL, n, tile, nb, x, arow, a, o, rows);                   \
         else if (kind == LLMK_X16_Q5_0) tile_tokens(LLMK_X16_Q5_0, n, tile, nb, x, arow, a, o, rows);                  \
+        else if (kind == LLMK_X16_Q8_0) tile_tokens(LLMK_X16_Q8_0, n, tile, nb, x, arow, a, o, rows);                  \
         else tile_tokens(LLMK_X16_Q4_0, n, tile, nb, x, arow, a, o, rows);                                             \
     } while (0)
     LLMK_X16_FOR_GROUPS(ntok, arow, r0, r1, 8, TT_CALL);

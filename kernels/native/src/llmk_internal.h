@@ -154,14 +154,11 @@ typedef struct {
      * IQ4_NL in llama.cpp's iq4_nl_8x8 order); 0 = no packed form */
     int (*matmul_q4_x16)(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1);
-    /* Q8_0 packed by llmk_pack_q8_0_x16 (same contract as llmk_matmul, rows % 16 == 0, in llama.cpp's repacked
-     * q8_0 order: acc = fma(isum, dx * dy, acc) per row and block); variant unused; 0 = no packed form */
-    /* Q5_0 packed by llmk_pack_q5_0_x16 (variant LLMK_X16_Q5_0; llama.cpp's repacked order as for Q4_0);
-     * 0 = no packed form */
-    int (*matmul_q5_x16)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                         int64_t r0, int64_t r1);
-    int (*matmul_q8_x16)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
-                         int64_t r0, int64_t r1);
+    /* The same kernel's kinds only AVX-512 VNNI has: Q5_0 and Q8_0 packed by llmk_pack_q5_0_x16 /
+     * llmk_pack_q8_0_x16 (variant LLMK_X16_Q5_0 / LLMK_X16_Q8_0; the repacked order acc = fma(isum, dx * dy, acc)
+     * per row and block); 0 = no packed form */
+    int (*matmul_q4_x16_vnni)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+                              float *out, int64_t r0, int64_t r1);
     /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
     int (*matmul_q45k_x16)(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                            int64_t r0, int64_t r1);
@@ -188,14 +185,15 @@ LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int6
 #define LLMK_X16_Q4_0 0
 #define LLMK_X16_IQ4_NL 1
 #define LLMK_X16_Q5_0 2 /* AVX-512 VNNI only: the nibbles as Q4_0's, the fifth bits as 8 byte masks per block */
-#define LLMK_X16_BIAS(kind) ((kind) == LLMK_X16_IQ4_NL ? 128 : (kind) == LLMK_X16_Q5_0 ? 16 : 8)
+#define LLMK_X16_Q8_0 3 /* AVX-512 VNNI only: the bytes + 128, 8 vectors per block */
+#define LLMK_X16_BIAS(kind) ((kind) == LLMK_X16_IQ4_NL || (kind) == LLMK_X16_Q8_0 ? 128 : (kind) == LLMK_X16_Q5_0 ? 16 : 8)
 /* Bytes of one packed Q5_0 block of 16 rows (llmk_avx512_q4_x16.c's layout): the file's 16 x 22. */
 #define LLMK_Q5_0_X16_BLOCK_BYTES 352
 /* (x86-64) Writes the packed copy of a Q5_0 matrix (that layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q5_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
-/* Bytes of one packed Q8_0 block of 16 rows (llmk_avx512_q8_x16.c's layout): the file's 16 x 34. */
+/* Bytes of one packed Q8_0 block of 16 rows (llmk_avx512_q4_x16.c's layout): the file's 16 x 34. */
 #define LLMK_Q8_0_X16_BLOCK_BYTES 544
 /* (x86-64) Writes the packed copy of a Q8_0 matrix (that layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q8_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
@@ -227,12 +225,9 @@ LLMK_HIDDEN uint64_t llmk_sum_words_avx512(const uint64_t *p, int64_t n);
 /* Fewest tokens for which the packed Q4_0 matmul takes the AMX path (fewer: VNNI; same bits either way). */
 #define LLMK_AMX_MIN_TOKENS 8
 /* (AMX objects, used when llmk_cpu_features() has LLMK_CPU_AMX_INT8) llmk_matmul_q4_x16_avx512's contract for ntok
- * tokens, with act from llmk_q4_prepare_act; kind: LLMK_X16_Q4_0, _IQ4_NL or _Q5_0 (the packed blocks' kind). */
+ * tokens, with act from llmk_q4_prepare_act; kind: LLMK_X16_Q4_0, _IQ4_NL, _Q5_0 or _Q8_0 (the packed blocks'). */
 LLMK_HIDDEN int llmk_matmul_q4_x16_amx(int kind, const void *w, int64_t rows, int64_t cols, const void *xa,
                                        int ntok, float *out, int64_t r0, int64_t r1, const float *act);
-/* The same for the packed Q8_0 matrix (llmk_avx512_q8_x16.c's contract; act prepared with bias 128). */
-LLMK_HIDDEN int llmk_matmul_q8_x16_amx(const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                                       float *out, int64_t r0, int64_t r1, const float *act);
 /* Q4_1, Q5_0, Q5_1 and K-quant dots (llmk_quant_tiles.inc); the AVX-512 set needs VNNI. */
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx2(llmk_table *t);
 LLMK_HIDDEN void llmk_fill_quant_tiles_avx512(llmk_table *t);

@@ -1,7 +1,7 @@
 /* The packed 16-row layouts' writers (llmk_pack through llmk_dispatch.c) and the per-call activation tables their
  * kernels share, in plain C compiled with the base flags only: packing runs on every x86-64 CPU that has a packed
  * kernel (AVX2 or AVX-512), so it must not carry another ISA's instructions. The layouts themselves are described
- * once, at the top of the AVX-512 kernels' files (llmk_avx512_q4_x16.c, _q8_x16.c, _q45k_x16.c, _q23k_x16.c); the AVX2
+ * once, at the top of the AVX-512 kernels' files (llmk_avx512_q4_x16.c, _q45k_x16.c, _q23k_x16.c); the AVX2
  * kernels (llmk_avx2_*_x16.c) read the same bytes. */
 #include <string.h>
 #include <emmintrin.h>
