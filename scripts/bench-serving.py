@@ -21,6 +21,8 @@ Prompts are token ids cut from a tokenized text (each server's /tokenize: vLLM's
 {"content"}), so every server gets exactly the same ids. Rounds alternate between the servers (one unmeasured
 warm-up round each first); each figure is the mean over --repeat rounds, every round's figures printed, and each
 server after the first gets the ratio first/this of every figure.
+A server that answers a benchmark's request with an error (llama-server at 3f545bec answers some random-weight
+completions with HTTP 500) is reported as failed for that benchmark and the others are still measured.
 """
 import argparse
 import http.client
@@ -38,6 +40,10 @@ TEXT = ("Once upon a time, there was a little girl named Lily. She loved to play
         "she saw a big, red ball in the park. She ran to the ball and kicked it very hard. The ball flew over the "
         "trees and landed near a small pond. A frog jumped out of the water and said hello. Lily laughed and sat "
         "down on the grass. They talked about the sky, the birds and the flowers until the sun went down. ")
+
+
+class ServerError(Exception):
+    """A server answered a benchmark request with an error: that server's benchmark stops, the others go on."""
 
 
 def post(base, path, body, timeout=600):
@@ -128,7 +134,7 @@ def run_round(base, model, prompts, max_tokens, in_flight):
     wall = time.perf_counter() - t0
     errors = [r["error"] for r in results if "error" in r]
     if errors:
-        sys.exit(f"{base}: {errors[0]}")
+        raise ServerError(f"{len(errors)} of {len(prompts)} requests failed; first: {errors[0]}")
     return wall, results
 
 
@@ -151,7 +157,7 @@ def completion_seconds(base, model, prompt, max_tokens):
     data = r.read()
     conn.close()
     if r.status != 200:
-        sys.exit(f"{base}: HTTP {r.status}: {data[:200]!r}")
+        raise ServerError(f"HTTP {r.status}: {data[:200]!r}")
     return time.perf_counter() - t0
 
 
@@ -175,29 +181,44 @@ def cli_decode(quanta_model, threads):
     return json.loads(out)["tg_tok_s"]
 
 
+def measure(name, base, model, ids, round_no):
+    """One round of benchmark `name` on one server: its figures as a tuple."""
+    if name == "concurrent":
+        wall, res = run_round(base, model, concurrent_prompts(ids), 64, 8)
+        return sum(x["tokens"] for x in res) / wall, statistics.mean(x["first"] - x["t0"] for x in res)
+    if name == "prefix":
+        wall, res = run_round(base, model, prefix_prompts(ids), 16, 8)
+        return wall, statistics.mean(x["first"] - x["t0"] for x in res)
+    if name == "single":
+        return (single_http(base, model, ids, round_no),)
+    sys.exit(f"unknown benchmark {name}")
+
+
 def run_bench(name, servers, repeat, quanta_model, threads):
-    """One benchmark on every server, rounds alternating between them after one unmeasured round each."""
+    """One benchmark on every server, rounds alternating between them after one unmeasured round each. A server
+    that answers with an error is reported and left out of this benchmark's later rounds; the others go on."""
     figures = {s["base"]: [] for s in servers}
+    failed = {}
     cli = []
     for r in range(repeat + 1):
         for s in servers:
             base, model, ids = s["base"], s["model"], s["ids"]
-            if name == "concurrent":
-                wall, res = run_round(base, model, concurrent_prompts(ids), 64, 8)
-                fig = (sum(x["tokens"] for x in res) / wall, statistics.mean(x["first"] - x["t0"] for x in res))
-            elif name == "prefix":
-                wall, res = run_round(base, model, prefix_prompts(ids), 16, 8)
-                fig = (wall, statistics.mean(x["first"] - x["t0"] for x in res))
-            elif name == "single":
-                fig = (single_http(base, model, ids, r),)
-            else:
-                sys.exit(f"unknown benchmark {name}")
+            if base in failed:
+                continue
+            try:
+                fig = measure(name, base, model, ids, r)
+            except ServerError as e:
+                failed[base] = str(e)
+                print(f"  [{name}] {base}: failed in round {r}: {e}", flush=True)
+                continue
             if r > 0:  # the first round warms up (JIT, caches) and, for prefix, fills the prefix cache
                 figures[base].append(fig)
-        if name == "single" and quanta_model and r > 0:
+        if name == "single" and quanta_model and r > 0 and servers[0]["base"] not in failed:
             cli.append(cli_decode(quanta_model, threads))
     first = None
     for s in servers:
+        if s["base"] in failed:
+            continue
         f = figures[s["base"]]
         means = [statistics.mean(x[i] for x in f) for i in range(len(f[0]))]
         runs = "; ".join("/".join(f"{v:.3f}" for v in x) for x in f)
@@ -211,9 +232,9 @@ def run_bench(name, servers, repeat, quanta_model, threads):
             if s is servers[0] and cli:
                 c = statistics.mean(cli)
                 line += f"; bin/quanta bench {c:.1f} tok/s (HTTP/CLI = {means[0] / c:.2f}, alternated x{repeat})"
-        if first is None:
+        if s is servers[0]:
             first = means
-        else:
+        elif first is not None:
             line += "   ratio first/this: " + ", ".join(f"{a / b:.2f}" for a, b in zip(first, means))
         print(f"  [{name}] {s['base']}: {line}   (rounds: {runs})", flush=True)
 
