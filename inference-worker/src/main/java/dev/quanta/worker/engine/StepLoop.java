@@ -132,7 +132,7 @@ final class StepLoop {
             Sequence s = c.seq();
             for (int i = 0; i < c.numTokens(); i++) {
                 int pos = c.start() + i;
-                batch.add(s.token(pos), pos, c.blockTable(), c.wantsLogits(i));
+                batch.add(s.token(pos), pos, c.blockTable(), c.wantsLogits(i), pos >= s.kvHeldTokens());
             }
         }
         MemorySegment logits;

@@ -70,9 +70,12 @@ public final class KvCacheManager {
 
     /**
      * The longest run of cached full blocks at the start of {@code r}'s tokens. At least the last token is always
-     * left to compute (its logits are needed), so a fully cached prompt still recomputes its final block's last
-     * token. Does not take references (pass the result to {@link #allocate}) nor count statistics (the scheduler
-     * calls {@link #recordLookup} once the sequence is admitted, so a retried admission counts once).
+     * left to compute (its logits are needed): when the run covers every token (a length that is a multiple of the
+     * block size, all of it cached), the last block is still a hit and only its last token is computed again, its
+     * K/V not stored (the block is shared; {@link ComputedBlocks#heldTokens()}). vLLM leaves the whole last block to
+     * compute then, 16 tokens where one will do. Does not take references (pass the result to {@link #allocate}) nor
+     * count statistics (the scheduler calls {@link #recordLookup} once the sequence is admitted, so a retried
+     * admission counts once).
      */
     public ComputedBlocks computedBlocks(KvRequest r) {
         if (blocksOf.containsKey(r.kvId())) {
@@ -82,7 +85,7 @@ public final class KvCacheManager {
             return ComputedBlocks.NONE;
         }
         List<BlockHash> hashes = hashes(r);
-        int maxBlocks = (r.numTokens() - 1) / blockSize;
+        int maxBlocks = r.numTokens() / blockSize;
         List<KvBlock> hit = new ArrayList<>();
         for (int i = 0; i < maxBlocks && i < hashes.size(); i++) {
             KvBlock b = pool.cachedBlock(hashes.get(i));
@@ -91,7 +94,8 @@ public final class KvCacheManager {
             }
             hit.add(b);
         }
-        return new ComputedBlocks(hit, hit.size() * blockSize);
+        int held = hit.size() * blockSize;
+        return new ComputedBlocks(hit, Math.min(held, r.numTokens() - 1), held);
     }
 
     /** Counts one admitted sequence's prefix lookup: {@code queried} tokens looked up, {@code hit} found. */

@@ -224,7 +224,9 @@ public final class ForwardPass implements AutoCloseable {
         ops.rope(q, cosSin, n, config.numHeads(), headDim, config.ropeDim(), arch.ropeNeox());
         ops.rope(k, cosSin, n, config.numKvHeads(), headDim, config.ropeDim(), arch.ropeNeox());
         for (int t = 0; t < n; t++) {
-            storeKv(l, batch, t);
+            if (batch.storesKv(t)) {
+                storeKv(l, batch, t);
+            }
         }
         attention(l, batch);
         matmul(w.wo(), att, proj, n);

@@ -136,7 +136,7 @@ public final class Scheduler {
                 }
                 waiting.pollFirst();
                 kv.recordLookup(s.numTokens(), hit.numTokens());
-                s.admitted(hit.numTokens());
+                s.admitted(hit.numTokens(), hit.heldTokens());
                 running.add(s);
                 ScheduledChunk c = new ScheduledChunk(s, s.numComputed(), n, table(blocks));
                 chunks.add(c);

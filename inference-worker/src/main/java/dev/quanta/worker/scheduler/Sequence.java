@@ -21,6 +21,7 @@ public final class Sequence implements KvRequest {
     private int[] tokens;          // [capacity] prompt, then generated ids
     private int numTokens;         // tokens known
     private int numComputed;       // tokens whose K/V are in the cache
+    private int kvHeld;            // positions whose K/V the blocks held when admitted (a prefix hit), maybe > numComputed
     private int numCachedPrompt = -1; // prompt tokens found in the prefix cache at first admission; -1 before it
     private Status status = Status.WAITING;
 
@@ -84,6 +85,16 @@ public final class Sequence implements KvRequest {
         return numComputed;
     }
 
+    /**
+     * Positions {@code 0 .. kvHeldTokens() - 1} had their K/V in the sequence's blocks when it was admitted: a
+     * prefix-cache hit's blocks. Usually that is {@link #numComputed()} at admission; when the hit covers every
+     * position, the last one is computed again for its logits, and its K/V must not be stored again (its block is
+     * shared and cached).
+     */
+    public int kvHeldTokens() {
+        return kvHeld;
+    }
+
     /** Prompt tokens served from the prefix cache when first admitted (0 before admission). */
     public int numCachedPromptTokens() {
         return Math.max(numCachedPrompt, 0);
@@ -127,8 +138,9 @@ public final class Sequence implements KvRequest {
         numComputed += n;
     }
 
-    void admitted(int cachedTokens) {
+    void admitted(int cachedTokens, int heldTokens) {
         numComputed = cachedTokens;
+        kvHeld = heldTokens;
         if (numCachedPrompt < 0) {
             numCachedPrompt = Math.min(cachedTokens, numPromptTokens);
         }
@@ -141,12 +153,14 @@ public final class Sequence implements KvRequest {
             throw new IllegalStateException(id + " and its parent " + parent.id + " differ in length");
         }
         numComputed = parent.numComputed;
+        kvHeld = parent.kvHeld;
         numCachedPrompt = parent.numCachedPrompt;
         status = Status.RUNNING;
     }
 
     void preempted() {
         numComputed = 0;
+        kvHeld = 0;
         status = Status.PREEMPTED;
     }
 

@@ -70,9 +70,14 @@ class KvCacheManagerTest {
         assertThat(kv.pool().block(0).refCount()).isEqualTo(2);
         assertThat(kv.pool().block(2).refCount()).isEqualTo(1);
 
-        // a prompt made only of cached blocks still computes its last token: its last block is not a hit
+        // a prompt made only of cached blocks hits all of them and computes its last token again, for its logits
         ToyRequest c = ToyRequest.counting("c", 32, 0);
-        assertThat(kv.computedBlocks(c).blocks()).extracting(KvBlock::id).containsExactly(0);
+        ComputedBlocks all = kv.computedBlocks(c);
+        assertThat(all.blocks()).extracting(KvBlock::id).containsExactly(0, 1);
+        assertThat(all.numTokens()).isEqualTo(31);
+        assertThat(all.heldTokens()).isEqualTo(32);
+        assertThat(kv.allocate(c, 31, 1, all)).extracting(KvBlock::id).containsExactly(0, 1);
+        assertThat(kv.pool().block(1).refCount()).isEqualTo(3);
     }
 
     @Test

@@ -75,6 +75,43 @@ class BatchEquivalenceTest {
         }
     }
 
+    /**
+     * A prefix-cache hit on every position recomputes only the last one, for its logits, without storing its K/V
+     * (its block is shared): the token attends to the cached K/V, so it gets the logits it got when it stored them,
+     * and its cache slot is left as it was (zeroed here, so a write would show).
+     */
+    @ParameterizedTest(name = "{0} with {1}")
+    @MethodSource("modelsAndKernels")
+    void aTokenWhoseKvIsCachedGetsItsLogitsWithoutWritingTheCache(String modelName, Supplier<KernelOps> kernels)
+            throws Exception {
+        try (LlamaModel model = LlamaModel.open(GoldenFiles.model(modelName));
+             KvCache cache = new KvCache(model.config(), 8, 16, GgmlType.F16);
+             KernelOps ops = kernels.get();
+             ForwardPass pass = new ForwardPass(model, cache, ops, 32, 2)) {
+            int vocab = model.config().vocabSize();
+            int[] table = {2};
+            int last = PROMPT_A.length - 1;
+            float[] stored = run(pass, prompt(PROMPT_A, table, null, null), vocab)[0];
+
+            Batch again = new Batch(1).add(PROMPT_A[last], last, table, true, false);
+            assertThat(run(pass, again, vocab)[0]).containsExactly(stored);
+
+            long slot = cache.offset(table[0], last, 0);
+            long bytes = (long) model.config().kvDim() * cache.elementBytes();
+            for (int l = 0; l < model.config().numLayers(); l++) {
+                cache.keys(l).asSlice(slot, bytes).fill((byte) 0);
+                cache.values(l).asSlice(slot, bytes).fill((byte) 0);
+            }
+            run(pass, again, vocab);
+            for (int l = 0; l < model.config().numLayers(); l++) {
+                assertThat(cache.keys(l).asSlice(slot, bytes).toArray(ValueLayout.JAVA_BYTE)).as("keys, layer " + l)
+                        .containsOnly((byte) 0);
+                assertThat(cache.values(l).asSlice(slot, bytes).toArray(ValueLayout.JAVA_BYTE))
+                        .as("values, layer " + l).containsOnly((byte) 0);
+            }
+        }
+    }
+
     @Test
     void rejectsTokensOutsideTheVocabularyAndPositionsWithoutBlocks() throws Exception {
         try (LlamaModel model = LlamaModel.open(GoldenFiles.model("stories260K"));

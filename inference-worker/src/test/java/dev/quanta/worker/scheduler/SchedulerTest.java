@@ -107,6 +107,25 @@ class SchedulerTest {
     }
 
     @Test
+    void aFullyCachedPromptComputesOnlyItsLastTokenAndDoesNotStoreItsKvAgain() {
+        Sequence a = seq("a", 32, 0);
+        scheduler.add(a);
+        step();
+        scheduler.finish(a);
+        Sequence b = seq("b", 32, 0); // the same 32 tokens: two full blocks, both cached
+        scheduler.add(b);
+        SchedulerOutput out = step();
+        assertThat(summary(out)).containsExactly("b@31+1");
+        assertThat(out.chunks().getFirst().blockTable()).containsExactly(0, 1);
+        assertThat(b.kvHeldTokens()).isEqualTo(32);
+        assertThat(b.numCachedPromptTokens()).isEqualTo(31);
+        assertThat(kv.hitTokens()).isEqualTo(31);
+        // its next token goes to a block of its own
+        assertThat(summary(step())).containsExactly("b@32+1");
+        assertThat(kv.blockTable(b.kvId())).hasSize(3);
+    }
+
+    @Test
     void preemptsTheNewestSequenceWhenBlocksRunOutAndResumesItByRecompute() {
         Sequence a = seq("a", 96, 0);      // 6 blocks
         Sequence b = seq("b", 80, 5000);   // 5 blocks: 11 of 12 in use
