@@ -44,6 +44,23 @@ class BatchEquivalenceTest {
         return args;
     }
 
+    /** A stories260K file's forward pass over a KV cache of 8 blocks of 16 positions. */
+    private record Pass(LlamaModel model, KvCache cache, KernelOps ops, ForwardPass pass) implements AutoCloseable {
+        static Pass open(String modelName, Supplier<KernelOps> kernels) throws Exception {
+            LlamaModel model = LlamaModel.open(GoldenFiles.model(modelName));
+            KvCache cache = new KvCache(model.config(), 8, 16, GgmlType.F16);
+            KernelOps ops = kernels.get();
+            return new Pass(model, cache, ops, new ForwardPass(model, cache, ops, 32, 2));
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (model; cache; ops; pass) {
+                // closed in reverse order: pass, ops, cache, model
+            }
+        }
+    }
+
     private static final int[] PROMPT_A = {1, 403, 407, 261, 378};       // "Once upon a time"
     private static final int[] PROMPT_B = {1, 365, 261, 376, 298, 315, 421}; // arbitrary ids of the vocabulary
 
@@ -51,11 +68,9 @@ class BatchEquivalenceTest {
     @MethodSource("modelsAndKernels")
     void twoSequencesInOneBatchGetTheSameLogitsAsAlone(String modelName, Supplier<KernelOps> kernels)
             throws Exception {
-        try (LlamaModel model = LlamaModel.open(GoldenFiles.model(modelName));
-             KvCache cache = new KvCache(model.config(), 8, 16, GgmlType.F16);
-             KernelOps ops = kernels.get();
-             ForwardPass pass = new ForwardPass(model, cache, ops, 32, 2)) {
-            int vocab = model.config().vocabSize();
+        try (Pass p = Pass.open(modelName, kernels)) {
+            ForwardPass pass = p.pass();
+            int vocab = p.model().config().vocabSize();
             int[] tableA = {0, 1};
             int[] tableB = {5, 3}; // not consecutive, not in order: the pass only follows tables
 
@@ -84,17 +99,16 @@ class BatchEquivalenceTest {
     @MethodSource("modelsAndKernels")
     void aTokenWhoseKvIsCachedGetsItsLogitsWithoutWritingTheCache(String modelName, Supplier<KernelOps> kernels)
             throws Exception {
-        try (LlamaModel model = LlamaModel.open(GoldenFiles.model(modelName));
-             KvCache cache = new KvCache(model.config(), 8, 16, GgmlType.F16);
-             KernelOps ops = kernels.get();
-             ForwardPass pass = new ForwardPass(model, cache, ops, 32, 2)) {
-            int vocab = model.config().vocabSize();
-            int[] table = {2};
+        try (Pass p = Pass.open(modelName, kernels)) {
+            int[] table = {2}; // one block (id 2) holds positions 0..15
             int last = PROMPT_A.length - 1;
-            float[] stored = run(pass, prompt(PROMPT_A, table, null, null), vocab)[0];
+            KvCache cache = p.cache();
+            LlamaModel model = p.model();
+            int vocab = model.config().vocabSize();
+            float[] stored = run(p.pass(), prompt(PROMPT_A, table, null, null), vocab)[0];
 
             Batch again = new Batch(1).add(PROMPT_A[last], last, table, true, false);
-            assertThat(run(pass, again, vocab)[0]).containsExactly(stored);
+            assertThat(run(p.pass(), again, vocab)[0]).containsExactly(stored);
 
             long slot = cache.offset(table[0], last, 0);
             long bytes = (long) model.config().kvDim() * cache.elementBytes();
@@ -102,7 +116,7 @@ class BatchEquivalenceTest {
                 cache.keys(l).asSlice(slot, bytes).fill((byte) 0);
                 cache.values(l).asSlice(slot, bytes).fill((byte) 0);
             }
-            run(pass, again, vocab);
+            run(p.pass(), again, vocab);
             for (int l = 0; l < model.config().numLayers(); l++) {
                 assertThat(cache.keys(l).asSlice(slot, bytes).toArray(ValueLayout.JAVA_BYTE)).as("keys, layer " + l)
                         .containsOnly((byte) 0);
