@@ -6,7 +6,7 @@
 #
 # MODEL.gguf      e.g. a `bin/quanta synth` file (smol-135m Q8_0, llama-1b Q4_0)
 # LLAMA_BIN_DIR   llama.cpp built from source outside this repository (build/bin with llama-server)
-# BENCHES         default concurrent,prefix,single
+# BENCHES         default concurrent,prefix,single; also concurrent-cold (fresh prompts every round)
 # REPEAT          measured rounds per benchmark and server (default 3)
 #
 # On an Intel CPU with AMX (Sapphire Rapids and later), llama.cpp built with -DGGML_NATIVE=ON compiles its AMX

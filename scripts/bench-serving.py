@@ -11,7 +11,10 @@ Start the servers first, on the same GGUF file, e.g.
 
 Benchmarks (--bench, comma-separated; default concurrent,prefix,single):
   concurrent  8 concurrent streams, 128-token prompts (distinct), 64 tokens each, greedy, ignore_eos:
-              aggregate generated tok/s = all generated tokens / wall time of the whole round
+              aggregate generated tok/s = all generated tokens / wall time of the whole round. Every round sends
+              the same 8 prompts, so after the warm-up round a server with a prompt cache serves them from it
+  concurrent-cold  the same with 8 prompts no round has sent before (not in the default list): every prompt
+              is computed
   prefix      32 requests = one shared 1,024-token prefix + 32 distinct tokens, 8 in flight, 16 tokens each:
               wall time and mean time to first token (needs a context of at least 1,072)
   single      one stream, 128-token prompt, 64 tokens: decode tok/s = 64 / (time of 65 tokens - time of 1 token);
@@ -138,8 +141,12 @@ def run_round(base, model, prompts, max_tokens, in_flight):
     return wall, results
 
 
-def concurrent_prompts(ids):
-    return [(ids * 4)[i * 37:i * 37 + 128] for i in range(8)]
+def concurrent_prompts(ids, first=0):
+    """Eight 128-token windows of the text, 37 tokens apart, from window `first` on (37 and the text's length are
+    coprime for any text we use, so windows of different numbers never start alike before ~1,000 of them)."""
+    end = (first + 8) * 37 + 128
+    text = ids * (1 + end // max(1, len(ids)))
+    return [text[(first + i) * 37:(first + i) * 37 + 128] for i in range(8)]
 
 
 def prefix_prompts(ids):
@@ -183,8 +190,9 @@ def cli_decode(quanta_model, threads):
 
 def measure(name, base, model, ids, round_no):
     """One round of benchmark `name` on one server: its figures as a tuple."""
-    if name == "concurrent":
-        wall, res = run_round(base, model, concurrent_prompts(ids), 64, 8)
+    if name in ("concurrent", "concurrent-cold"):
+        prompts = concurrent_prompts(ids, 8 * round_no if name == "concurrent-cold" else 0)
+        wall, res = run_round(base, model, prompts, 64, 8)
         return sum(x["tokens"] for x in res) / wall, statistics.mean(x["first"] - x["t0"] for x in res)
     if name == "prefix":
         wall, res = run_round(base, model, prefix_prompts(ids), 16, 8)
@@ -222,7 +230,7 @@ def run_bench(name, servers, repeat, quanta_model, threads):
         f = figures[s["base"]]
         means = [statistics.mean(x[i] for x in f) for i in range(len(f[0]))]
         runs = "; ".join("/".join(f"{v:.3f}" for v in x) for x in f)
-        if name == "concurrent":
+        if name in ("concurrent", "concurrent-cold"):
             line = f"8 streams x 64 tok: {means[0]:8.1f} tok/s aggregate, mean TTFT {means[1]:.3f} s"
         elif name == "prefix":
             line = (f"shared prefix 32 x (1024 + 32) tok, 16 out, 8 in flight: wall {means[0]:.2f} s, "
