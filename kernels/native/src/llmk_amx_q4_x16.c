@@ -30,7 +30,6 @@
 
 #define INLINE static inline __attribute__((always_inline))
 #define TILE 16
-#define TILE_BLOCK_BYTES (TILE * sizeof(block_q4_0)) /* 288 */
 #define TOKEN_BLOCK_BYTES (1536 * 1024)
 #define UNPACK_AHEAD 3
 
@@ -160,9 +159,8 @@ int llmk_matmul_q4_x16_amx(int kind, const void *w, int64_t rows, int64_t cols, 
             for (int64_t b = 0; b < nb; b++) dyt[((size_t)(t - t0) / 16 * nb + b) * 16 + (t - t0) % 16] = act[2 * (t * nb + b)];
         for (int64_t r = r0; r < r1; r += TILE) {
             int q5 = kind == LLMK_X16_Q5_0;
-            const uint8_t *tile =
-                (const uint8_t *)w + (size_t)(r / TILE) * nb * (q5 ? LLMK_Q5_0_X16_BLOCK_BYTES : TILE_BLOCK_BYTES);
-            const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * (q5 ? 320 : 256));
+            const uint8_t *tile = (const uint8_t *)w + (size_t)(r / TILE) * nb * LLMK_X16_BLOCK_BYTES(kind);
+            const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * LLMK_X16_SCALES_AT(kind));
             int inl = t1 - t0 <= 16; /* one group: unpacking ahead would not be reused */
             if (!inl) {
                 if (kind == LLMK_X16_IQ4_NL) unpack_tile(LLMK_X16_IQ4_NL, tile, nb, bq);

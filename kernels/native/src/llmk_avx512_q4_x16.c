@@ -45,10 +45,9 @@
 
 #define INLINE static inline __attribute__((always_inline))
 #define TILE 16
-#define TILE_BLOCK_BYTES (TILE * sizeof(block_q4_0)) /* 288 */
 #define PREFETCH_BLOCKS 48
 
-_Static_assert(TILE_BLOCK_BYTES == 288, "packed q4_0 tile block");
+_Static_assert(LLMK_X16_BLOCK_BYTES(LLMK_X16_Q4_0) == TILE * sizeof(block_q4_0), "packed q4_0 tile block");
 _Static_assert(LLMK_Q5_0_X16_BLOCK_BYTES == TILE * sizeof(block_q5_0), "packed q5_0 tile block");
 _Static_assert(LLMK_Q8_0_X16_BLOCK_BYTES == TILE * sizeof(block_q8_0), "packed q8_0 tile block");
 
@@ -67,7 +66,7 @@ INLINE void tile_tokens(int KIND, int TT, const uint8_t *tile, int64_t nb, const
     const uint64_t *hb = (const uint64_t *)(tile + (size_t)nb * 256); /* Q5_0: 8 masks per block */
     const int Q8 = KIND == LLMK_X16_Q8_0;
     const size_t qbytes = Q8 ? 512 : 256; /* a block's quants: 8 vectors of bytes, or 4 of nibble pairs */
-    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * (KIND == LLMK_X16_Q5_0 ? 320 : qbytes));
+    const uint16_t *d = (const uint16_t *)(tile + (size_t)nb * LLMK_X16_SCALES_AT(KIND));
     __m512 acc[8];
     for (int j = 0; j < TT; j++) acc[j] = _mm512_setzero_ps();
     for (int64_t b = 0; b < nb; b++) {
@@ -125,9 +124,7 @@ int llmk_matmul_q4_x16_avx512(int kind, const void *w, int64_t rows, int64_t col
     llmk_q4_prepare_act((const char *)xa, arow, ntok, nb, LLMK_X16_BIAS(kind), act);
     if ((llmk_cpu_features() & LLMK_CPU_AMX_INT8) && ntok >= LLMK_AMX_MIN_TOKENS)
         return llmk_matmul_q4_x16_amx(kind, w, rows, cols, xa, ntok, out, r0, r1, act);
-    size_t tile_block = kind == LLMK_X16_Q5_0   ? LLMK_Q5_0_X16_BLOCK_BYTES
-                        : kind == LLMK_X16_Q8_0 ? LLMK_Q8_0_X16_BLOCK_BYTES
-                                                : TILE_BLOCK_BYTES;
+    size_t tile_block = LLMK_X16_BLOCK_BYTES(kind);
 #define TT_CALL(n, r, t)                                                                                               \
     do {                                                                                                               \
         const uint8_t *tile = (const uint8_t *)w + (size_t)((r) / TILE) * nb * tile_block;                             \

@@ -216,7 +216,7 @@ int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, voi
     case X16_Q45K: return llmk_pack_q45k_x16(p->variant, w, rows, cols, dst);
     case X16_Q23K: return llmk_pack_q23k_x16(p->variant, w, rows, cols, dst);
     case X16_Q4_VNNI:
-        return p->wtype == LLMK_TYPE_Q8_0 ? llmk_pack_q8_0_x16(w, rows, cols, dst) : llmk_pack_q5_0_x16(w, rows, cols, dst);
+        return p->variant == LLMK_X16_Q8_0 ? llmk_pack_q8_0_x16(w, rows, cols, dst) : llmk_pack_q5_0_x16(w, rows, cols, dst);
     default: return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
     }
 #else

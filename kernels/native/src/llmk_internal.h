@@ -178,8 +178,8 @@ typedef struct {
 
 LLMK_HIDDEN void llmk_fill_ref(llmk_table *t);
 /* (x86-64, llmk_pack_x16.c) Per token and Q8_0 block of xa: act[2 (t nb + b)] = dy, act[2 (t nb + b) + 1] =
- * -bias * sum(y) as int32 bits: the Q4_0 / IQ4_NL kernels' per-call activation data (bias: the offset their
- * unsigned weights enter vpdpbusd / vpmaddubsw with; Q4_0 8, IQ4_NL's levels 128). */
+ * -bias * sum(y) as int32 bits: the Q4_0 x16 kernels' per-call activation data (bias: the offset their unsigned
+ * weights enter vpdpbusd / vpmaddubsw with, LLMK_X16_BIAS of the kind). */
 LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int64_t nb, int bias, float *act);
 /* The kinds of block the Q4_0 x16 kernels take (their variant argument), and the bias each enters vpdpbusd with. */
 #define LLMK_X16_Q4_0 0
@@ -189,6 +189,12 @@ LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int6
 #define LLMK_X16_BIAS(kind) ((kind) == LLMK_X16_IQ4_NL || (kind) == LLMK_X16_Q8_0 ? 128 : (kind) == LLMK_X16_Q5_0 ? 16 : 8)
 /* Bytes of one packed Q5_0 block of 16 rows (llmk_avx512_q4_x16.c's layout): the file's 16 x 22. */
 #define LLMK_Q5_0_X16_BLOCK_BYTES 352
+/* Each kind's tile geometry (llmk_avx512_q4_x16.c's layouts): bytes of one block of 16 rows (a tile is nb of them),
+ * and where the tile's f16 scales start, per block of nb (Q4_0 / IQ4_NL: after the nibbles; Q5_0: after the nibbles
+ * and the fifth bits; Q8_0: after the bytes). */
+#define LLMK_X16_BLOCK_BYTES(kind)                                                                                     \
+    ((kind) == LLMK_X16_Q8_0 ? LLMK_Q8_0_X16_BLOCK_BYTES : (kind) == LLMK_X16_Q5_0 ? LLMK_Q5_0_X16_BLOCK_BYTES : 288)
+#define LLMK_X16_SCALES_AT(kind) ((kind) == LLMK_X16_Q8_0 ? 512 : (kind) == LLMK_X16_Q5_0 ? 320 : 256)
 /* (x86-64) Writes the packed copy of a Q5_0 matrix (that layout; plain C); -1 when rows % 16 or cols % 32. */
 LLMK_HIDDEN int llmk_pack_q5_0_x16(const void *w, int64_t rows, int64_t cols, void *dst);
 /* (x86-64) Writes the packed copy of a Q4_0 matrix (llmk_avx512_q4_x16.c's layout; plain C); -1 when rows % 16 or cols % 32. */

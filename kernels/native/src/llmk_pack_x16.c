@@ -3,13 +3,13 @@
  * kernel (AVX2 or AVX-512), so it must not carry another ISA's instructions. The layouts themselves are described
  * once, at the top of the AVX-512 kernels' files (llmk_avx512_q4_x16.c, _q45k_x16.c, _q23k_x16.c); the AVX2
  * kernels (llmk_avx2_*_x16.c) read the same bytes. */
+#include <stddef.h>
 #include <string.h>
 #include <emmintrin.h>
 
 #include "llmk_internal.h"
 
 #define TILE 16
-#define TILE_BLOCK_BYTES (TILE * sizeof(block_q4_0)) /* 288 */
 #define HEAD_BYTES 320 /* Q4_K / Q5_K: scales, mins, d, dmin */
 #define QS_BYTES 2048
 #define CHUNK(HIGH) ((HIGH) ? LLMK_Q5_K_X16_BLOCK_BYTES : LLMK_Q4_K_X16_BLOCK_BYTES)
@@ -18,35 +18,40 @@
 #define Q3_HMASK 288
 #define Q3_QS 800
 
-int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
-    if (rows % TILE != 0 || cols % QK4_0 != 0) return -1;
-    int64_t nb = cols / QK4_0;
+/* The nibbles and the scales of a Q4_0-shaped kind (Q4_0, IQ4_NL, Q5_0): rows of blocks of block_bytes, each an f16
+ * d at 0 and 16 bytes of nibbles at qs_at, re-laid as that kind's tiles (LLMK_X16_BLOCK_BYTES, LLMK_X16_SCALES_AT). */
+static void pack_nibbles_x16(int kind, const uint8_t *w, size_t block_bytes, size_t qs_at, int64_t rows, int64_t nb,
+                             uint8_t *dst) {
     for (int64_t t = 0; t < rows / TILE; t++) {
-        uint8_t *qs = (uint8_t *)dst + (size_t)t * nb * TILE_BLOCK_BYTES;
-        uint16_t *d = (uint16_t *)(qs + (size_t)nb * 256);
+        uint8_t *qs = dst + (size_t)t * nb * LLMK_X16_BLOCK_BYTES(kind);
+        uint16_t *d = (uint16_t *)(qs + (size_t)nb * LLMK_X16_SCALES_AT(kind));
         for (int r = 0; r < TILE; r++) {
-            const block_q4_0 *row = (const block_q4_0 *)w + (size_t)(t * TILE + r) * nb;
+            const uint8_t *row = w + (size_t)(t * TILE + r) * nb * block_bytes;
             for (int64_t b = 0; b < nb; b++) {
-                for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, row[b].qs + 4 * c, 4);
-                d[b * TILE + r] = row[b].d;
+                const uint8_t *blk = row + (size_t)b * block_bytes;
+                for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, blk + qs_at + 4 * c, 4);
+                memcpy(&d[b * TILE + r], blk, 2);
             }
         }
     }
+}
+
+int llmk_pack_q4_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
+    if (rows % TILE != 0 || cols % QK4_0 != 0) return -1;
+    pack_nibbles_x16(LLMK_X16_Q4_0, w, sizeof(block_q4_0), offsetof(block_q4_0, qs), rows, cols / QK4_0, dst);
     return 0;
 }
 
 int llmk_pack_q5_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
     if (rows % TILE != 0 || cols % QK4_0 != 0) return -1;
     int64_t nb = cols / QK4_0;
-    for (int64_t t = 0; t < rows / TILE; t++) {
-        uint8_t *qs = (uint8_t *)dst + (size_t)t * nb * LLMK_Q5_0_X16_BLOCK_BYTES;
-        uint64_t *hb = (uint64_t *)(qs + (size_t)nb * 256);
-        uint16_t *d = (uint16_t *)(qs + (size_t)nb * 320);
+    pack_nibbles_x16(LLMK_X16_Q5_0, w, sizeof(block_q5_0), offsetof(block_q5_0, qs), rows, nb, dst);
+    for (int64_t t = 0; t < rows / TILE; t++) { /* then the fifth bits, between the nibbles and the scales */
+        uint64_t *hb = (uint64_t *)((uint8_t *)dst + (size_t)t * nb * LLMK_Q5_0_X16_BLOCK_BYTES + (size_t)nb * 256);
         memset(hb, 0, (size_t)nb * 64);
         for (int r = 0; r < TILE; r++) {
             const block_q5_0 *row = (const block_q5_0 *)w + (size_t)(t * TILE + r) * nb;
             for (int64_t b = 0; b < nb; b++) {
-                for (int c = 0; c < 4; c++) memcpy(qs + (size_t)b * 256 + 64 * c + 4 * r, row[b].qs + 4 * c, 4);
                 uint32_t qh;
                 memcpy(&qh, row[b].qh, 4);
                 for (int v = 0; v < 8; v++) /* mask v, bit 4r + i: the fifth bit of element 4v + i (v < 4) or 16 + 4(v - 4) + i */
@@ -54,7 +59,6 @@ int llmk_pack_q5_0_x16(const void *w, int64_t rows, int64_t cols, void *dst) {
                         int e = v < 4 ? 4 * v + i : 16 + 4 * (v - 4) + i;
                         hb[8 * b + v] |= (uint64_t)((qh >> e) & 1) << (4 * r + i);
                     }
-                d[b * TILE + r] = row[b].d;
             }
         }
     }
