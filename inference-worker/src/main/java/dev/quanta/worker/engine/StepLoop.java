@@ -5,6 +5,7 @@ import dev.quanta.worker.model.Batch;
 import dev.quanta.worker.model.ForwardPass;
 import dev.quanta.worker.model.KvCache;
 import dev.quanta.worker.sampling.LogProbs;
+import dev.quanta.worker.sampling.Sampler;
 import dev.quanta.worker.sampling.TokenLogProb;
 import dev.quanta.worker.scheduler.ScheduledChunk;
 import dev.quanta.worker.scheduler.Scheduler;
@@ -160,12 +161,20 @@ final class StepLoop {
                     row++;
                     continue;
                 }
-                MemorySegment.copy(logits, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) row * vocab * 4, raw, 0, vocab);
+                long rowOffset = (long) row * vocab * 4;
                 row++;
+                boolean samples = completes && i == c.numTokens() - 1;
+                if (samples && argmaxInPlace(st, s)) {
+                    if (!st.request.done()) {
+                        sample(st, s, Sampler.argmax(logits, rowOffset, vocab));
+                    }
+                    continue;
+                }
+                MemorySegment.copy(logits, ValueLayout.JAVA_FLOAT_UNALIGNED, rowOffset, raw, 0, vocab);
                 if (s.wantsPromptLogits() && pos < s.numPromptTokens() - 1) {
                     recordPromptLogprob(st.request, pos, s.token(pos + 1));
                 }
-                if (completes && i == c.numTokens() - 1) {
+                if (samples) {
                     if (s.wantsPromptLogits()) {
                         s.promptLogitsDone();
                         emitPromptLogprobs(st.request);
@@ -197,6 +206,18 @@ final class StepLoop {
         }
     }
 
+    /**
+     * Whether the token {@code s} samples from this row is all the step needs from it, and is its argmax: no prompt
+     * log-probabilities, no sequences to fork from it, greedy with no penalty or bias, no {@code min_tokens} mask and
+     * no log-probabilities of the token. The row is then read where the forward pass left it: copying a 128K-entry
+     * row into the heap took longer than the argmax itself, on the step's serial path, for every sequence.
+     */
+    private static boolean argmaxInPlace(SeqState st, Sequence s) {
+        RequestState rq = st.request;
+        return !s.wantsPromptLogits() && rq.pendingForks.isEmpty() && st.sampler.isPlainArgmax()
+                && rq.request.topLogprobs() < 0 && s.numGenerated() >= rq.request.stop().minTokens();
+    }
+
     /** Samples the next token of {@code s} from {@link #raw}, emits it, and ends the sequence when a stop holds. */
     private void sample(SeqState st, Sequence s) {
         RequestState rq = st.request;
@@ -214,7 +235,13 @@ final class StepLoop {
                 }
             }
         }
-        int token = st.sampler.sample(logits);
+        sample(st, s, st.sampler.sample(logits));
+    }
+
+    /** Emits {@code token} as the next token of {@code s} and ends the sequence when a stop holds. */
+    private void sample(SeqState st, Sequence s, int token) {
+        RequestState rq = st.request;
+        StopConditions stop = rq.request.stop();
         st.sampler.accept(token);
         float logprob = Float.NaN;
         TokenLogProb[] top = NONE;

@@ -1,5 +1,7 @@
 package dev.quanta.worker.sampling;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -173,6 +175,32 @@ public final class Sampler {
             }
         }
         return best;
+    }
+
+    /**
+     * {@link #argmax(float[])} of the {@code n} floats at byte {@code offset} of {@code logits}, read in place: the
+     * same comparisons in the same order (so the same index, NaN and ties included), without copying the row into
+     * the heap first.
+     */
+    public static int argmax(MemorySegment logits, long offset, int n) {
+        int best = 0;
+        float max = logits.get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset);
+        for (int i = 1; i < n; i++) {
+            float v = logits.get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset + 4L * i);
+            if (v > max) {
+                best = i;
+                max = v;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Whether {@link #sample} is the argmax of the row as the model gave it: greedy, and no penalty or bias. The
+     * caller can then pick the token where the logits are ({@link #argmax(MemorySegment, long, int)}).
+     */
+    public boolean isPlainArgmax() {
+        return params.isGreedy() && !params.transformsLogits();
     }
 
     private void sortByLogitDescending(float[] logits, int n) {

@@ -107,6 +107,12 @@ class BatchInvarianceTest {
         // all eight at once
         try (LlmEngine engine = open(model, base, isa)) {
             assertThat(concurrently(engine, requests)).as("8 concurrent requests").isEqualTo(alone);
+            // and without log-probabilities: the greedy ones then pick their token from the logits where the pass
+            // left them, each from its own row of the step's eight
+            List<EngineRequest> plain = requests.stream().map(r -> new EngineRequest(r.requestId() + "-plain",
+                    r.promptTokens(), r.sampling(), r.stop(), 1, -1, false, "plain")).toList();
+            assertThat(concurrentTokens(engine, plain)).as("8 concurrent requests without log-probabilities")
+                    .isEqualTo(tokensOf(alone));
         }
         // prompts prefilled in chunks of 5 tokens, decode steps mixed with prompt chunks
         EngineConfig chunked = new EngineConfig(2, 0, GgmlType.F16, 256, 5, 16, 64, 16, false);
@@ -146,6 +152,27 @@ class BatchInvarianceTest {
             out.add(c.await().fingerprint(0));
         }
         return out;
+    }
+
+    private static List<String> concurrentTokens(LlmEngine engine, List<EngineRequest> requests) throws Exception {
+        List<Collected> running = new ArrayList<>();
+        for (EngineRequest r : requests) {
+            Collected c = new Collected(1);
+            engine.submit(r, c);
+            running.add(c);
+        }
+        List<String> out = new ArrayList<>();
+        for (Collected c : running) {
+            out.add(Arrays.toString(c.await().tokens(0)));
+        }
+        return out;
+    }
+
+    /** The token ids of {@link Collected#fingerprint} strings ({@code id:bits,top... } per token). */
+    private static List<String> tokensOf(List<String> fingerprints) {
+        return fingerprints.stream().map(f -> Arrays.toString(Arrays.stream(f.trim().split(" "))
+                .filter(t -> !t.isEmpty()).mapToInt(t -> Integer.parseInt(t.substring(0, t.indexOf(':')))).toArray()))
+                .toList();
     }
 
     /**

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
@@ -96,5 +100,57 @@ class SamplerTest {
         assertThatThrownBy(() -> new SamplingParams(1f, -1, 1f, 0f, 0)).hasMessageContaining("top-k");
         assertThatThrownBy(() -> new SamplingParams(1f, 0, 0f, 0f, 0)).hasMessageContaining("top-p");
         assertThatThrownBy(() -> new SamplingParams(1f, 0, 1f, 2f, 0)).hasMessageContaining("min-p");
+    }
+
+    @Test
+    void argmaxInPlaceMatchesTheArrayArgmaxOnTiesNansInfinitiesAndSignedZeros() {
+        float nan = Float.NaN;
+        float inf = Float.POSITIVE_INFINITY;
+        float[][] rows = {
+            LOGITS,
+            {2f, 2f, 2f},
+            {nan, 5f, 7f},
+            {1f, nan, 3f, nan, 3f},
+            {-inf, -inf, -inf},
+            {-inf, nan, nan},
+            {-0f, 0f, -0f},
+            {0f, -0f},
+            {1f, inf, 2f, inf},
+            {7f},
+        };
+        SplittableRandom rnd = new SplittableRandom(17);
+        float[] random = new float[128_256];
+        for (int i = 0; i < random.length; i++) {
+            random[i] = (float) rnd.nextGaussian() * 4; // a few values repeat: ties among the largest are possible
+        }
+        random[99_000] = 40f;
+        random[120_000] = 40f;
+        try (Arena arena = Arena.ofConfined()) {
+            for (float[] row : appended(rows, random)) {
+                long offset = 4L * 3; // a row that does not start the segment, as every row but the first of a step
+                MemorySegment seg = arena.allocate(offset + 4L * row.length + 8);
+                seg.fill((byte) 0x7f); // neighbours larger than any logit: must not be read
+                MemorySegment.copy(row, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, offset, row.length);
+                assertThat(Sampler.argmax(seg, offset, row.length)).as("row of %d", row.length)
+                        .isEqualTo(Sampler.argmax(row));
+            }
+        }
+        assertThat(Sampler.argmax(random)).isEqualTo(99_000);
+    }
+
+    @Test
+    void onlyAGreedySamplerWithoutPenaltiesOrBiasIsAPlainArgmax() {
+        assertThat(new Sampler(SamplingParams.greedy()).isPlainArgmax()).isTrue();
+        assertThat(new Sampler(SamplingParams.temperature(0.7f, 1)).isPlainArgmax()).isFalse();
+        assertThat(new Sampler(new SamplingParams(0f, 0, 1f, 0f, 1, 1.1f, 0f, 0f, java.util.Map.of()))
+                .isPlainArgmax()).isFalse();
+        assertThat(new Sampler(new SamplingParams(0f, 0, 1f, 0f, 1, 1f, 0f, 0f, java.util.Map.of(3, 5f)))
+                .isPlainArgmax()).isFalse();
+    }
+
+    private static float[][] appended(float[][] rows, float[] last) {
+        float[][] all = java.util.Arrays.copyOf(rows, rows.length + 1);
+        all[rows.length] = last;
+        return all;
     }
 }
