@@ -5,8 +5,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Paged key/value storage for every layer, off-heap, zero-filled (pages supplied on first touch: unused blocks
- * cost no resident memory).
+ * Paged key/value storage for every layer, off-heap, zero-filled (pages supplied on first touch, in transparent huge
+ * pages of 2 MiB where the system gives them, see {@link AnonymousMemory}: unused blocks cost no resident memory
+ * beyond the 2 MiB page each layer's keys and values round up to).
  *
  * <pre>
  * keys(layer), values(layer): [numBlocks][blockSize][numKvHeads][headDim]  F16 (default, as llama.cpp) or F32
