@@ -1,6 +1,7 @@
 package dev.quanta.worker.model;
 
 import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.AnonymousMemory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 

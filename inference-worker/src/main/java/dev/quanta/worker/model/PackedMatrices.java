@@ -1,5 +1,6 @@
 package dev.quanta.worker.model;
 
+import dev.quanta.kernels.AnonymousMemory;
 import dev.quanta.kernels.KernelOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

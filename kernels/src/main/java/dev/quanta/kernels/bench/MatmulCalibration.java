@@ -3,6 +3,7 @@ package dev.quanta.kernels.bench;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 
 import dev.quanta.gguf.GgmlType;
+import dev.quanta.kernels.AnonymousMemory;
 import dev.quanta.kernels.KernelOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -255,7 +256,7 @@ public final class MatmulCalibration {
         long packedMatrix = ops.packedBytes(layout, type, rows, cols);
         long count = pool.byteSize() / matrix;
         if (packed[0] == null || packed[0].byteSize() < count * packedMatrix) {
-            packed[0] = arena.allocate(count * packedMatrix, 64);
+            packed[0] = AnonymousMemory.allocate(arena, count * packedMatrix); // as the engine's packed weights
         }
         for (long i = 0; i < count; i++) {
             ops.pack(layout, type, pool.asSlice(i * matrix, matrix), rows, cols,

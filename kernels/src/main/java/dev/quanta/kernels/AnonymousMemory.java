@@ -1,4 +1,4 @@
-package dev.quanta.worker.model;
+package dev.quanta.kernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -11,8 +11,10 @@ import java.lang.invoke.MethodHandle;
  * Large zero-filled buffers whose pages the operating system supplies on first touch (anonymous {@code mmap}),
  * instead of {@link Arena#allocate}, which writes every byte at once: a 4 GiB KV budget then costs neither seconds
  * at start nor resident memory until sequences use its blocks. Falls back to the arena where mmap is unavailable.
+ * Used for the engine's KV cache and packed weights, and by {@code MatmulCalibration} for its packed pool, so the
+ * calibrated rates see the same pages as a forward pass.
  */
-final class AnonymousMemory {
+public final class AnonymousMemory {
 
     private static final int PROT_READ = 0x1;
     private static final int PROT_WRITE = 0x2;
@@ -55,7 +57,7 @@ final class AnonymousMemory {
     /**
      * {@code bytes} of zeroed memory, released when {@code arena} closes.
      */
-    static MemorySegment allocate(Arena arena, long bytes) {
+    public static MemorySegment allocate(Arena arena, long bytes) {
         if (MMAP != null && bytes >= (1 << 20)) {
             try {
                 MemorySegment p = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, bytes, PROT_READ | PROT_WRITE,
