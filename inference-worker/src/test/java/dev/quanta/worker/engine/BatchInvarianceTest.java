@@ -141,31 +141,25 @@ class BatchInvarianceTest {
     }
 
     private static List<String> concurrently(LlmEngine engine, List<EngineRequest> requests) throws Exception {
-        List<Collected> running = new ArrayList<>();
-        for (EngineRequest r : requests) {
-            Collected c = new Collected(1);
-            engine.submit(r, c);
-            running.add(c);
-        }
-        List<String> out = new ArrayList<>();
-        for (Collected c : running) {
-            out.add(c.await().fingerprint(0));
-        }
-        return out;
+        return allAtOnce(engine, requests).stream().map(c -> c.fingerprint(0)).toList();
     }
 
     private static List<String> concurrentTokens(LlmEngine engine, List<EngineRequest> requests) throws Exception {
+        return allAtOnce(engine, requests).stream().map(c -> Arrays.toString(c.tokens(0))).toList();
+    }
+
+    /** Submits every request before awaiting any, so that they share the engine's steps. */
+    private static List<Collected> allAtOnce(LlmEngine engine, List<EngineRequest> requests) throws Exception {
         List<Collected> running = new ArrayList<>();
         for (EngineRequest r : requests) {
             Collected c = new Collected(1);
             engine.submit(r, c);
             running.add(c);
         }
-        List<String> out = new ArrayList<>();
         for (Collected c : running) {
-            out.add(Arrays.toString(c.await().tokens(0)));
+            c.await();
         }
-        return out;
+        return running;
     }
 
     /** The token ids of {@link Collected#fingerprint} strings ({@code id:bits,top... } per token). */
