@@ -17,7 +17,14 @@
  * stay in 512-bit registers (that kernel goes through f32 arrays in memory for every head and position), the f16
  * rounding is one cvtps_ph / cvtph_ps pair per 16 lanes, and positions go in chunks whose dots and expf calls do
  * not wait on one another (only the value updates are a chain); a chunk's 16 expf are one vector call with the C
- * library's bits (llmk_avx512_libm_expf.h) instead of 16 calls into it. */
+ * library's bits (llmk_avx512_libm_expf.h) instead of 16 calls into it, and its running maximum is four
+ * shift-and-max steps instead of 16 compare-and-branch steps.
+ *
+ * Memory: at 8 streams the cache of a layer (8 sequences x ~160 positions x K and V) is not in the core's caches
+ * when the layer starts, and a sequence's blocks lie apart from one another, so the hardware prefetchers lose the
+ * stream at every block boundary. While a chunk of positions computes, the next chunk's K and V rows are prefetched
+ * (measured with smol-135m's shape, 30 layers of cache, blocks scattered: 62 -> 47 ns per KV group and position;
+ * with the rows already in L1/L2 the prefetches cost about 5%). */
 #include <math.h>
 #include <immintrin.h>
 
@@ -45,11 +52,11 @@ INLINE float reduce16(__m512 x) {
     return _mm_cvtss_f32(s);
 }
 
-/* reduce16 of 16 vectors at once: out[p] = reduce16(x[p]) for p < 16, with the same pairs added at every level (so
+/* reduce16 of 16 vectors at once: lane p of the result = reduce16(x[p]) for p < 16, with the same pairs added at every level (so
  * the same bits), but 16 lanes per add: level 1 pairs the 256-bit halves of two vectors per add, level 2 the 128-bit
  * halves of four, level 3 elements 0+2 / 1+3 of eight, level 4 elements 0+1 of sixteen. Lane 4m + c of the last sum
  * holds position 4c + m; a permute puts the positions in order. */
-INLINE void reduce16x16(const __m512 *x, float *out) {
+INLINE __m512 reduce16x16(const __m512 *x) {
     __m512 t[8], s4[4], u[2];
     for (int j = 0; j < 8; j++) { /* [t(2j) | t(2j+1)], t = lo256 + hi256 */
         __m512 a = _mm512_shuffle_f32x4(x[2 * j], x[2 * j + 1], 0x44); /* units 0,1 of each */
@@ -68,7 +75,50 @@ INLINE void reduce16x16(const __m512 *x, float *out) {
     /* unit m: lanes (u0 + u1) of positions m, 4 + m, 8 + m, 12 + m */
     __m512 r = _mm512_add_ps(_mm512_shuffle_ps(u[0], u[1], 0x88), _mm512_shuffle_ps(u[0], u[1], 0xDD));
     const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
-    _mm512_storeu_ps(out, _mm512_permutexvar_ps(order, r));
+    return _mm512_permutexvar_ps(order, r);
+}
+
+/* The running maximum over the first n (1..16) scores s of a chunk, as the one-position loop keeps it: for position i
+ * with maximum M before it, if s[i] > M then ex[i] = M - s[i], M = s[i] and bit i of *rise is set, else
+ * ex[i] = s[i] - M. Returns M after position n - 1. With no NaN among the scores, M before each position is a
+ * prefix maximum (the earlier of equal values kept, as the strict > does), found in four shift-and-max steps; with a
+ * NaN the loop itself runs. */
+INLINE float running_max(__m512 s, int n, float m0, __mmask16 *rise, float *ex) {
+    const __mmask16 lanes = (__mmask16)((1u << n) - 1);
+    if (_mm512_cmp_ps_mask(s, s, _CMP_UNORD_Q) & lanes) {
+        float sc[16];
+        _mm512_storeu_ps(sc, s);
+        float mh = m0;
+        __mmask16 r = 0;
+        for (int i = 0; i < n; i++) {
+            if (sc[i] > mh) {
+                ex[i] = mh - sc[i];
+                mh = sc[i];
+                r |= (__mmask16)(1u << i);
+            } else {
+                ex[i] = sc[i] - mh;
+            }
+        }
+        *rise = r;
+        return mh;
+    }
+    const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512 ninf = _mm512_set1_ps(-INFINITY);
+    __m512 incl = s; /* incl[i] = max of s[0..i]: _mm512_max_ps(later, earlier) keeps the earlier unless later > it */
+    for (int k = 1; k < 16; k <<= 1) {
+        __m512 earlier = _mm512_mask_permutexvar_ps(ninf, (__mmask16)(0xFFFFu << k),
+                                                    _mm512_sub_epi32(iota, _mm512_set1_epi32(k)), incl);
+        incl = _mm512_max_ps(incl, earlier);
+    }
+    __m512 mv = _mm512_set1_ps(m0);
+    incl = _mm512_max_ps(incl, mv);                             /* with the maximum before the chunk */
+    __m512 before = _mm512_mask_permutexvar_ps(mv, (__mmask16)0xFFFEu, /* M before position i */
+                                               _mm512_sub_epi32(iota, _mm512_set1_epi32(1)), incl);
+    __mmask16 r = _mm512_cmp_ps_mask(s, before, _CMP_GT_OQ) & lanes;
+    __m512 e = _mm512_mask_sub_ps(_mm512_sub_ps(s, before), r, before, s);
+    _mm512_mask_storeu_ps(ex, lanes, e);
+    *rise = r;
+    return _mm_cvtss_f32(_mm512_castps512_ps128(_mm512_permutexvar_ps(_mm512_set1_epi32(n - 1), incl)));
 }
 
 /* NH heads (1..MAX_NH) of one group, head size HD (64 or 128): out[h][d] for h < NH. */
@@ -91,15 +141,27 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
      * maximum and the one expf each position needs (independent calls once the maxima are known), then the value
      * updates in position order; each head's operations and their order are those of the one-position loop */
     enum { CH = 16 };
+    const int row_bytes = HD * (half ? 2 : 4);
+    int blk = 0, slot = 0;                             /* position p0's block (index into block_table) and slot */
+    int ablk = CH / block_size, aslot = CH % block_size; /* the same for position p0 + CH, prefetched ahead */
     for (int p0 = 0; p0 < seq_len; p0 += CH) {
         int n = seq_len - p0 < CH ? seq_len - p0 : CH;
+        int ahead = seq_len - p0 - CH < CH ? seq_len - p0 - CH : CH; /* positions of the next chunk */
         const char *vps[CH];
-        float sc[MAX_NH][CH], ex[MAX_NH][CH];
+        float ex[MAX_NH][CH];
+        __mmask16 rise[MAX_NH]; /* bit i: position p0 + i raised the head's maximum */
         __m512 dots[MAX_NH][CH]; /* per head and position: (a0 + a2) + (a1 + a3), reduced 16 at a time below */
-        unsigned char rise[MAX_NH][CH]; /* whether the position raised the head's maximum */
         for (int i = 0; i < n; i++) {
-            int p = p0 + i;
-            size_t off = ((size_t)block_table[p / block_size] * block_size + p % block_size) * slot_bytes + head_off;
+            size_t off = ((size_t)block_table[blk] * block_size + slot) * slot_bytes + head_off;
+            if (++slot == block_size) { slot = 0; blk++; }
+            if (i < ahead) { /* the next chunk's rows, on their way while this chunk computes */
+                size_t aoff = ((size_t)block_table[ablk] * block_size + aslot) * slot_bytes + head_off;
+                if (++aslot == block_size) { aslot = 0; ablk++; }
+                for (int l = 0; l < row_bytes; l += 64) {
+                    _mm_prefetch(k + aoff + l, _MM_HINT_T0);
+                    _mm_prefetch(v + aoff + l, _MM_HINT_T0);
+                }
+            }
             vps[i] = v + off;
             __m512 kf[MAXV];
             for (int j = 0; j < nv; j++) kf[j] = load16(k + off, half, 16 * j);
@@ -111,29 +173,17 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
                 dots[h][i] = _mm512_add_ps(_mm512_add_ps(a[0], a[2]), _mm512_add_ps(a[1], a[3]));
             }
         }
+        const __mmask16 lanes = (__mmask16)((1u << n) - 1);
         for (int h = 0; h < NH; h++) {
+            __m512 s;
             if (n == CH) {
-                reduce16x16(dots[h], sc[h]);
-                for (int i = 0; i < CH; i++) sc[h][i] *= scale;
+                s = _mm512_mul_ps(reduce16x16(dots[h]), _mm512_set1_ps(scale));
             } else {
-                for (int i = 0; i < n; i++) sc[h][i] = reduce16(dots[h][i]) * scale;
+                float sc[CH];
+                for (int i = 0; i < n; i++) sc[i] = reduce16(dots[h][i]) * scale;
+                s = _mm512_maskz_loadu_ps(lanes, sc);
             }
-        }
-        for (int h = 0; h < NH; h++) {
-            float mh = m[h];
-            for (int i = 0; i < n; i++) {
-                float score = sc[h][i];
-                if (score > mh) { /* ms = expf(M_old - s), vs = 1 */
-                    ex[h][i] = mh - score;
-                    mh = score;
-                    rise[h][i] = 1;
-                } else { /* ms = 1, vs = expf(s - M) */
-                    ex[h][i] = score - mh;
-                    rise[h][i] = 0;
-                }
-            }
-            m[h] = mh;
-            __mmask16 lanes = (__mmask16)((1u << n) - 1);
+            m[h] = running_max(s, n, m[h], &rise[h], ex[h]);
             _mm512_mask_storeu_ps(ex[h], lanes, llmk_expf16(_mm512_maskz_loadu_ps(lanes, ex[h])));
         }
         for (int i = 0; i < n; i++) {
@@ -141,7 +191,7 @@ INLINE void attend(int HD, int NH, int half, float *out, const float *q, const c
             for (int j = 0; j < nv; j++) vf[j] = load16(vps[i], half, 16 * j);
             for (int h = 0; h < NH; h++) {
                 float ms = 1.0f, vs = 1.0f;
-                if (rise[h][i]) {
+                if ((rise[h] >> i) & 1) {
                     ms = ex[h][i];
                     __m512 c = _mm512_set1_ps(ms);
                     for (int j = 0; j < nv; j++) acc[h][j] = round16(_mm512_mul_ps(acc[h][j], c), half);

@@ -29,7 +29,11 @@ static inline __attribute__((always_inline)) __m256 llmk_expf_core8(__m256 x) {
     __m512i ki = _mm512_castpd_si512(kds);
     __m512d kd = _mm512_sub_pd(kds, shift);
     __m512d r = _mm512_fmsub_pd(inv, xd, kd);
-    __m512i t = _mm512_i64gather_epi64(_mm512_and_si512(ki, _mm512_set1_epi64(31)), (const void *)llmk_expf_tab, 8);
+    /* T[ki % 32]: two 16-entry lookups (index bits 0-3) and a select on bit 4, in place of a gather */
+    const __m512i *tab = (const __m512i *)llmk_expf_tab;
+    __m512i lo = _mm512_permutex2var_epi64(_mm512_loadu_si512(tab), ki, _mm512_loadu_si512(tab + 1));
+    __m512i hi = _mm512_permutex2var_epi64(_mm512_loadu_si512(tab + 2), ki, _mm512_loadu_si512(tab + 3));
+    __m512i t = _mm512_mask_blend_epi64(_mm512_test_epi64_mask(ki, _mm512_set1_epi64(16)), lo, hi);
     __m512d s = _mm512_castsi512_pd(_mm512_add_epi64(t, _mm512_slli_epi64(ki, 47)));
     __m512d z = _mm512_fmadd_pd(_mm512_set1_pd(0x1.c6af84b912394p-20), r, _mm512_set1_pd(0x1.ebfce50fac4f3p-13));
     __m512d r2 = _mm512_mul_pd(r, r);
