@@ -52,10 +52,10 @@ INLINE float reduce16(__m512 x) {
     return _mm_cvtss_f32(s);
 }
 
-/* reduce16 of 16 vectors at once: lane p of the result = reduce16(x[p]) for p < 16, with the same pairs added at every level (so
- * the same bits), but 16 lanes per add: level 1 pairs the 256-bit halves of two vectors per add, level 2 the 128-bit
- * halves of four, level 3 elements 0+2 / 1+3 of eight, level 4 elements 0+1 of sixteen. Lane 4m + c of the last sum
- * holds position 4c + m; a permute puts the positions in order. */
+/* reduce16 of 16 vectors at once: lane p of the result = reduce16(x[p]) for p < 16, with the same pairs added at
+ * every level (so the same bits), but 16 lanes per add: level 1 pairs the 256-bit halves of two vectors per add,
+ * level 2 the 128-bit halves of four, level 3 elements 0+2 / 1+3 of eight, level 4 elements 0+1 of sixteen. Lane
+ * 4m + c of the last sum holds position 4c + m; a permute puts the positions in order. */
 INLINE __m512 reduce16x16(const __m512 *x) {
     __m512 t[8], s4[4], u[2];
     for (int j = 0; j < 8; j++) { /* [t(2j) | t(2j+1)], t = lo256 + hi256 */

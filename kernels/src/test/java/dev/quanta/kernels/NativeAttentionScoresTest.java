@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quanta.gguf.GgmlType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,9 +59,9 @@ class NativeAttentionScoresTest {
             int numBlocks = maxBlocks + 3;
             int[] table = new int[maxBlocks];
             for (int b = 0; b < maxBlocks; b++) {
-                table[b] = (b * 7 + 2) % numBlocks; // scattered, each block once (7 is prime to numBlocks' range)
+                table[b] = (b * 7 + 2) % numBlocks; // scattered; each block once, as checked below
             }
-            assertThat(java.util.Arrays.stream(table).distinct().count()).isEqualTo(maxBlocks);
+            assertThat(Arrays.stream(table).distinct().count()).isEqualTo(maxBlocks);
             long elems = (long) numBlocks * blockSize * kvHeads * headDim;
             int bytes = kvType == GgmlType.F16 ? 2 : 4;
             MemorySegment k = arena.allocate(bytes * elems, 64);
@@ -69,7 +70,7 @@ class NativeAttentionScoresTest {
             for (int p = 0; p < len; p++) {
                 long slot = (long) table[p / blockSize] * blockSize + p % blockSize;
                 for (int g = 0; g < kvHeads; g++) {
-                    // group g's scores are the pattern's plus g / 8 (with q all ones and scale 1 / (64 * 1/64))
+                    // q is all ones and scale 1 / headDim, so group g's score at p is this value: the pattern's + g / 8
                     float kv = (float) (score.applyAsDouble(p) + g / 8.0);
                     for (int d = 0; d < headDim; d++) {
                         long i = (slot * kvHeads + g) * headDim + d;
