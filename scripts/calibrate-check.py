@@ -17,6 +17,12 @@
 6. prints predicted vs measured (prompt tok/s, decode tok/s, memory = tensor bytes mapped + KV allocated) with the
    error in % of the measured figure.
 
+With --rounds N, steps 4 and 5 are repeated N times, calibration and benches alternating, and each figure is the mean
+over the rounds of the prediction and of bench's mean (± the spread of the round means). NOTE: on a shared host whose
+read bandwidth moves between ~28 and ~52 GB/s from one minute to the next (seen on a 2-core Zen 4), a calibration
+taken at one moment and a bench minutes later differ by that much whatever the model: alternating both and averaging
+is how every other side-by-side figure of the project is measured. --sweeps sets calibrate's sweeps per round.
+
 Needs the jars built (./mvnw -o -pl planner-service,inference-worker -am -DskipTests package). Figures on a shared,
 busy machine are indicative only: the script prints the load average before and after.
 """
@@ -142,6 +148,26 @@ def last_json(text):
     raise ValueError("no JSON line in: " + text[-500:])
 
 
+def combine(rounds):
+    """One (prediction, measurement) pair from a file's rounds: each figure the mean over the rounds; the measured
+    spreads become the spread of the round means when there are several rounds (else bench's own stddev)."""
+    if len(rounds) == 1:
+        return rounds[0]
+    mean = lambda xs: sum(xs) / len(xs)
+    sd = lambda xs: (sum((x - mean(xs)) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5
+    preds = [p for p, _ in rounds]
+    meass = [m for _, m in rounds]
+    pred = dict(preds[-1])  # the derivation text of the last round
+    for k in ("promptTokensPerSecond", "decodeTokensPerSecond"):
+        pred[k] = mean([p[k] for p in preds])
+    meas = dict(meass[-1])
+    for k, sdk, best in (("pp_tok_s", "pp_stddev", "pp_best_tok_s"), ("tg_tok_s", "tg_stddev", "tg_best_tok_s")):
+        meas[k] = mean([m[k] for m in meass])
+        meas[sdk] = sd([m[k] for m in meass])
+        meas[best] = max(m.get(best, m[k]) for m in meass)
+    return pred, meas
+
+
 def err(pred, meas):
     return 100.0 * (pred - meas) / meas
 
@@ -159,6 +185,9 @@ def main():
     ap.add_argument("--prompt", type=int, default=128)
     ap.add_argument("--gen", type=int, default=64)
     ap.add_argument("--node", default="cpu-check")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="calibrate + bench every file, this many times alternating; figures are means over rounds")
+    ap.add_argument("--sweeps", type=int, default=3, help="calibrate --sweeps of each calibration (default 3)")
     ap.add_argument("--interleave", action="store_true",
                     help="re-run the calibration before each file's bench (the printed calibration is the last)")
     args = ap.parse_args()
@@ -176,29 +205,31 @@ def main():
     proc, url, db = start_planner(token)
     rows = []
     try:
-        log(f"planner at {url}; calibrating {args.node}")
         calibrate = [QUANTA, "calibrate", "--planner", url, "--admin-token", token, "--name", args.node,
-                     "-t", args.threads, "--prompt-tokens", args.prompt]
-        cal = run(calibrate)
-        calibrate_out = cal.stdout
-        for i, name in enumerate(files):
-            path = models_dir / name
-            if args.interleave and i > 0:
-                # NOTE: on a host whose speed drifts over minutes, a calibration taken just before each bench sees
-                # the conditions that bench sees (still synthetic data only: every type, no file read)
-                log(f"re-calibrating {args.node} before {name}")
-                calibrate_out = run(calibrate).stdout
-            info = json.loads(run([QUANTA, "gguf-info", "--json", path]).stdout)
-            status, plan = http("POST", url + "/plan", plan_body(info, args.node, args.prompt, args.gen))
-            if status != 200 or not plan.get("cpuWorker"):
-                sys.exit(f"calibrate-check: plan for {name}: {status} {plan}")
-            pred = plan["cpuWorker"]
-            log(f"bench {name}")
-            meas = last_json(run([QUANTA, "bench", "--model", path, "-p", args.prompt, "-n", args.gen,
-                                  "-t", args.threads, "-r", args.reps, "--json"]).stdout)
-            rows.append((name, pred, meas))
-            print(f"{name}: predicted pp {pred['promptTokensPerSecond']:.1f} tg {pred['decodeTokensPerSecond']:.1f}; "
-                  f"measured pp {meas['pp_tok_s']:.1f} tg {meas['tg_tok_s']:.1f}", file=sys.stderr, flush=True)
+                     "-t", args.threads, "--prompt-tokens", args.prompt, "--sweeps", args.sweeps]
+        per_file = {name: [] for name in files}
+        for rnd in range(args.rounds):
+            log(f"round {rnd + 1}/{args.rounds}: planner at {url}; calibrating {args.node}")
+            calibrate_out = run(calibrate).stdout
+            for i, name in enumerate(files):
+                path = models_dir / name
+                if args.interleave and i > 0:
+                    # NOTE: on a host whose speed drifts over minutes, a calibration taken just before each bench
+                    # sees the conditions that bench sees (still synthetic data only: every type, no file read)
+                    log(f"re-calibrating {args.node} before {name}")
+                    calibrate_out = run(calibrate).stdout
+                info = json.loads(run([QUANTA, "gguf-info", "--json", path]).stdout)
+                status, plan = http("POST", url + "/plan", plan_body(info, args.node, args.prompt, args.gen))
+                if status != 200 or not plan.get("cpuWorker"):
+                    sys.exit(f"calibrate-check: plan for {name}: {status} {plan}")
+                pred = plan["cpuWorker"]
+                log(f"bench {name}")
+                meas = last_json(run([QUANTA, "bench", "--model", path, "-p", args.prompt, "-n", args.gen,
+                                      "-t", args.threads, "-r", args.reps, "--json"]).stdout)
+                per_file[name].append((pred, meas))
+                print(f"{name}: predicted pp {pred['promptTokensPerSecond']:.1f} tg {pred['decodeTokensPerSecond']:.1f}"
+                      f"; measured pp {meas['pp_tok_s']:.1f} tg {meas['tg_tok_s']:.1f}", file=sys.stderr, flush=True)
+        rows = [(name, *combine(per_file[name])) for name in files]
     finally:
         proc.terminate()
         try:
@@ -211,7 +242,8 @@ def main():
 
     commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip()
     print(f"# calibrate-check, commit {commit}, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {os.cpu_count()} CPUs, "
-          f"threads {args.threads}, bench -p {args.prompt} -n {args.gen} -r {args.reps}")
+          f"threads {args.threads}, bench -p {args.prompt} -n {args.gen} -r {args.reps}, {args.rounds} round(s) of calibrate "
+          f"--sweeps {args.sweeps} and bench alternating")
     print(f"# load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (1 min)"
           + ("; calibrated again before each file's bench (--interleave)" if args.interleave else ""))
     print(f"# bench --memory: {bench_mem['read_gb_s']:.2f} GB/s; {c_probe}")
@@ -249,6 +281,13 @@ def main():
         gbs = m["weights_bytes"] * m["tg_tok_s"] / 1e9
         print(f"  {name}: decode streams ~{gbs:.1f} GB/s of tensor data = {100 * gbs / bench_mem['read_gb_s']:.0f}% "
               f"of the measured read bandwidth")
+    if args.rounds > 1:
+        print()
+        print("Per round, prompt and decode error of that round's prediction against that round's bench:")
+        for name in files:
+            print(f"  {name}: " + "; ".join(
+                f"pp {err(p['promptTokensPerSecond'], m['pp_tok_s']):+.1f}% tg "
+                f"{err(p['decodeTokensPerSecond'], m['tg_tok_s']):+.1f}%" for p, m in per_file[name]))
     print()
     print("Decode per token, predicted parts (the planner's derivation) against bench's mean and best:")
     for name, p, m in rows:

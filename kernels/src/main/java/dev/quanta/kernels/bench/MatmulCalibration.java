@@ -21,7 +21,8 @@ import java.util.Random;
  *       {@code seconds = promptCallSeconds + 2 × rows × cols × tokens / promptOpsPerSecond}, fitted over
  *       {@link #PROMPT_SHAPES}.</li>
  * </ul>
- * Both are least-squares fits of the per-call time (the best of 5 rounds per shape; intercept clamped at 0). The
+ * Both are least-squares fits of the per-call time in relative terms (the median of 5 rounds per shape; intercept
+ * clamped at 0; {@link #fitRelative} says why relative). The
  * matrices are slices of one random pool of at least 320 MiB, cycled so that no call finds its weights in the caches
  * (a forward pass streams far more than the L3 holds), in the layout the engine multiplies them in (packed where the
  * kernels pack such a matrix at load, {@link KernelOps#packedLayout}). Nothing here reads a model file.
@@ -41,7 +42,7 @@ public final class MatmulCalibration {
             GgmlType.Q6_K, GgmlType.IQ4_NL);
 
     private static final long POOL_BYTES = 320L << 20;
-    /** Timed rounds per shape; the fastest counts. */
+    /** Timed rounds per shape; the median counts. */
     static final int ROUNDS = 5;
 
     /**
@@ -56,7 +57,7 @@ public final class MatmulCalibration {
             double promptCallSeconds, double promptOpsPerSecond, List<Point> points) {}
 
     /**
-     * One timed shape: {@code tokens} per call, seconds per call (the best round), and the share of its threads' time
+     * One timed shape: {@code tokens} per call, seconds per call (the median round), and the share of its threads' time
      * this process got while timing it (CPU time ÷ (threads × wall time); near 1 when undisturbed, as the pool's
      * threads spin between calls).
      */
@@ -130,7 +131,7 @@ public final class MatmulCalibration {
      * tenant's load, the power budget), the fastest of sweeps minutes apart described the quietest moment, while a
      * forward pass, and bench's mean over its repetitions, sees the typical one: calibrated at the fastest, a Xeon
      * (2 cores of a shared host) over-predicted llama-1b Q4_0's prompt speed by 82%. Within a sweep each shape
-     * still keeps its best round (a round is a fifth of a second: what it filters is a JIT or GC hiccup).
+     * takes the median of its rounds ({@link #secondsPerCall} says why).
      */
     public static List<Point> median(List<List<Point>> sweeps) {
         if (sweeps.isEmpty()) {
@@ -169,15 +170,21 @@ public final class MatmulCalibration {
             work[i] = 2.0 * p.rows() * p.cols() * p.tokens();
             promptSeconds[i] = p.seconds();
         }
-        double[] decode = fit(bytes, decodeSeconds);
-        double[] prompt = fit(work, promptSeconds);
+        double[] decode = fitRelative(bytes, decodeSeconds);
+        double[] prompt = fitRelative(work, promptSeconds);
         return new TypeRate(type, decode[0], 1 / decode[1], prompt[0], 1 / prompt[1], points);
     }
 
     /**
-     * Seconds of one call of {@code shape}: the best of {@link #ROUNDS} rounds (each about a fifth of
-     * {@code seconds}, at least 3 calls) of calls cycling through the pool so the weights come from DRAM. The best
-     * round, because on a shared machine every disturbance only adds time.
+     * Seconds of one call of {@code shape}: the median of {@link #ROUNDS} rounds (each about a fifth of
+     * {@code seconds}, at least 3 calls) of calls cycling through the pool so the weights come from DRAM.
+     *
+     * <p>NOTE: the median, not the best round. On a host whose read bandwidth moves between ~28 and ~52 GB/s from
+     * one fraction of a second to the next (a 2-core Zen 4 VM), the best of five 50 ms rounds was the least
+     * disturbed 50 ms, and the decode lines it gave over-predicted bench's mean decode speed by 6-24% on all six
+     * files of {@code scripts/calibrate-check.py} (4 rounds alternating), while they matched bench's best
+     * repetition within 11%; bench, and a server, see the typical moment. The warm-up calls before the rounds take
+     * the JIT's first compilation; a one-round hiccup (GC, a compilation) is filtered by the median too.
      */
     private static double secondsPerCall(KernelOps ops, Weights w, int[] shape, MemorySegment x, MemorySegment out,
             int tokens, double seconds) {
@@ -190,7 +197,7 @@ public final class MatmulCalibration {
         }
         long budget = (long) (seconds * 1e9 / ROUNDS);
         long calls = 0;
-        double best = Double.MAX_VALUE;
+        double[] perCall = new double[ROUNDS];
         for (int round = 0; round < ROUNDS; round++) {
             long n = 0;
             long start = System.nanoTime();
@@ -200,9 +207,10 @@ public final class MatmulCalibration {
                 w.matmul(ops, offset, matrix, rows, cols, x, out, tokens);
                 n++;
             } while ((elapsed = System.nanoTime() - start) < budget || n < 3);
-            best = Math.min(best, elapsed / 1e9 / n);
+            perCall[round] = elapsed / 1e9 / n;
         }
-        return best;
+        java.util.Arrays.sort(perCall);
+        return perCall[ROUNDS / 2];
     }
 
     /**
@@ -267,6 +275,62 @@ public final class MatmulCalibration {
 
     private static long gcd(long a, long b) {
         return b == 0 ? a : gcd(b, a % b);
+    }
+
+    /**
+     * Least-squares line {@code y = a + b x} minimizing the <em>relative</em> residuals {@code (y_i - a - b x_i) /
+     * y_i} (weights {@code 1 / y_i²}); returns {@code {a, b}} with {@code a >= 0} (refitted through the origin when
+     * the free intercept comes out negative) and {@code b > 0}.
+     *
+     * <p>NOTE: relative, because the shapes span two orders of magnitude of time (0.1 ms to 7 ms with 128 tokens):
+     * fitted in absolute seconds, the intercept (the per-call cost) is decided by the largest shapes, where 3% of
+     * noise is 200 µs, so one calibration gave Q8_0's many-token calls 133 µs of fixed cost and another 2.5 µs;
+     * over smol-135m's 211 small matrices that one figure moved the predicted prompt speed by 40%. Weighted by
+     * 1 / y², each shape counts by its relative error, and the small ones, which a model with small matrices is
+     * made of, pin the intercept.
+     */
+    public static double[] fitRelative(double[] x, double[] y) {
+        int n = x.length;
+        for (double t : y) {
+            if (!(t > 0) || !Double.isFinite(t)) {
+                throw new IllegalArgumentException("timings must be positive and finite, got " + t);
+            }
+        }
+        double sw = 0;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            double w = 1 / (y[i] * y[i]);
+            sw += w;
+            mx += w * x[i];
+            my += w * y[i];
+        }
+        mx /= sw;
+        my /= sw;
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            double w = 1 / (y[i] * y[i]);
+            sxy += w * (x[i] - mx) * (y[i] - my);
+            sxx += w * (x[i] - mx) * (x[i] - mx);
+        }
+        double b = sxx > 0 ? sxy / sxx : 0;
+        double a = my - b * mx;
+        if (a < 0 || b <= 0) {
+            double num = 0;
+            double den = 0;
+            for (int i = 0; i < n; i++) {
+                double w = 1 / (y[i] * y[i]);
+                num += w * x[i] * y[i];
+                den += w * x[i] * x[i];
+            }
+            a = 0;
+            b = num / den;
+        }
+        if (!(b > 0) || !Double.isFinite(b)) {
+            throw new IllegalStateException("timings do not grow with the work; cannot fit a rate");
+        }
+        return new double[] {a, b};
     }
 
     /**

@@ -64,4 +64,31 @@ class MatmulCalibrationTest {
         assertThat(r.promptCallSeconds()).isCloseTo(promptCall, within(1e-9));
         assertThat(r.promptOpsPerSecond()).isCloseTo(opsPerSecond, within(1e4));
     }
+
+    @Test
+    void callCostIsPinnedByTheSmallShapesWhenTheLargeOnesAreNoisy() {
+        // exact line 10 us + ops / 650 GOPS; the three large shapes off by 3%, as a shared host gives them
+        double call = 10e-6;
+        double opsPerSecond = 650e9;
+        double[] noise = {1, 1, 1.03, 0.97, 0.97};
+        List<MatmulCalibration.Point> points = new java.util.ArrayList<>();
+        for (int i = 0; i < MatmulCalibration.PROMPT_SHAPES.size(); i++) {
+            int[] s = MatmulCalibration.PROMPT_SHAPES.get(i);
+            points.add(at(s[0], s[1], 128, (call + 2.0 * s[0] * s[1] * 128 / opsPerSecond) * noise[i]));
+        }
+        points.add(at(512, 512, 1, 1e-5));
+        points.add(at(2048, 2048, 1, 1e-4));
+
+        MatmulCalibration.TypeRate r = MatmulCalibration.fit(GgmlType.Q8_0, points);
+
+        // in absolute seconds the same points give 44.6 us: the large shapes' noise decides the intercept
+        assertThat(r.promptCallSeconds()).isCloseTo(call, within(3e-6));
+        assertThat(r.promptOpsPerSecond()).isCloseTo(opsPerSecond, within(0.03 * opsPerSecond));
+    }
+
+    @Test
+    void relativeFitRefusesTimesThatAreNotPositive() {
+        assertThatThrownBy(() -> MatmulCalibration.fitRelative(new double[] {1, 2}, new double[] {0, 1e-3}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
