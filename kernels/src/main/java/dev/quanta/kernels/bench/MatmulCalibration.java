@@ -296,41 +296,11 @@ public final class MatmulCalibration {
                 throw new IllegalArgumentException("timings must be positive and finite, got " + t);
             }
         }
-        double sw = 0;
-        double mx = 0;
-        double my = 0;
+        double[] w = new double[n];
         for (int i = 0; i < n; i++) {
-            double w = 1 / (y[i] * y[i]);
-            sw += w;
-            mx += w * x[i];
-            my += w * y[i];
+            w[i] = 1 / (y[i] * y[i]);
         }
-        mx /= sw;
-        my /= sw;
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < n; i++) {
-            double w = 1 / (y[i] * y[i]);
-            sxy += w * (x[i] - mx) * (y[i] - my);
-            sxx += w * (x[i] - mx) * (x[i] - mx);
-        }
-        double b = sxx > 0 ? sxy / sxx : 0;
-        double a = my - b * mx;
-        if (a < 0 || b <= 0) {
-            double num = 0;
-            double den = 0;
-            for (int i = 0; i < n; i++) {
-                double w = 1 / (y[i] * y[i]);
-                num += w * x[i] * y[i];
-                den += w * x[i] * x[i];
-            }
-            a = 0;
-            b = num / den;
-        }
-        if (!(b > 0) || !Double.isFinite(b)) {
-            throw new IllegalStateException("timings do not grow with the work; cannot fit a rate");
-        }
-        return new double[] {a, b};
+        return weightedFit(x, y, w);
     }
 
     /**
@@ -338,18 +308,29 @@ public final class MatmulCalibration {
      * origin when the free intercept comes out negative) and {@code b > 0}.
      */
     public static double[] fit(double[] x, double[] y) {
+        double[] w = new double[x.length];
+        java.util.Arrays.fill(w, 1);
+        return weightedFit(x, y, w);
+    }
+
+    /** Weighted least squares of {@code y = a + b x} with weights {@code w}; the constraints of {@link #fit}. */
+    private static double[] weightedFit(double[] x, double[] y, double[] w) {
         int n = x.length;
+        double sw = 0;
         double mx = 0;
         double my = 0;
         for (int i = 0; i < n; i++) {
-            mx += x[i] / n;
-            my += y[i] / n;
+            sw += w[i];
+            mx += w[i] * x[i];
+            my += w[i] * y[i];
         }
+        mx /= sw;
+        my /= sw;
         double sxy = 0;
         double sxx = 0;
         for (int i = 0; i < n; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
+            sxy += w[i] * (x[i] - mx) * (y[i] - my);
+            sxx += w[i] * (x[i] - mx) * (x[i] - mx);
         }
         double b = sxx > 0 ? sxy / sxx : 0;
         double a = my - b * mx;
@@ -357,8 +338,8 @@ public final class MatmulCalibration {
             double num = 0;
             double den = 0;
             for (int i = 0; i < n; i++) {
-                num += x[i] * y[i];
-                den += x[i] * x[i];
+                num += w[i] * x[i] * y[i];
+                den += w[i] * x[i] * x[i];
             }
             a = 0;
             b = num / den;
