@@ -191,6 +191,8 @@ def main():
     ap.add_argument("--interleave", action="store_true",
                     help="re-run the calibration before each file's bench (the printed calibration is the last)")
     args = ap.parse_args()
+    if args.rounds < 1 or args.sweeps < 1:
+        ap.error("--rounds and --sweeps must be at least 1")
 
     models_dir = Path(args.models_dir)
     files = args.files.split(",") if args.files else make_files(models_dir, args.vocab, args.llama_quantize,
@@ -203,7 +205,6 @@ def main():
 
     token = secrets.token_hex(16)
     proc, url, db = start_planner(token)
-    rows = []
     try:
         calibrate = [QUANTA, "calibrate", "--planner", url, "--admin-token", token, "--name", args.node,
                      "-t", args.threads, "--prompt-tokens", args.prompt, "--sweeps", args.sweeps]
@@ -242,8 +243,8 @@ def main():
 
     commit = run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"]).stdout.strip()
     print(f"# calibrate-check, commit {commit}, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {os.cpu_count()} CPUs, "
-          f"threads {args.threads}, bench -p {args.prompt} -n {args.gen} -r {args.reps}, {args.rounds} round(s) of calibrate "
-          f"--sweeps {args.sweeps} and bench alternating")
+          f"threads {args.threads}, bench -p {args.prompt} -n {args.gen} -r {args.reps}, "
+          f"{args.rounds} round(s) of calibrate --sweeps {args.sweeps} and bench alternating")
     print(f"# load average before {load_before[0]:.1f}, after {load_after[0]:.1f} (1 min)"
           + ("; calibrated again before each file's bench (--interleave)" if args.interleave else ""))
     print(f"# bench --memory: {bench_mem['read_gb_s']:.2f} GB/s; {c_probe}")

@@ -8,6 +8,7 @@ import dev.quanta.kernels.KernelOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -209,7 +210,7 @@ public final class MatmulCalibration {
             } while ((elapsed = System.nanoTime() - start) < budget || n < 3);
             perCall[round] = elapsed / 1e9 / n;
         }
-        java.util.Arrays.sort(perCall);
+        Arrays.sort(perCall);
         return perCall[ROUNDS / 2];
     }
 
@@ -309,7 +310,7 @@ public final class MatmulCalibration {
      */
     public static double[] fit(double[] x, double[] y) {
         double[] w = new double[x.length];
-        java.util.Arrays.fill(w, 1);
+        Arrays.fill(w, 1);
         return weightedFit(x, y, w);
     }
 
