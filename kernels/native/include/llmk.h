@@ -85,8 +85,8 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
 
 /* ---- packed weights: a matrix re-laid once (at model load) for this ISA's fastest matmul ----
  * llmk_packed_type: the packed type id of a rows x cols matrix of wtype on isa, or -1 when that ISA multiplies the
- * matrix as it is (no packed form: every ISA but AVX2 and AVX-512, every type but Q4_0, IQ4_NL, Q2_K .. Q5_K and,
- * on AVX-512 VNNI only, Q8_0; rows not a multiple of LLMK_PACK_ROWS). llmk_packed_bytes: the packed copy's size in
+ * matrix as it is (no packed form: every ISA but AVX2 and AVX-512, every type but Q4_0, IQ4_NL, Q5_0, Q8_0 and
+ * Q2_K .. Q5_K; rows not a multiple of LLMK_PACK_ROWS). llmk_packed_bytes: the packed copy's size in
  * bytes (Q4_0, IQ4_NL, Q8_0, Q2_K: the
  * matrix's own, rows x llmk_row_bytes(wtype, cols); Q3_K, Q4_K, Q5_K: 114 / 110, 148 / 144 and 180 / 176 of it), or
  * -1 for an unknown id.
@@ -104,8 +104,8 @@ int llmk_matmul(int isa, int wtype, const void *w, int64_t rows, int64_t cols, c
 #define LLMK_PACKED_Q5_K_X16 103 /* the same layout with the fifth bits */
 #define LLMK_PACKED_Q2_K_X16 104 /* layout: llmk_avx512_q23k_x16.c */
 #define LLMK_PACKED_Q3_K_X16 105 /* the same file, with the high bits and unpacked scales */
-#define LLMK_PACKED_Q8_0_X16 106 /* layout: llmk_avx512_q4_x16.c; llama.cpp's repacked q8_0 order (AVX-512 VNNI only) */
-#define LLMK_PACKED_Q5_0_X16 107 /* layout: llmk_avx512_q4_x16.c; llama.cpp's repacked order as for Q4_0 (AVX-512 VNNI only) */
+#define LLMK_PACKED_Q8_0_X16 106 /* layout: llmk_avx512_q4_x16.c; llama.cpp's repacked q8_0 order */
+#define LLMK_PACKED_Q5_0_X16 107 /* layout: llmk_avx512_q4_x16.c; llama.cpp's repacked order as for Q4_0 */
 #define LLMK_PACK_ROWS 16
 int llmk_packed_type(int isa, int wtype, int64_t rows, int64_t cols);
 int64_t llmk_packed_bytes(int packed_type, int64_t rows, int64_t cols);

@@ -154,10 +154,10 @@ typedef struct {
      * IQ4_NL in llama.cpp's iq4_nl_8x8 order); 0 = no packed form */
     int (*matmul_q4_x16)(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1);
-    /* The same kernel's kinds only AVX-512 VNNI has: Q5_0 and Q8_0 packed by llmk_pack_q5_0_x16 /
-     * llmk_pack_q8_0_x16 (variant LLMK_X16_Q5_0 / LLMK_X16_Q8_0; the repacked order acc = fma(isum, dx * dy, acc)
-     * per row and block); 0 = no packed form */
-    int (*matmul_q4_x16_vnni)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
+    /* The same kernel's wider kinds: Q5_0 and Q8_0 packed by llmk_pack_q5_0_x16 / llmk_pack_q8_0_x16 (variant
+     * LLMK_X16_Q5_0 / LLMK_X16_Q8_0; the repacked order acc = fma(isum, dx * dy, acc) per row and block); 0 = no
+     * packed form */
+    int (*matmul_q4_x16_wide)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                               float *out, int64_t r0, int64_t r1);
     /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
     int (*matmul_q45k_x16)(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
@@ -184,8 +184,8 @@ LLMK_HIDDEN void llmk_q4_prepare_act(const char *xa, size_t arow, int ntok, int6
 /* The kinds of block the Q4_0 x16 kernels take (their variant argument), and the bias each enters vpdpbusd with. */
 #define LLMK_X16_Q4_0 0
 #define LLMK_X16_IQ4_NL 1
-#define LLMK_X16_Q5_0 2 /* AVX-512 VNNI only: the nibbles as Q4_0's, the fifth bits as 8 byte masks per block */
-#define LLMK_X16_Q8_0 3 /* AVX-512 VNNI only: the bytes + 128, 8 vectors per block */
+#define LLMK_X16_Q5_0 2 /* the nibbles as Q4_0's, the fifth bits as 8 byte masks per block */
+#define LLMK_X16_Q8_0 3 /* the bytes + 128, 8 vectors per block */
 #define LLMK_X16_BIAS(kind) ((kind) == LLMK_X16_IQ4_NL || (kind) == LLMK_X16_Q8_0 ? 128 : (kind) == LLMK_X16_Q5_0 ? 16 : 8)
 /* Bytes of one packed Q5_0 block of 16 rows (llmk_avx512_q4_x16.c's layout): the file's 16 x 22. */
 #define LLMK_Q5_0_X16_BLOCK_BYTES 352

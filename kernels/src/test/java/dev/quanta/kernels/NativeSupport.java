@@ -33,14 +33,12 @@ final class NativeSupport {
 
     /**
      * Whether {@code isa} has a packed 16-row kernel for {@code type} (so {@code packedLayout} offers one for whole
-     * tiles): Q4_0, IQ4_NL and Q2_K to Q5_K from AVX2 on ({@code llmk_avx2_*_x16.c}, inherited by AVX-512 without
-     * VNNI; {@code llmk_avx512_*_x16.c} with it), Q5_0 and Q8_0 on AVX-512 VNNI only ({@code llmk_avx512_q4_x16.c}), no
-     * other type.
+     * tiles): Q4_0, IQ4_NL, Q5_0, Q8_0 and Q2_K to Q5_K from AVX2 on ({@code llmk_avx2_*_x16.c}, inherited by AVX-512
+     * without VNNI; {@code llmk_avx512_*_x16.c} with it), no other type.
      */
     static boolean packs(Isa isa, GgmlType type) {
         return switch (type) {
-            case Q4_0, IQ4_NL, Q2_K, Q3_K, Q4_K, Q5_K -> isa.level() >= Isa.AVX2.level();
-            case Q5_0, Q8_0 -> isa == Isa.AVX512 && hasVnni();
+            case Q4_0, IQ4_NL, Q5_0, Q8_0, Q2_K, Q3_K, Q4_K, Q5_K -> isa.level() >= Isa.AVX2.level();
             default -> false;
         };
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Packed weights ({@link KernelOps#packedLayout}): Q4_0 re-laid in 16-row tiles on AVX2 and AVX-512 multiplies to the
  * same bits as the file's layout and as llama.cpp's repacked arithmetic ({@link Q4MatmulContractTest#repacked}),
  * for every token count (one-token and many-token paths) and row split over the pool; IQ4_NL packs the same way
- * and follows llama.cpp's repacked iq4_nl_8x8 order; Q8_0 and Q5_0 pack on AVX-512 VNNI in the repacked order;
+ * and follows llama.cpp's repacked iq4_nl_8x8 order; Q8_0 and Q5_0 pack from AVX2 on in the repacked order;
  * Q2_K .. Q5_K pack too ({@link KQuantOrderTest});
  * every other case has no packed layout.
  */
@@ -113,11 +113,12 @@ class PackedMatmulTest {
     }
 
     /**
-     * Q8_0 packs on AVX-512 VNNI into 16-row tiles whose blocks are at once vpdpbusd operands and AMX tiles, and
-     * multiplies in llama.cpp's repacked q8_0 order (per block the exact sum, then one fma; the order of its
-     * repacked Q4_0, and of its Q8_0 on Arm), not the file layout's 8-lane order. Every token count gives each
-     * token the bits it gets alone: VNNI below 8 tokens, AMX from 8 where the CPU has it (176 tokens per AMX token
-     * block at 8192 columns, so 200 span two). The weights are random bytes, -128 included.
+     * Q8_0 packs from AVX2 on into 16-row tiles whose blocks are at once vpdpbusd operands and AMX tiles (AVX2
+     * splits each byte into its nibbles for vpmaddubsw), and multiplies in llama.cpp's repacked q8_0 order (per block
+     * the exact sum, then one fma; the order of its repacked Q4_0, and of its Q8_0 on Arm), not the file layout's
+     * 8-lane order. Every token count gives each token the bits it gets alone: one token at a time, the unpacked
+     * tiles from 8 tokens on (AVX2), AMX from 8 where the CPU has it (176 tokens per AMX token block at 8192 columns,
+     * so 200 span two). The weights are random bytes, -128 included.
      */
     @ParameterizedTest
     @MethodSource("isas")
@@ -126,7 +127,7 @@ class PackedMatmulTest {
     }
 
     /**
-     * Q5_0 packs on AVX-512 VNNI as Q4_0 does, its fifth bits as byte masks, and multiplies in the same repacked
+     * Q5_0 packs from AVX2 on as Q4_0 does, its fifth bits as byte masks, and multiplies in the same repacked
      * order (per block the exact sum of (nibble | bit &lt;&lt; 4) - 16 times the activations, then one fma), not the
      * file layout's 8-lane order (llama.cpp does not repack Q5_0). The file's own size; every token count gives
      * each token its bits alone.
@@ -139,7 +140,8 @@ class PackedMatmulTest {
 
     private static void checkRepackedOrder(Isa isa, GgmlType type, Random rnd) {
         try (Arena arena = Arena.ofConfined(); NativeKernelOps ops = NativeKernelOps.withIsa(2, isa)) {
-            int[][] shapes = {{16, 32}, {48, 96}, {32, 2048}, {16, 8192}, {1024, 1024}};
+            // 32 x 1120: 35 blocks, so the AVX2 many-token path's chunks of 16 blocks end in a partial one
+            int[][] shapes = {{16, 32}, {48, 96}, {32, 1120}, {32, 2048}, {16, 8192}, {1024, 1024}};
             for (int[] shape : shapes) {
                 int rows = shape[0];
                 int cols = shape[1];
@@ -255,10 +257,10 @@ class PackedMatmulTest {
             assertThat(ops.packedLayout(GgmlType.Q4_0, 24, 64)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.IQ4_NL, 24, 64)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.Q4_K, 24, 256)).as("rows not a multiple of 16").isZero();
-            assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64) > 0).as("Q8_0 packs on AVX-512 VNNI")
+            assertThat(ops.packedLayout(GgmlType.Q8_0, 32, 64) > 0).as("Q8_0 packs from AVX2 on")
                     .isEqualTo(NativeSupport.packs(isa, GgmlType.Q8_0));
             assertThat(ops.packedLayout(GgmlType.Q8_0, 24, 64)).as("rows not a multiple of 16").isZero();
-            assertThat(ops.packedLayout(GgmlType.Q5_0, 32, 64) > 0).as("Q5_0 packs on AVX-512 VNNI")
+            assertThat(ops.packedLayout(GgmlType.Q5_0, 32, 64) > 0).as("Q5_0 packs from AVX2 on")
                     .isEqualTo(NativeSupport.packs(isa, GgmlType.Q5_0));
             assertThat(ops.packedLayout(GgmlType.Q5_0, 24, 64)).as("rows not a multiple of 16").isZero();
             assertThat(ops.packedLayout(GgmlType.Q6_K, 32, 256)).isZero();

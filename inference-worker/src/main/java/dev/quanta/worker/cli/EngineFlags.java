@@ -45,8 +45,8 @@ final class EngineFlags {
     boolean javaKernels;
 
     @Option(names = "--no-repack", description = "Use every weight matrix as the file holds it instead of re-laying "
-            + "the ones the kernels multiply faster otherwise at load (Q4_0, IQ4_NL, Q2_K..Q5_K; Q5_0 and Q8_0 on "
-            + "AVX-512 VNNI) (llama.cpp's --no-repack). Same results, except IQ4_NL, Q5_0 and Q8_0, which then sum in "
+            + "the ones the kernels multiply faster otherwise at load (Q4_0, Q5_0, Q8_0, IQ4_NL, Q2_K..Q5_K) "
+            + "(llama.cpp's --no-repack). Same results, except IQ4_NL, Q5_0 and Q8_0, which then sum in "
             + "llama.cpp's order without repacking instead of its repacked one.")
     boolean noRepack;
 

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * The weight matrices of a forward pass that its kernels multiply faster re-laid ({@link KernelOps#packedLayout}:
- * Q4_0, IQ4_NL and Q2_K .. Q5_K in 16-row tiles on AVX2 and AVX-512, Q8_0 on AVX-512 VNNI, as llama.cpp repacks
- * them at load), packed once into memory of the pass. Results are bit-identical to the file's layout (IQ4_NL and
- * Q8_0: llama.cpp's repacked order; {@code --no-repack} keeps its x86 order); matrices without a packed layout are
- * used in place.
+ * Q4_0, Q5_0, Q8_0, IQ4_NL and Q2_K .. Q5_K in 16-row tiles on AVX2 and AVX-512, as llama.cpp repacks
+ * them at load), packed once into memory of the pass. Results are bit-identical to the file's layout (IQ4_NL, Q5_0
+ * and Q8_0: llama.cpp's repacked order; {@code --no-repack} keeps its x86 order); matrices without a packed layout
+ * are used in place.
  *
  * <p>After packing a matrix, the mapped file pages it came from are released ({@link MemorySegment#unload}), so the
  * weights stay resident once, not twice; the embedding rows a tied LM head shares are faulted back from the page

@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>Native kernels on AVX-512 VNNI (llama.cpp's own arithmetic, see the kernels README): all three files meet the
  * issue's bar (all 64 tokens of every prompt, top-5 log-probabilities within 0.01; F32 within 0.013, see the
  * full-bar test); Q8_0 and Q4_0 are identical to the printed 5 decimals on every prompt. Q8_0 does so with
- * repacking off: packed on AVX-512 VNNI (the default) it sums in llama.cpp's repacked order, whose rounding differs
+ * repacking off: packed (the default on AVX2 and AVX-512) it sums in llama.cpp's repacked order, whose rounding differs
  * from the x86 order's, and this toy model amplifies that (see the NOTE) to up to 0.17 (its quality against F32 is
  * the same: {@link PackedQualityTest}). Below, what holds for every kernel set, packed Q8_0 included (the Java
  * reference sums in ggml's generic order):

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Packed Q8_0 and Q5_0 (AVX-512 VNNI) sum each block exactly and then scale it (llama.cpp's repacked order), where
+ * Packed Q8_0 and Q5_0 (AVX2 and AVX-512) sum each block exactly and then scale it (llama.cpp's repacked order), where
  * the file layout follows llama.cpp's x86 8-lane order bit for bit (the Q8_0 goldens, with repacking off). On the
  * 260K-parameter stories model the two orders' rounding differences are amplified by the re-quantization of every
  * activation (Q8_0: top-5 log-probabilities up to 0.17 apart on a greedy path), so the packed order is held to what
@@ -76,7 +76,7 @@ class PackedQualityTest {
                 KernelOps packedOps = Kernels.create(KernelConfig.withThreads(2));
                 KernelOps fileOps = Kernels.create(KernelConfig.withThreads(2).withRepack(false))) {
             assumeTrue(packedOps.packedLayout(type, 64, 64) != 0,
-                    type + " packs only on AVX-512 VNNI; kernels here: " + packedOps.description());
+                    type + " has no packed layout on this CPU; kernels here: " + packedOps.description());
             Perplexity.Options options = new Perplexity.Options(CTX, CHUNKS, 512, null, f32Base());
             Perplexity.Result packed = Perplexity.run(model, packedOps, new int[0], -1, options, null);
             Perplexity.Result file = Perplexity.run(model, fileOps, new int[0], -1, options, null);
