@@ -118,7 +118,6 @@ void llmk_fill_avx2(llmk_table *t) {
     t->matmul[LLMK_TYPE_Q4_1] = llmk_matmul_via_q8_0_avx2;
     t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_via_q8_0_avx2;
     t->matmul_q4_x16 = llmk_matmul_q4_x16_avx2;
-    t->matmul_q4_x16_wide = llmk_matmul_q4_x16_avx2; /* variants LLMK_X16_Q5_0, LLMK_X16_Q8_0 */
     t->matmul_q45k_x16 = llmk_matmul_q45k_x16_avx2;
     t->matmul_q23k_x16 = llmk_matmul_q23k_x16_avx2;
     fill_elementwise_avx2(t);

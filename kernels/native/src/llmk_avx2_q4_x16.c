@@ -16,9 +16,9 @@
  * nibbles of the stored byte.
  *
  * From MANY_TOKENS tokens on, each 16-row tile is first unpacked to one byte per value (lo, and hi for the split
- * kinds) in a per-thread scratch (llmk_avx2_matmul.c's quad layout), then multiplied with two tokens at a time (one
- * activation broadcast feeds both halves, the weights come from L1 as operands): with 16 ymm registers, holding a
- * block's values in registers across tokens spills. Same integers, same float steps, so the same bits as a token
+ * kinds) in a per-thread scratch (llmk_avx2_matmul.c's quad layout), then multiplied with the tokens (one activation
+ * broadcast feeds both halves, the weights come from L1 as operands; see many_tokens): with 16 ymm registers,
+ * holding a block's values in registers across tokens spills. Same integers, same float steps, so the same bits as a token
  * alone. JMH MatmulBenchmark (2048 x 8192, 2 threads, 64 tokens, Zen 3 EPYC): 10.8 ms with the register-held values,
  * 6.5 ms for the file-layout kernel that re-lays per call. */
 #include <string.h>
@@ -101,8 +101,6 @@ INLINE void tile_tokens(int KIND, int TT, const uint8_t *tile, int64_t nb, const
         for (int l = 0; l < QS_BYTES(KIND); l += 64) _mm_prefetch((const char *)q + PREFETCH_BYTES + l, _MM_HINT_T1);
         if ((b & 1) == 0) _mm_prefetch((const char *)(d + (b + 96) * TILE), _MM_HINT_T1);
         if (KIND == LLMK_X16_Q5_0) _mm_prefetch((const char *)tile + (size_t)nb * 256 + 64 * (b + 48), _MM_HINT_T1);
-        const int8_t *yq[GROUP];
-        for (int j = 0; j < TT; j++) yq[j] = ((const block_q8_0 *)(xa + (size_t)j * arow) + b)->qs;
         for (int h = 0; h < 2; h++) {
             __m256i p[GROUP], ph[GROUP];
             for (int j = 0; j < TT; j++) p[j] = ph[j] = _mm256_setzero_si256();
@@ -125,6 +123,8 @@ INLINE void tile_tokens(int KIND, int TT, const uint8_t *tile, int64_t nb, const
                 }
                 for (int j = 0; j < TT; j++) p[j] = _mm256_add_epi32(sl[j], _mm256_madd_epi16(p[j], ones));
             } else {
+                const int8_t *yq[GROUP];
+                for (int j = 0; j < TT; j++) yq[j] = ((const block_q8_0 *)(xa + (size_t)j * arow) + b)->qs;
                 for (int c = 0; c < 8; c++) {
                     __m256i lo, hi = _mm256_setzero_si256();
                     vec_values(KIND, tile, nb, b, h, c, &lo, &hi);
@@ -220,7 +220,7 @@ INLINE void unpacked_tokens(int SP, int NT, int64_t nb, int64_t b0, int64_t b1, 
 }
 
 /* ntok >= MANY_TOKENS: each tile of [r0, r1) unpacked once, then every token against it (Q4_0 two at a time; the
- * split kinds one, as their high parts double the live sums: two tokens spill and ran 15% slower). The split kinds
+ * split kinds one, as their high parts double the live sums: two tokens spill and ran about 18% slower). The split kinds
  * go CHUNK blocks at a time, so that the chunk's values stay in L1 across the tokens instead of streaming the whole
  * unpacked tile (256 KiB at 8192 columns) from L2 for each token: 8-10% faster for Q8_0 at 8192 columns, none at
  * 4096; Q4_0's half-size tile gained nothing and goes whole. The float sums carry over from chunk to chunk in out, so

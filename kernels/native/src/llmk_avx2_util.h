@@ -36,8 +36,8 @@ LLMK_HIDDEN void llmk_attention_item_avx2(float *out, const float *q, int group,
  * LLMK_MATMUL_DECLINED for fewer tokens). */
 LLMK_HIDDEN int llmk_matmul_via_q8_0_avx2(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa,
                                           int ntok, float *out, int64_t r0, int64_t r1);
-/* Q4_0, IQ4_NL, Q5_0 and Q8_0 packed once at load (llmk_avx2_q4_x16.c; llmk_table.matmul_q4_x16's and
- * matmul_q4_x16_wide's contract; kind LLMK_X16_*). */
+/* Q4_0, IQ4_NL, Q5_0 and Q8_0 packed once at load (llmk_avx2_q4_x16.c; llmk_table.matmul_q4_x16's contract;
+ * kind LLMK_X16_*). */
 LLMK_HIDDEN int llmk_matmul_q4_x16_avx2(int kind, const void *w, int64_t rows, int64_t cols, const void *xa,
                                         int ntok, float *out, int64_t r0, int64_t r1);
 /* Q4_K and (five) Q5_K packed once at load (llmk_avx2_q45k_x16.c; llmk_table.matmul_q45k_x16's contract). */

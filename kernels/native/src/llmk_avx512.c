@@ -170,7 +170,6 @@ void llmk_fill_avx512(llmk_table *t) {
         t->matmul[LLMK_TYPE_Q4_1] = llmk_matmul_via_q8_0_avx512;
         t->matmul[LLMK_TYPE_Q5_1] = llmk_matmul_via_q8_0_avx512;
         t->matmul_q4_x16 = llmk_matmul_q4_x16_avx512;
-        t->matmul_q4_x16_wide = llmk_matmul_q4_x16_avx512; /* variants LLMK_X16_Q5_0, LLMK_X16_Q8_0 */
         t->matmul_q45k_x16 = llmk_matmul_q45k_x16_avx512;
         t->matmul_q23k_x16 = llmk_matmul_q23k_x16_avx512;
         llmk_fill_quant_tiles_avx512(t);

@@ -120,18 +120,18 @@ int64_t llmk_row_bytes(int type, int64_t n) {
     return n / bs * type_size(type);
 }
 
-/* The packed types (llmk.h): the file type each re-lays, its kernel family and that kernel's variant flag (IQ4_NL,
- * Q5_K, Q3_K: 1), the column block it needs whole, and the bytes of 16 rows x one such block. */
-enum { X16_Q4, X16_Q4_WIDE, X16_Q45K, X16_Q23K };
+/* The packed types (llmk.h): the file type each re-lays, its kernel family and that kernel's variant (X16_Q4: the
+ * LLMK_X16_* kind; Q5_K, Q3_K: 1), the column block it needs whole, and the bytes of 16 rows x one such block. */
+enum { X16_Q4, X16_Q45K, X16_Q23K };
 typedef struct {
     int packed, wtype, family, variant, qk;
     int64_t tile_bytes;
 } packed_info;
 static const packed_info PACKED[] = {
-    {LLMK_PACKED_Q4_0_X16, LLMK_TYPE_Q4_0, X16_Q4, 0, QK4_0, LLMK_PACK_ROWS * sizeof(block_q4_0)},
-    {LLMK_PACKED_IQ4_NL_X16, LLMK_TYPE_IQ4_NL, X16_Q4, 1, QK4_0, LLMK_PACK_ROWS * sizeof(block_q4_0)},
-    {LLMK_PACKED_Q5_0_X16, LLMK_TYPE_Q5_0, X16_Q4_WIDE, LLMK_X16_Q5_0, QK4_0, LLMK_Q5_0_X16_BLOCK_BYTES},
-    {LLMK_PACKED_Q8_0_X16, LLMK_TYPE_Q8_0, X16_Q4_WIDE, LLMK_X16_Q8_0, QK8_0, LLMK_Q8_0_X16_BLOCK_BYTES},
+    {LLMK_PACKED_Q4_0_X16, LLMK_TYPE_Q4_0, X16_Q4, LLMK_X16_Q4_0, QK4_0, LLMK_PACK_ROWS * sizeof(block_q4_0)},
+    {LLMK_PACKED_IQ4_NL_X16, LLMK_TYPE_IQ4_NL, X16_Q4, LLMK_X16_IQ4_NL, QK4_0, LLMK_PACK_ROWS * sizeof(block_q4_0)},
+    {LLMK_PACKED_Q5_0_X16, LLMK_TYPE_Q5_0, X16_Q4, LLMK_X16_Q5_0, QK4_0, LLMK_Q5_0_X16_BLOCK_BYTES},
+    {LLMK_PACKED_Q8_0_X16, LLMK_TYPE_Q8_0, X16_Q4, LLMK_X16_Q8_0, QK8_0, LLMK_Q8_0_X16_BLOCK_BYTES},
     {LLMK_PACKED_Q4_K_X16, LLMK_TYPE_Q4_K, X16_Q45K, 0, QK_K, LLMK_Q4_K_X16_BLOCK_BYTES},
     {LLMK_PACKED_Q5_K_X16, LLMK_TYPE_Q5_K, X16_Q45K, 1, QK_K, LLMK_Q5_K_X16_BLOCK_BYTES},
     {LLMK_PACKED_Q2_K_X16, LLMK_TYPE_Q2_K, X16_Q23K, 0, QK_K, LLMK_Q2_K_X16_BLOCK_BYTES},
@@ -150,7 +150,6 @@ typedef int (*llmk_x16_fn)(int variant, const void *w, int64_t rows, int64_t col
 /* This ISA's kernel of a family, NULL when it has none. */
 static llmk_x16_fn x16_kernel(const llmk_table *k, int family) {
     switch (family) {
-    case X16_Q4_WIDE: return k->matmul_q4_x16_wide;
     case X16_Q45K: return k->matmul_q45k_x16;
     case X16_Q23K: return k->matmul_q23k_x16;
     default: return k->matmul_q4_x16;
@@ -215,9 +214,10 @@ int llmk_pack(int isa, int wtype, const void *w, int64_t rows, int64_t cols, voi
     switch (p->family) {
     case X16_Q45K: return llmk_pack_q45k_x16(p->variant, w, rows, cols, dst);
     case X16_Q23K: return llmk_pack_q23k_x16(p->variant, w, rows, cols, dst);
-    case X16_Q4_WIDE:
-        return p->variant == LLMK_X16_Q8_0 ? llmk_pack_q8_0_x16(w, rows, cols, dst) : llmk_pack_q5_0_x16(w, rows, cols, dst);
-    default: return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
+    default:
+        if (p->variant == LLMK_X16_Q8_0) return llmk_pack_q8_0_x16(w, rows, cols, dst);
+        if (p->variant == LLMK_X16_Q5_0) return llmk_pack_q5_0_x16(w, rows, cols, dst);
+        return llmk_pack_q4_0_x16(w, rows, cols, dst); /* IQ4_NL blocks have Q4_0's shape: the same re-laying */
     }
 #else
     return -1;

@@ -116,7 +116,7 @@ LLMK_HIDDEN extern float llmk_f16_table[65536];
  * at thread exit; NULL when out of memory. */
 #define LLMK_SCRATCH_SLOTS 7
 #define LLMK_SCRATCH_PAIRS 0    /* llmk_avx512_matmul.c: activation pair blocks */
-#define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c, llmk_avx2_q4_x16.c: a re-laid 16-row tile */
+#define LLMK_SCRATCH_Q4_TILE 1  /* llmk_avx512_q4.c, llmk_avx2_q4_x16.c: a re-laid 16-row tile (or Q8_0's split activations) */
 #define LLMK_SCRATCH_Q4_ACT 2   /* llmk_avx512_q4.c: per-token block scales and sums */
 #define LLMK_SCRATCH_AMX_B 3    /* llmk_amx_q4_x16.c: one weight tile unpacked to signed bytes */
 #define LLMK_SCRATCH_AMX_DY 4   /* llmk_amx_q4_x16.c: a token block's dy, 16 tokens per block */
@@ -150,15 +150,11 @@ typedef struct {
      * goes to llmk_matmul's row-by-row vec_dot loop instead); 0 = always that loop */
     int (*matmul[LLMK_TYPE_COUNT])(int wtype, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
                                    float *out, int64_t r0, int64_t r1); /* 0, or -2 when out of memory */
-    /* Q4_0, or (iq4nl) IQ4_NL, packed by llmk_pack_q4_0_x16 (same contract as llmk_matmul, rows % 16 == 0;
-     * IQ4_NL in llama.cpp's iq4_nl_8x8 order); 0 = no packed form */
-    int (*matmul_q4_x16)(int iq4nl, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
+    /* Q4_0 or IQ4_NL packed by llmk_pack_q4_0_x16, Q5_0 by llmk_pack_q5_0_x16, Q8_0 by llmk_pack_q8_0_x16 (kind
+     * LLMK_X16_*; same contract as llmk_matmul, rows % 16 == 0; the repacked order acc = fma(isum, dx * dy, acc) per
+     * row and block, llama.cpp's iq4_nl_8x8 for IQ4_NL); 0 = no packed form */
+    int (*matmul_q4_x16)(int kind, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                          int64_t r0, int64_t r1);
-    /* The same kernel's wider kinds: Q5_0 and Q8_0 packed by llmk_pack_q5_0_x16 / llmk_pack_q8_0_x16 (variant
-     * LLMK_X16_Q5_0 / LLMK_X16_Q8_0; the repacked order acc = fma(isum, dx * dy, acc) per row and block); 0 = no
-     * packed form */
-    int (*matmul_q4_x16_wide)(int variant, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok,
-                              float *out, int64_t r0, int64_t r1);
     /* Q4_K, or (five) Q5_K, packed by llmk_pack_q45k_x16 (same contract as llmk_matmul, rows % 16 == 0); 0 = none */
     int (*matmul_q45k_x16)(int five, const void *w, int64_t rows, int64_t cols, const void *xa, int ntok, float *out,
                            int64_t r0, int64_t r1);
