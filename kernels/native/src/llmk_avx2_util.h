@@ -10,6 +10,8 @@
 
 #ifndef LLMK_PREFETCH
 #define LLMK_PREFETCH 2048 /* bytes ahead the weight streams prefetch (measured: 512..8192, 2048 best) */
+#endif
+#ifndef LLMK_PREFETCH_L2
 #define LLMK_PREFETCH_L2 6144 /* ... and into L2 (QT_PREFETCH): 6144 and 12288 measured alike */
 #endif
 
