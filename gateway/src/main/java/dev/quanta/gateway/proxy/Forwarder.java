@@ -45,7 +45,8 @@ import org.springframework.stereotype.Component;
  * <p>NOTE: the upstream client is Apache HttpClient's classic (blocking) one on a pool of HTTP/1.1 keep-alive
  * connections per worker, with TCP_NODELAY: the request's own (virtual) thread writes the request and reads
  * the response, with no hand-over to a selector thread and back as the JDK's HttpClient does for each read;
- * that hand-over was most of the latency the gateway added.
+ * that hand-over was most of the latency the gateway added. Its reads have no socket timeout: the
+ * {@link IdleWatchdog} keeps the first-byte and idle deadlines by cancelling the exchange (see there why).
  */
 @Component
 public class Forwarder implements DisposableBean {
@@ -54,6 +55,7 @@ public class Forwarder implements DisposableBean {
 
     private final CloseableHttpClient http;
     private final GatewayProperties.Upstream config;
+    private final IdleWatchdog watchdog;
     private final Ejection ejection;
     private final GatewayMetrics metrics;
     private final Clock clock;
@@ -64,10 +66,11 @@ public class Forwarder implements DisposableBean {
     /**
      * A worker's answer, headers read, body not yet. Close it when done: after the body was read to its end
      * the connection goes back to the pool; before, the connection is dropped, which cancels the request on
-     * the worker (it sees the client gone and frees the sequence's blocks).
+     * the worker (it sees the client gone and frees the sequence's blocks). {@code watch} cuts the exchange after
+     * the idle timeout of silence; readers {@linkplain IdleWatchdog.Watch#touch touch} it on progress.
      */
     public record Upstream(Worker worker, int status, HttpUriRequestBase request, ClassicHttpResponse response,
-            int attempts) implements Closeable {
+            int attempts, IdleWatchdog.Watch watch) implements Closeable {
         public InputStream body() throws IOException {
             HttpEntity entity = response.getEntity();
             return entity == null ? InputStream.nullInputStream() : entity.getContent();
@@ -88,6 +91,7 @@ public class Forwarder implements DisposableBean {
         public void close() {
             // NOTE: cancel first: closing the response alone reads a chunked body to its end (endless for a
             // stream the client left). After the body's end the connection is back in the pool: cancel is a no-op.
+            watch.close();
             request.cancel();
             try {
                 response.close();
@@ -97,8 +101,10 @@ public class Forwarder implements DisposableBean {
         }
     }
 
-    public Forwarder(GatewayProperties properties, Ejection ejection, GatewayMetrics metrics, Clock clock) {
+    public Forwarder(GatewayProperties properties, IdleWatchdog watchdog, Ejection ejection, GatewayMetrics metrics,
+            Clock clock) {
         this.config = properties.upstream();
+        this.watchdog = watchdog;
         this.ejection = ejection;
         this.metrics = metrics;
         this.clock = clock;
@@ -108,15 +114,15 @@ public class Forwarder implements DisposableBean {
                 .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(config.connectTimeout()))
-                        // the socket's read timeout bounds any silence; the idle watchdog cuts streams sooner
-                        .setSocketTimeout(Timeout.of(config.firstByteTimeout()))
+                        // no read timeout: the watchdog keeps the deadlines (first byte, then idle)
+                        .setSocketTimeout(Timeout.DISABLED)
                         // a connection idle this long is checked before reuse: the worker may have closed it
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .setTimeToLive(TimeValue.ofMinutes(10)).build())
                 .build();
         this.http = HttpClients.custom().setConnectionManager(pool)
                 .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(config.firstByteTimeout()))
+                        .setResponseTimeout(Timeout.DISABLED)
                         .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
                         .setRedirectsEnabled(false).build())
                 .disableAutomaticRetries() // retries are ours: on another worker, counted
@@ -135,6 +141,7 @@ public class Forwarder implements DisposableBean {
             Map<String, String> headers) {
         int attempts = Math.min(Math.max(1, config.maxAttempts()), decision.order().size());
         Exception last = null;
+        boolean timedOut = false;
         int lastStatus = 0;
         for (int i = 0; i < attempts; i++) {
             Worker worker = decision.order().get(i);
@@ -148,32 +155,32 @@ public class Forwarder implements DisposableBean {
             if (body != null) {
                 request.setEntity(new ByteArrayEntity(body, contentType(headers)));
             }
+            IdleWatchdog.Watch watch = watchdog.watch(request::cancel, config.firstByteTimeout());
             try {
                 ClassicHttpResponse response = http.executeOpen(null, request, null);
                 int status = response.getCode();
                 if (status >= 500) {
+                    watch.close();
                     lastStatus = status;
                     response.close();
                     fail(model, worker, "status_" + status);
                     continue;
                 }
+                watch.idle();
                 metrics.firstByte(model, worker.id(), Duration.ofNanos(System.nanoTime() - started));
                 ejection.success(worker.id());
-                return new Upstream(worker, status, request, response, i + 1);
-            } catch (ConnectTimeoutException e) {
-                last = e;
-                fail(model, worker, "connect");
-            } catch (SocketTimeoutException e) {
-                last = e;
-                fail(model, worker, "timeout");
+                return new Upstream(worker, status, request, response, i + 1, watch);
             } catch (IOException e) {
+                watch.close();
                 last = e;
-                fail(model, worker, "connect");
+                // the watchdog cancelled the exchange at its first-byte deadline (its reads have no timeout)
+                timedOut = watch.expired() || (e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException));
+                fail(model, worker, timedOut ? "timeout" : "connect");
             }
         }
         String why = last != null ? last.getClass().getSimpleName() + (last.getMessage() == null ? ""
                 : ": " + last.getMessage()) : "status " + lastStatus;
-        if (last instanceof SocketTimeoutException) {
+        if (timedOut) {
             throw new GatewayException(504, "timeout", "no worker for model '" + model + "' answered within "
                     + config.firstByteTimeout().toSeconds() + " s (" + attempts + " tried)");
         }

@@ -3,6 +3,7 @@ package dev.quanta.gateway.proxy;
 import dev.quanta.gateway.config.GatewayProperties;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -12,31 +13,48 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Closes upstream streams that stay silent longer than {@code idleTimeout} (a hung worker), which makes the
- * blocked read fail and the relay end. One timer thread checks every registered stream once a second.
+ * Every deadline of an upstream exchange, kept by one timer thread: a {@link Watch} closes its exchange (which
+ * makes the blocked read fail) once it has been silent longer than its allowance: the first-byte timeout until
+ * the response headers arrive, the idle timeout after that, counted from the last {@link Watch#touch}.
+ *
+ * <p>NOTE: the reads themselves have no timeout. A timed socket read on a virtual thread arms and cancels a
+ * timer in the JDK's scheduler on every read; sweeping all live exchanges a few times a second costs one map
+ * walk for all of them instead (measured in the gateway's note). A watch that is never closed is dropped by the
+ * sweep once it expires, so a leak is bounded by the timeout.
  */
 @Component
 public class IdleWatchdog implements DisposableBean {
 
     private final long idleNanos;
+    private final long sweepMillis;
     private final Map<Watch, Boolean> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("idle-watchdog").factory());
 
-    /** One watched stream; call {@link #touch} on every chunk and {@link #close} when done. */
+    /** One watched exchange; call {@link #touch} on progress and {@link #close} when done. */
     public final class Watch implements AutoCloseable {
         private final Closeable stream;
+        private volatile long allowanceNanos;
         private volatile long lastActivity = System.nanoTime();
         private volatile boolean expired;
 
-        private Watch(Closeable stream) {
+        private Watch(Closeable stream, long allowanceNanos) {
             this.stream = stream;
+            this.allowanceNanos = allowanceNanos;
         }
 
+        /** Progress: the silence is counted again from now. */
         public void touch() {
             lastActivity = System.nanoTime();
         }
 
+        /** From now on the exchange may stay silent for the idle timeout (the response has begun). */
+        public void idle() {
+            allowanceNanos = idleNanos;
+            lastActivity = System.nanoTime();
+        }
+
+        /** Whether the watchdog closed the exchange (a read that failed afterwards failed because of it). */
         public boolean expired() {
             return expired;
         }
@@ -49,24 +67,48 @@ public class IdleWatchdog implements DisposableBean {
 
     public IdleWatchdog(GatewayProperties properties) {
         this.idleNanos = properties.upstream().idleTimeout().toNanos();
-        timer.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
+        Duration shortest = properties.upstream().idleTimeout().compareTo(properties.upstream().firstByteTimeout()) < 0
+                ? properties.upstream().idleTimeout() : properties.upstream().firstByteTimeout();
+        // a quarter of the shortest allowance, at most a second: a deadline is kept to within that
+        this.sweepMillis = Math.clamp(shortest.toMillis() / 4, 10, 1000);
+        timer.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
+    /** Watches a stream whose response has begun: closed after the idle timeout of silence. */
     public Watch watch(Closeable stream) {
-        Watch w = new Watch(stream);
+        return watch(stream, idleNanos);
+    }
+
+    /** Watches an exchange that may stay silent for {@code allowance} before it is closed. */
+    public Watch watch(Closeable stream, Duration allowance) {
+        return watch(stream, allowance.toNanos());
+    }
+
+    private Watch watch(Closeable stream, long allowanceNanos) {
+        Watch w = new Watch(stream, allowanceNanos);
         active.put(w, Boolean.TRUE);
         return w;
+    }
+
+    /** Exchanges being watched now. */
+    int active() {
+        return active.size();
+    }
+
+    /** How often the deadlines are checked. */
+    long sweepMillis() {
+        return sweepMillis;
     }
 
     private void sweep() {
         long now = System.nanoTime();
         for (Watch w : active.keySet()) {
-            if (now - w.lastActivity > idleNanos) {
+            if (now - w.lastActivity > w.allowanceNanos) {
                 w.expired = true;
                 active.remove(w);
                 try {
                     w.stream.close();
-                } catch (IOException ignored) {
+                } catch (IOException | RuntimeException ignored) {
                     // closing is all we can do
                 }
             }

@@ -5,8 +5,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The read loop every streamed response shares, whichever API it is passed on in: the worker's SSE stream
- * is split into events as they arrive, each handed to the caller's callback at once, under the idle
- * watchdog; the upstream response is closed at the end (back to the pool when read to its end, dropped
+ * is split into events as they arrive, each handed to the caller's callback at once, under the upstream's
+ * idle watch (touched on every event); the upstream response is closed at the end (back to the pool when read to its end, dropped
  * otherwise, which cancels the request on the worker).
  */
 @Component
@@ -36,15 +36,10 @@ public class SseRelay {
         void onEvent(byte[] event) throws IOException;
     }
 
-    private final IdleWatchdog watchdog;
-
-    public SseRelay(IdleWatchdog watchdog) {
-        this.watchdog = watchdog;
-    }
-
     /** Reads {@code upstream}'s events to the end, handing each to {@code handler}; closes {@code upstream}. */
     public End relay(Forwarder.Upstream upstream, EventHandler handler) {
-        try (upstream; IdleWatchdog.Watch watch = watchdog.watch(upstream)) {
+        IdleWatchdog.Watch watch = upstream.watch();
+        try (upstream) {
             SseEvents events;
             try {
                 events = new SseEvents(upstream.body());
