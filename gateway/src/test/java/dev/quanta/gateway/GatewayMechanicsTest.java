@@ -161,6 +161,18 @@ class GatewayMechanicsTest {
     }
 
     @Test
+    void inferencePathsAreTimedByTheGatewaysOwnTimerAndOtherPathsByHttpServerRequests() throws Exception {
+        assertThat(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hello\"}", KEY).statusCode())
+                .isEqualTo(200);
+        assertThat(get("/v1/models", KEY).statusCode()).isEqualTo(200);
+        String metrics = get("/actuator/prometheus", ADMIN).body();
+        assertThat(metrics).containsPattern(
+                "quanta_gateway_request_duration_seconds_count\\{api=\"openai\",model=\"tiny\",outcome=\"ok\"[^}]*} [1-9]");
+        assertThat(metrics).containsPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/v1/models\"");
+        assertThat(metrics).doesNotContainPattern("http_server_requests_seconds_count\\{[^}]*uri=\"/v1/completions\"");
+    }
+
+    @Test
     void malformedAndOversizedBodiesAreRefusedInShape() throws Exception {
         HttpResponse<String> bad = post("/v1/completions", "{not json", KEY);
         assertThat(bad.statusCode()).isEqualTo(400);

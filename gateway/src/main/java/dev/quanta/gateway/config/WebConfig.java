@@ -3,10 +3,12 @@ package dev.quanta.gateway.config;
 import dev.quanta.edge.EdgeProperties;
 import dev.quanta.gateway.web.ErrorWriter;
 import dev.quanta.gateway.web.GatewayException;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,9 +17,11 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
- * Servlet filters in front of the security chain: CORS first (preflights need no key; while CORS is off,
+ * Servlet filters in front of the security chain: the {@code http.server.requests} observation (not on the
+ * inference paths, see {@link #serverObservationFilter}), CORS (preflights need no key; while CORS is off,
  * requests without an Origin header pass straight on), then the declared
  * body size, refused in the shape of the API asked (the edge's own filter after it counts chunked bodies).
  */
@@ -51,6 +55,31 @@ class WebConfig {
             }
         });
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return bean;
+    }
+
+    /** The proxied inference paths: observed by the gateway's own metrics instead of {@code http.server.requests}. */
+    static final Set<String> INFERENCE_PATHS = Set.of("/v1/completions", "/v1/chat/completions", "/api/generate",
+            "/api/chat");
+
+    /**
+     * Boot's {@code http.server.requests} observation everywhere but on the inference paths (this bean replaces
+     * Boot's, with its order and dispatcher types). Those are timed by {@code quanta.gateway.request.duration} by
+     * API, model and outcome instead, with the worker in {@code quanta.gateway.requests}: a timer and a counter
+     * from cached meters, where an observation builds a context, key values, a scope and a meter lookup per request
+     * (about 4 % of a proxied request's CPU in a profile).
+     */
+    @Bean
+    FilterRegistrationBean<ServerHttpObservationFilter> serverObservationFilter(ObservationRegistry registry) {
+        ServerHttpObservationFilter filter = new ServerHttpObservationFilter(registry) {
+            @Override
+            protected boolean shouldNotFilter(HttpServletRequest request) {
+                return INFERENCE_PATHS.contains(request.getRequestURI());
+            }
+        };
+        FilterRegistrationBean<ServerHttpObservationFilter> bean = new FilterRegistrationBean<>(filter);
+        bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        bean.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
         return bean;
     }
 

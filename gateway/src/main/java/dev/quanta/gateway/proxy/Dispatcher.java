@@ -116,6 +116,7 @@ public class Dispatcher {
     /** Counts the request's outcome. */
     public void finish(Routed routed, String outcome) {
         metrics.request(routed.api(), routed.model(), routed.upstream().worker().id(), outcome);
+        metrics.duration(routed.api(), routed.model(), outcome, System.nanoTime() - routed.startedNanos());
     }
 
     /**

@@ -8,11 +8,14 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.springframework.stereotype.Component;
 
 /**
  * The gateway's own metrics (Prometheus names in brackets): requests by API, model, worker and outcome
- * ({@code quanta_gateway_requests_total}), routing decisions by strategy and reason
+ * ({@code quanta_gateway_requests_total}), their duration by API, model and outcome
+ * ({@code quanta_gateway_request_duration_seconds}: the inference paths are not in {@code http_server_requests}),
+ * routing decisions by strategy and reason
  * ({@code quanta_gateway_routing_decisions_total}), retries before the first byte, ejections, time to the
  * upstream's first byte per model and worker, limit refusals.
  */
@@ -36,6 +39,14 @@ public class GatewayMetrics {
                 .builder("quanta.gateway.requests").description("Requests by API, model, worker and outcome")
                 .tag("api", api).tag("model", model).tag("worker", worker).tag("outcome", outcome)
                 .register(registry)).increment();
+    }
+
+    /** A request that reached a worker, from the call to the worker to its last byte passed on (or its failure). */
+    public void duration(String api, String model, String outcome, long nanos) {
+        timers.computeIfAbsent(new Key("duration", api, model, outcome, null), k -> Timer
+                .builder("quanta.gateway.request.duration").description("Inference requests from the call to a worker to the last byte passed on")
+                .tag("api", api).tag("model", model).tag("outcome", outcome)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void decision(Strategy strategy, Decision.Reason reason) {
