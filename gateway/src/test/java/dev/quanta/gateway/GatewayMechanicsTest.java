@@ -3,6 +3,7 @@ package dev.quanta.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quanta.gateway.discovery.WorkerDirectory;
+import dev.quanta.gateway.web.DirectHandlerAdapter;
 import dev.quanta.testsupport.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -18,10 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -158,6 +162,23 @@ class GatewayMechanicsTest {
         String metrics = get("/actuator/prometheus", ADMIN).body();
         assertThat(metrics).contains("model=\"(unknown)\"").doesNotContain("model=\"nope\"")
                 .doesNotContain("made-up-7");
+    }
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Autowired
+    DirectHandlerAdapter directAdapter;
+
+    @Test
+    void theInferencePathsAreCalledDirectlyAndTheRestThroughSpringMvcsAdapter() throws Exception {
+        for (String path : List.of("/v1/completions", "/v1/chat/completions", "/api/generate", "/api/chat")) {
+            var handler = mappings.getHandler(new MockHttpServletRequest("POST", path)).getHandler();
+            assertThat(directAdapter.supports(handler)).as(path).isTrue();
+        }
+        var models = mappings.getHandler(new MockHttpServletRequest("GET", "/v1/models")).getHandler();
+        assertThat(directAdapter.supports(models)).isFalse();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.quanta.gateway.proxy.Prompts;
 import dev.quanta.gateway.proxy.SseEvents;
 import dev.quanta.gateway.proxy.SseRelay;
 import dev.quanta.gateway.web.Bodies;
+import dev.quanta.gateway.web.DirectHandler;
 import dev.quanta.gateway.web.GatewayException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -129,6 +130,7 @@ class OllamaController {
 
     @PostMapping("/api/generate")
     @Operation(summary = "Generate a completion (NDJSON stream by default)")
+    @DirectHandler
     void generate(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ObjectNode body = Bodies.readObject(request, maxBodyBytes);
         String model = OllamaTranslation.model(body);
@@ -152,6 +154,7 @@ class OllamaController {
 
     @PostMapping("/api/chat")
     @Operation(summary = "Chat (NDJSON stream by default)")
+    @DirectHandler
     void chat(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ObjectNode body = Bodies.readObject(request, maxBodyBytes);
         ObjectNode openai = OllamaTranslation.chatRequest(body);

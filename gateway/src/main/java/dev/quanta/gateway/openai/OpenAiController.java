@@ -7,6 +7,7 @@ import dev.quanta.gateway.proxy.InferenceBody;
 import dev.quanta.gateway.proxy.SseEvents;
 import dev.quanta.gateway.proxy.SseRelay;
 import dev.quanta.gateway.web.Bodies;
+import dev.quanta.gateway.web.DirectHandler;
 import dev.quanta.gateway.web.GatewayException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -67,12 +68,14 @@ class OpenAiController {
 
     @PostMapping("/v1/completions")
     @Operation(summary = "Text completion, streamed (SSE) or whole, on a worker of the model")
+    @DirectHandler
     void completions(HttpServletRequest request, HttpServletResponse response) throws IOException {
         proxy(request, response, "/v1/completions", InferenceBody.Kind.COMPLETION);
     }
 
     @PostMapping("/v1/chat/completions")
     @Operation(summary = "Chat completion, streamed (SSE) or whole, on a worker of the model")
+    @DirectHandler
     void chat(HttpServletRequest request, HttpServletResponse response) throws IOException {
         proxy(request, response, "/v1/chat/completions", InferenceBody.Kind.CHAT);
     }
