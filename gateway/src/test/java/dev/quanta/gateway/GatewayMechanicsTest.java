@@ -182,6 +182,15 @@ class GatewayMechanicsTest {
     }
 
     @Test
+    void securityHeadersAreOnProxiedAnswersAndOnRefusals() throws Exception {
+        for (HttpResponse<String> r : List.of(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hi\"}", KEY),
+                post("/v1/completions", "{\"model\":\"nope\",\"prompt\":\"hi\"}", KEY))) {
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as("status %d", r.statusCode()).hasValue("nosniff");
+            assertThat(r.headers().firstValue("X-Frame-Options")).as("status %d", r.statusCode()).hasValue("DENY");
+        }
+    }
+
+    @Test
     void inferencePathsAreTimedByTheGatewaysOwnTimerAndOtherPathsByHttpServerRequests() throws Exception {
         assertThat(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hello\"}", KEY).statusCode())
                 .isEqualTo(200);
