@@ -64,6 +64,12 @@ class ForwarderDeadlineTest {
         return new Worker("w1", "m", "http://127.0.0.1:" + server.getLocalPort());
     }
 
+    /** A worker answering 200 with a JSON body of {@code declared} bytes, of which it sends {@code sent}. */
+    private Worker answering(int declared, String sent) throws IOException {
+        return worker(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + declared + "\r\n\r\n"
+                + sent).getBytes(StandardCharsets.US_ASCII));
+    }
+
     private void start(Duration firstByte, Duration idle) {
         var upstream = new GatewayProperties.Upstream(Duration.ofSeconds(2), firstByte, idle, 1, 3, Duration.ofSeconds(5));
         var properties = new GatewayProperties(null, null, upstream, null, null, null);
@@ -107,8 +113,7 @@ class ForwarderDeadlineTest {
     @Test
     void aBodyThatStopsMidwayFailsTheReadAfterTheIdleTimeout() throws IOException {
         // headers and 5 of the 100 bytes promised, then nothing
-        Worker stalls = worker("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":"
-                .getBytes(StandardCharsets.US_ASCII));
+        Worker stalls = answering(100, "{\"a\":");
         start(Duration.ofSeconds(60), Duration.ofMillis(300));
 
         try (Forwarder.Upstream upstream = post(stalls)) {
@@ -122,8 +127,7 @@ class ForwarderDeadlineTest {
 
     @Test
     void aCompleteExchangeLeavesNoWatchBehindAndIsNotCut() throws Exception {
-        Worker answers = worker("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-                .getBytes(StandardCharsets.US_ASCII));
+        Worker answers = answering(2, "{}");
         start(Duration.ofMillis(200), Duration.ofMillis(200));
 
         byte[] body;
