@@ -44,7 +44,8 @@ public class GatewayMetrics {
     /** A request that reached a worker, from the call to the worker to its last byte passed on (or its failure). */
     public void duration(String api, String model, String outcome, long nanos) {
         timers.computeIfAbsent(new Key("duration", api, model, outcome, null), k -> Timer
-                .builder("quanta.gateway.request.duration").description("Inference requests from the call to a worker to the last byte passed on")
+                .builder("quanta.gateway.request.duration")
+                .description("Inference requests from the call to a worker to the last byte passed on")
                 .tag("api", api).tag("model", model).tag("outcome", outcome)
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }

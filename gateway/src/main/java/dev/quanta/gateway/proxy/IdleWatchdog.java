@@ -34,24 +34,27 @@ public class IdleWatchdog implements DisposableBean {
     /** One watched exchange; call {@link #touch} on progress and {@link #close} when done. */
     public final class Watch implements AutoCloseable {
         private final Closeable stream;
-        private volatile long allowanceNanos;
-        private volatile long lastActivity = System.nanoTime();
+        /** Silence allowed from the last progress; written by the exchange's own thread only. */
+        private long allowanceNanos;
+        /** When the exchange is closed unless it makes progress first ({@link System#nanoTime} scale). */
+        private volatile long deadline;
         private volatile boolean expired;
 
         private Watch(Closeable stream, long allowanceNanos) {
             this.stream = stream;
             this.allowanceNanos = allowanceNanos;
+            touch();
         }
 
         /** Progress: the silence is counted again from now. */
         public void touch() {
-            lastActivity = System.nanoTime();
+            deadline = System.nanoTime() + allowanceNanos;
         }
 
         /** From now on the exchange may stay silent for the idle timeout (the response has begun). */
         public void idle() {
             allowanceNanos = idleNanos;
-            lastActivity = System.nanoTime();
+            touch();
         }
 
         /** Whether the watchdog closed the exchange (a read that failed afterwards failed because of it). */
@@ -66,26 +69,17 @@ public class IdleWatchdog implements DisposableBean {
     }
 
     public IdleWatchdog(GatewayProperties properties) {
-        this.idleNanos = properties.upstream().idleTimeout().toNanos();
-        Duration shortest = properties.upstream().idleTimeout().compareTo(properties.upstream().firstByteTimeout()) < 0
-                ? properties.upstream().idleTimeout() : properties.upstream().firstByteTimeout();
-        // a quarter of the shortest allowance, at most a second: a deadline is kept to within that
-        this.sweepMillis = Math.clamp(shortest.toMillis() / 4, 10, 1000);
+        GatewayProperties.Upstream upstream = properties.upstream();
+        this.idleNanos = upstream.idleTimeout().toNanos();
+        long shortestMillis = Math.min(upstream.idleTimeout().toMillis(), upstream.firstByteTimeout().toMillis());
+        // a quarter of the shorter allowance, at most a second: a deadline is kept to within that
+        this.sweepMillis = Math.clamp(shortestMillis / 4, 10, 1000);
         timer.scheduleWithFixedDelay(this::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Watches a stream whose response has begun: closed after the idle timeout of silence. */
-    public Watch watch(Closeable stream) {
-        return watch(stream, idleNanos);
-    }
-
-    /** Watches an exchange that may stay silent for {@code allowance} before it is closed. */
+    /** Watches an exchange that may stay silent for {@code allowance} (until {@link Watch#idle}) before it is closed. */
     public Watch watch(Closeable stream, Duration allowance) {
-        return watch(stream, allowance.toNanos());
-    }
-
-    private Watch watch(Closeable stream, long allowanceNanos) {
-        Watch w = new Watch(stream, allowanceNanos);
+        Watch w = new Watch(stream, allowance.toNanos());
         active.put(w, Boolean.TRUE);
         return w;
     }
@@ -103,7 +97,7 @@ public class IdleWatchdog implements DisposableBean {
     private void sweep() {
         long now = System.nanoTime();
         for (Watch w : active.keySet()) {
-            if (now - w.lastActivity > w.allowanceNanos) {
+            if (now - w.deadline > 0) {
                 w.expired = true;
                 active.remove(w);
                 try {

@@ -6,8 +6,8 @@ import org.springframework.stereotype.Component;
 /**
  * The read loop every streamed response shares, whichever API it is passed on in: the worker's SSE stream
  * is split into events as they arrive, each handed to the caller's callback at once, under the upstream's
- * idle watch (touched on every event); the upstream response is closed at the end (back to the pool when read to its end, dropped
- * otherwise, which cancels the request on the worker).
+ * idle watch (touched on every event); the upstream response is closed at the end (back to the pool when read
+ * to its end, dropped otherwise, which cancels the request on the worker).
  */
 @Component
 public class SseRelay {
