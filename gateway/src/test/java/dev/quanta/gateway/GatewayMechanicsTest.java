@@ -3,11 +3,14 @@ package dev.quanta.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quanta.gateway.discovery.WorkerDirectory;
+import dev.quanta.gateway.proxy.Dispatcher;
 import dev.quanta.gateway.web.DirectHandlerAdapter;
 import dev.quanta.testsupport.TestDatabase;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -123,6 +126,24 @@ class GatewayMechanicsTest {
         assertThat(get("/actuator/prometheus", KEY).statusCode()).isEqualTo(403);
         assertThat(get("/actuator/prometheus", ADMIN).statusCode()).isEqualTo(200);
         assertThat(get("/actuator/health", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRequestIdThatCannotBePassedOnIsReplacedNotForwarded() throws Exception {
+        // Latin-1 bytes (allowed by HTTP as obs-text) and a space: not a visible-ASCII id, so a new one is made
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            String body = "{\"model\":\"tiny\",\"prompt\":\"x\",\"max_tokens\":1}";
+            String head = "POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nX-Request-Id: caf\u00e9 id\r\nContent-Length: "
+                    + body.length() + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write((head + body).getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 200");
+            assertThat(answer).containsPattern("(?i)X-Request-Id: [0-9a-f-]{36}\r\n").doesNotContain("caf\u00e9");
+        }
+        assertThat(Dispatcher.requestId("abc-123")).isEqualTo("abc-123");
+        assertThat(Dispatcher.requestId("a\tb")).hasSize(36);
+        assertThat(Dispatcher.requestId("x".repeat(129))).hasSize(36);
     }
 
     @Test

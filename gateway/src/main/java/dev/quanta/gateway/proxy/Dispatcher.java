@@ -77,10 +77,7 @@ public class Dispatcher {
         String session = sessionHeader == null || sessionHeader.isBlank() ? null : request.getHeader(sessionHeader);
         Decision decision = router.route(model, candidates, hashes, session);
         metrics.decision(router.strategy(), decision.reason());
-        String requestId = request.getHeader("X-Request-Id");
-        if (requestId == null || requestId.isBlank() || requestId.length() > 128) {
-            requestId = randomId();
-        }
+        String requestId = requestId(request.getHeader("X-Request-Id"));
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("X-Request-Id", requestId);
@@ -126,6 +123,23 @@ public class Dispatcher {
      */
     private String modelTag(String model) {
         return model != null && directory.knows(model) ? model : UNKNOWN_MODEL_TAG;
+    }
+
+    /**
+     * The client's request id when it is 1-128 visible ASCII characters (it is passed on to the worker and back),
+     * else a new one: anything else could not be sent on, or not safely.
+     */
+    public static String requestId(String sent) {
+        if (sent == null || sent.isEmpty() || sent.length() > 128) {
+            return randomId();
+        }
+        for (int i = 0; i < sent.length(); i++) {
+            char c = sent.charAt(i);
+            if (c <= ' ' || c >= 0x7f) {
+                return randomId();
+            }
+        }
+        return sent;
     }
 
     /** A version-4-shaped UUID from a non-blocking generator: request ids need to be unique, not secret. */
