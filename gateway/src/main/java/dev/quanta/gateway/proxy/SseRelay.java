@@ -40,12 +40,7 @@ public class SseRelay {
     public End relay(Forwarder.Upstream upstream, EventHandler handler) {
         IdleWatchdog.Watch watch = upstream.watch();
         try (upstream) {
-            SseEvents events;
-            try {
-                events = new SseEvents(upstream.body());
-            } catch (IOException e) {
-                return End.UPSTREAM_BROKEN;
-            }
+            SseEvents events = new SseEvents(upstream.body());
             while (true) {
                 byte[] event;
                 try {
