@@ -6,6 +6,7 @@ import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.proxy.Dispatcher;
 import dev.quanta.gateway.web.DirectHandlerAdapter;
 import dev.quanta.testsupport.TestDatabase;
+import jakarta.servlet.ServletContext;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,6 +27,11 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
+import org.springframework.security.web.session.SessionManagementFilter;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -200,6 +206,23 @@ class GatewayMechanicsTest {
         }
         var models = mappings.getHandler(new MockHttpServletRequest("GET", "/v1/models")).getHandler();
         assertThat(directAdapter.supports(models)).isFalse();
+    }
+
+    @Autowired
+    ServletContext servletContext;
+
+    @Autowired
+    FilterChainProxy securityChains;
+
+    @Test
+    void requestsPassNoFilterTheGatewayDoesNotNeed() {
+        assertThat(servletContext.getFilterRegistrations().keySet())
+                .doesNotContain("requestContextFilter", "formContentFilter", "characterEncodingFilter")
+                .contains("corsFilter", "springSecurityFilterChain");
+        List<Class<?>> security = securityChains.getFilterChains().getFirst().getFilters().stream()
+                .<Class<?>>map(Object::getClass).toList();
+        assertThat(security).doesNotContain(SessionManagementFilter.class, DisableEncodeUrlFilter.class)
+                .contains(HeaderWriterFilter.class, AuthorizationFilter.class);
     }
 
     @Test

@@ -17,11 +17,12 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import org.springframework.web.filter.RequestContextFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * Servlet filters in front of the security chain: the {@code http.server.requests} observation (not on the
- * inference paths, see {@link #serverObservationFilter}), CORS (preflights need no key; while CORS is off,
+ * inference paths, see {@link #serverObservationFilter}), no request-context filter, CORS (preflights need no key; while CORS is off,
  * requests without an Origin header pass straight on), then the declared
  * body size, refused in the shape of the API asked (the edge's own filter after it counts chunked bodies).
  */
@@ -80,6 +81,18 @@ class WebConfig {
         FilterRegistrationBean<ServerHttpObservationFilter> bean = new FilterRegistrationBean<>(filter);
         bean.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
         bean.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+        return bean;
+    }
+
+    /**
+     * Boot's {@code RequestContextFilter} not registered: it exposes the request to filters in front of the
+     * dispatcher through thread-locals, and none of the gateway's reads them (the dispatcher servlet still does
+     * the same for the controllers).
+     */
+    @Bean
+    FilterRegistrationBean<RequestContextFilter> requestContextFilter() {
+        FilterRegistrationBean<RequestContextFilter> bean = new FilterRegistrationBean<>(new RequestContextFilter());
+        bean.setEnabled(false);
         return bean;
     }
 

@@ -22,6 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * refused at once with 413 {@code payload-too-large}; a body without one (chunked) is counted as it streams
  * and reading fails with {@link PayloadTooLargeException} past the limit, which the problem handler turns
  * into the same 413. Runs before authentication, so an oversized body is never read, whoever sends it.
+ *
+ * <p>NOTE: only a body of unknown length is wrapped to be counted: the container never reads past a declared
+ * Content-Length, and a wrapper would sit under every header and attribute read of the request.
  */
 public final class BodySizeLimitFilter extends OncePerRequestFilter {
 
@@ -41,7 +44,7 @@ public final class BodySizeLimitFilter extends OncePerRequestFilter {
                     + request.getContentLengthLong() + " bytes exceeds the limit of " + limit + " bytes");
             return;
         }
-        chain.doFilter(new LimitedRequest(request, limit), response);
+        chain.doFilter(request.getContentLengthLong() >= 0 ? request : new LimitedRequest(request, limit), response);
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {
