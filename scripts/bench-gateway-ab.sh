@@ -5,6 +5,8 @@
 # of both. Both gateways run throughout, so a drift in the machine's load hits both alike. Asserts nothing.
 #   scripts/bench-gateway-ab.sh OLD.jar "" NEW.jar ""          two builds
 #   scripts/bench-gateway-ab.sh G.jar "" G.jar "-Dspring.threads.virtual.enabled=false"   two settings
+#   BASE_OPTS="-Xmx512m" scripts/bench-gateway-ab.sh G.jar "-XX:+UseParallelGC" G.jar "-XX:+UseSerialGC"   two collectors
+# BASE_OPTS (default: bin/quanta up's "-Xmx512m -XX:+UseSerialGC") come before each side's own options.
 # Needs what scripts/bench-gateway.sh needs (a build, PostgreSQL, the model). ROUNDS (6) x DUR (8 s) each, after
 # WARM (45 s) x 2 on each gateway: 20 s left C2 busy in the measured rounds (see bench-gateway.sh).
 set -euo pipefail
@@ -22,7 +24,7 @@ PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill $p 2>/dev/null||true; done; wait 2>/dev/null||true' EXIT
 bin/quanta serve --model "$MODEL" --port $W --served-model-name bench --threads 1 --kv-cache-gib 0.05 --host 127.0.0.1 >$OUT/worker.log 2>&1 & PIDS+=($!)
 gw() { # jar opts port name
-  QUANTA_API_KEYS="$KEY" "$JAVA" -Xmx512m -XX:+UseParallelGC -Xlog:gc:file=$OUT/gc-$4.log $2 -jar $1 --server.port=$3 --quanta.gateway.discovery.registry-url= --quanta.gateway.routing.strategy=round-robin \
+  QUANTA_API_KEYS="$KEY" "$JAVA" ${BASE_OPTS:--Xmx512m -XX:+UseSerialGC} -Xlog:gc:file=$OUT/gc-$4.log $2 -jar $1 --server.port=$3 --quanta.gateway.discovery.registry-url= --quanta.gateway.routing.strategy=round-robin \
   --quanta.gateway.limits.requests-per-window=1000000000 --quanta.gateway.limits.tokens-per-window=1000000000000 \
   --quanta.gateway.discovery.metrics-poll=500ms --logging.level.root=WARN \
   --quanta.gateway.discovery.static-workers[0].model=bench --quanta.gateway.discovery.static-workers[0].url=http://127.0.0.1:$W >$OUT/gateway-$4.log 2>&1 &
