@@ -8,6 +8,7 @@ import dev.quanta.edge.security.EdgeAuthenticationProvider;
 import dev.quanta.edge.security.EdgeRole;
 import dev.quanta.edge.security.EdgeRoutes;
 import dev.quanta.edge.security.EdgeSecurity;
+import dev.quanta.edge.security.HeaderCharacters;
 import dev.quanta.edge.web.BodySizeLimitFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpFirewall;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -85,6 +87,16 @@ public class EdgeAutoConfiguration {
     SecurityFilterChain edgeSecurityFilterChain(HttpSecurity http, EdgeSecurity edge,
             ObjectProvider<EdgeRoutes> routes) throws Exception {
         return edge.apply(http, routes.orderedStream().toList());
+    }
+
+    /**
+     * Spring Security's strict firewall, with its header rules checked by loops instead of regular expressions
+     * (the security chain takes the {@link HttpFirewall} bean).
+     */
+    @Bean
+    @ConditionalOnMissingBean(HttpFirewall.class)
+    HttpFirewall edgeHttpFirewall() {
+        return HeaderCharacters.firewall();
     }
 
     @Bean

@@ -10,8 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.web.FilterChainProxy;
+import org.springframework.security.web.firewall.HttpFirewall;
+import org.springframework.test.util.ReflectionTestUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -87,6 +91,19 @@ class EdgeHttpTest {
     }
 
     // --- anonymous ---
+
+    @Autowired
+    FilterChainProxy securityChains;
+
+    @Autowired
+    HttpFirewall firewall;
+
+    @Test
+    void theSecurityChainUsesTheEdgesFirewall() {
+        // the bean is a composite (request-path filter + the chain proxy): the firewall is the inner proxy's
+        Object inner = ReflectionTestUtils.getField(securityChains, "springSecurityFilterChain");
+        assertThat(ReflectionTestUtils.getField(inner, "firewall")).isSameAs(firewall);
+    }
 
     @Test
     void anonymousReadsAreOpen() {
