@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quanta.gateway.discovery.WorkerDirectory;
 import dev.quanta.gateway.proxy.Dispatcher;
+import dev.quanta.gateway.web.DirectDispatchFilter;
 import dev.quanta.gateway.web.DirectHandlerAdapter;
 import dev.quanta.testsupport.TestDatabase;
 import jakarta.servlet.ServletContext;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.security.web.FilterChainProxy;
@@ -223,6 +225,30 @@ class GatewayMechanicsTest {
                 .<Class<?>>map(Object::getClass).toList();
         assertThat(security).doesNotContain(SessionManagementFilter.class, DisableEncodeUrlFilter.class)
                 .contains(HeaderWriterFilter.class, AuthorizationFilter.class);
+    }
+
+    @Autowired
+    @Qualifier("directDispatchFilter")
+    FilterRegistrationBean<DirectDispatchFilter> directDispatch;
+
+    @Test
+    void inferenceCallsAreDispatchedAfterSecurityWithoutTheDispatcherServlet() throws Exception {
+        DirectDispatchFilter filter = directDispatch.getFilter();
+        assertThat(filter.routes().keySet()).containsExactlyInAnyOrder("/v1/completions", "/v1/chat/completions",
+                "/api/generate", "/api/chat");
+        long before = filter.served();
+        assertThat(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hi\"}", KEY).statusCode()).isEqualTo(200);
+        assertThat(filter.served()).isEqualTo(before + 1);
+        // refused by the security chain in front: never reaches the filter
+        assertThat(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hi\"}", null).statusCode()).isEqualTo(401);
+        assertThat(filter.served()).isEqualTo(before + 1);
+        // what the handler throws is answered by the controller advice, in the API's own shape
+        HttpResponse<String> unknown = post("/api/generate", "{\"model\":\"nope\",\"prompt\":\"hi\"}", KEY);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(unknown.body()).path("error").isString()).isTrue();
+        assertThat(filter.served()).isEqualTo(before + 2);
+        assertThat(get("/v1/models", KEY).statusCode()).isEqualTo(200);
+        assertThat(filter.served()).isEqualTo(before + 2);
     }
 
     @Test

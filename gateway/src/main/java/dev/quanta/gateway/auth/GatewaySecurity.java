@@ -73,6 +73,9 @@ public class GatewaySecurity {
                                 "this credential may not " + request.getMethod() + " " + request.getRequestURI())))
                 .authorizeHttpRequests(rules -> rules
                         .dispatcherTypeMatchers(DispatcherType.ERROR, DispatcherType.ASYNC).permitAll()
+                        // the inference calls early: the rules are tried in order, and these are nearly every
+                        // request (no rule below matches a POST under /v1 or /api otherwise: same decisions)
+                        .requestMatchers(HttpMethod.POST, "/v1/**", "/api/**").hasAnyRole(clients)
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/actuator/info").permitAll()
                         .requestMatchers("/actuator", "/actuator/**")
                                 .hasAnyRole(EdgeAuthorization.roles(EdgeRole.ADMIN, EdgeRole.METRICS))

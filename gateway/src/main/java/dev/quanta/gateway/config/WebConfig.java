@@ -1,6 +1,7 @@
 package dev.quanta.gateway.config;
 
 import dev.quanta.edge.EdgeProperties;
+import dev.quanta.gateway.web.DirectDispatchFilter;
 import dev.quanta.gateway.web.ErrorWriter;
 import dev.quanta.gateway.web.GatewayException;
 import io.micrometer.observation.ObservationRegistry;
@@ -9,6 +10,7 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Set;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,6 +21,8 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 import org.springframework.web.filter.RequestContextFilter;
 import org.springframework.web.filter.ServerHttpObservationFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
  * Servlet filters in front of the security chain: the {@code http.server.requests} observation (not on the
@@ -93,6 +97,21 @@ class WebConfig {
     FilterRegistrationBean<RequestContextFilter> requestContextFilter() {
         FilterRegistrationBean<RequestContextFilter> bean = new FilterRegistrationBean<>(new RequestContextFilter());
         bean.setEnabled(false);
+        return bean;
+    }
+
+    /**
+     * The inference calls handed to their controller methods after the security chain, without the dispatcher
+     * servlet's per-request work (see {@link DirectDispatchFilter}); last of all filters.
+     */
+    @Bean
+    FilterRegistrationBean<DirectDispatchFilter> directDispatchFilter(
+            @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        FilterRegistrationBean<DirectDispatchFilter> bean =
+                new FilterRegistrationBean<>(new DirectDispatchFilter(mapping, resolver));
+        bean.setDispatcherTypes(DispatcherType.REQUEST);
+        bean.setOrder(Ordered.LOWEST_PRECEDENCE);
         return bean;
     }
 

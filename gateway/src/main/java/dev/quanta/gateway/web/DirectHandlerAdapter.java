@@ -33,10 +33,11 @@ public class DirectHandlerAdapter implements HandlerAdapter, Ordered {
 
     @Override
     public boolean supports(Object handler) {
-        return handler instanceof HandlerMethod method && direct.computeIfAbsent(method.getMethod(), DirectHandlerAdapter::check);
+        return handler instanceof HandlerMethod method && direct.computeIfAbsent(method.getMethod(), DirectHandlerAdapter::isDirect);
     }
 
-    private static boolean check(Method method) {
+    /** Whether {@code method} is a direct handler (made accessible); a marked method of another shape is an error. */
+    static boolean isDirect(Method method) {
         if (!method.isAnnotationPresent(DirectHandler.class)) {
             return false;
         }
