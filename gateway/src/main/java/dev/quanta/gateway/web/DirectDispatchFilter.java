@@ -8,11 +8,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerExceptionResolver;
@@ -37,7 +36,7 @@ public final class DirectDispatchFilter implements Filter {
 
     private final RequestMappingHandlerMapping mapping;
     private final HandlerExceptionResolver resolver;
-    private final AtomicLong served = new AtomicLong();
+    private final LongAdder served = new LongAdder();
     /** Literal POST path to its direct handler; built on the first request (the mapping is complete by then). */
     private volatile Map<String, HandlerMethod> routes;
 
@@ -48,7 +47,7 @@ public final class DirectDispatchFilter implements Filter {
 
     /** Requests handled here rather than by the dispatcher, since start-up. */
     public long served() {
-        return served.get();
+        return served.sum();
     }
 
     /** The literal paths served here. */
@@ -89,7 +88,7 @@ public final class DirectDispatchFilter implements Filter {
                 && request.getMethod().equals("POST")) {
             HandlerMethod handler = routes().get(request.getRequestURI());
             if (handler != null && request.getContextPath().isEmpty()) {
-                served.incrementAndGet();
+                served.increment();
                 dispatch(request, response, handler);
                 return;
             }
@@ -100,12 +99,8 @@ public final class DirectDispatchFilter implements Filter {
     private void dispatch(HttpServletRequest request, HttpServletResponse response, HandlerMethod handler)
             throws IOException, ServletException {
         try {
-            handler.getMethod().invoke(handler.getBean(), request, response);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (!(cause instanceof Exception ex)) {
-                throw new ServletException("direct handler " + handler + " failed", cause);
-            }
+            DirectHandlerAdapter.call(handler, request, response);
+        } catch (Exception ex) {
             ModelAndView answered = resolver.resolveException(request, response, handler, ex);
             if (answered == null || !answered.isEmpty()) { // unresolved (or a view): as the dispatcher would
                 if (ex instanceof IOException io) {
@@ -116,8 +111,6 @@ public final class DirectDispatchFilter implements Filter {
                 }
                 throw new ServletException("direct handler " + handler + " failed", ex);
             }
-        } catch (IllegalAccessException e) {
-            throw new ServletException("direct handler " + handler + " is not accessible", e);
         }
     }
 }

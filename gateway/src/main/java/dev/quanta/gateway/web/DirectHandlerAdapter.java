@@ -54,15 +54,24 @@ public class DirectHandlerAdapter implements HandlerAdapter, Ordered {
     @Override
     public ModelAndView handle(HttpServletRequest request, HttpServletResponse response, Object handler)
             throws Exception {
-        HandlerMethod method = (HandlerMethod) handler;
+        call((HandlerMethod) handler, request, response);
+        return null; // the response is written
+    }
+
+    /**
+     * Calls a direct handler; what it throws comes out unwrapped (an exception for the controller advice, an
+     * error as it is), as from any handler method.
+     */
+    static void call(HandlerMethod method, HttpServletRequest request, HttpServletResponse response)
+            throws Exception {
         try {
             method.getMethod().invoke(method.getBean(), request, response);
         } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof Exception cause) {
-                throw cause; // to the controller advice, as from any handler method
+            switch (e.getCause()) {
+                case Exception cause -> throw cause;
+                case Error error -> throw error;
+                case null, default -> throw e;
             }
-            throw e;
         }
-        return null; // the response is written
     }
 }

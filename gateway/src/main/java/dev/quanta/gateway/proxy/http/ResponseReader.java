@@ -70,6 +70,11 @@ final class ResponseReader {
         return body == null || body.done;
     }
 
+    /** The last body's declared length: -1 when unknown (chunked or until close), 0 when there is none. */
+    long bodyLength() {
+        return body == null ? 0 : body.length;
+    }
+
     /** Whether the last body's framing lets the connection carry another message after it. */
     boolean framedByLength() {
         return body == null || !(body instanceof UntilClose);
@@ -257,7 +262,13 @@ final class ResponseReader {
 
     /** A body that ends with its message; {@link #done} once its end has been read. */
     private abstract class Body extends InputStream {
+        /** Declared length in bytes, -1 when the framing declares none. */
+        final long length;
         boolean done;
+
+        Body(long length) {
+            this.length = length;
+        }
         private final byte[] one = new byte[1];
 
         @Override
@@ -276,6 +287,7 @@ final class ResponseReader {
         private long remaining;
 
         Fixed(long length) {
+            super(length);
             this.remaining = length;
             this.done = length == 0;
         }
@@ -309,6 +321,10 @@ final class ResponseReader {
         /** Bytes left in the current chunk; 0 before the first size line and after each chunk's data. */
         private long left;
         private boolean started;
+
+        Chunked() {
+            super(-1);
+        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
@@ -374,6 +390,10 @@ final class ResponseReader {
 
     /** Everything until the worker closes the connection. */
     private final class UntilClose extends Body {
+        UntilClose() {
+            super(-1);
+        }
+
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             Objects.checkFromIndexSize(off, len, b.length);

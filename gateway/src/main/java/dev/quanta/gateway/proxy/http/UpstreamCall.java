@@ -36,6 +36,7 @@ public final class UpstreamCall implements Closeable {
     private volatile UpstreamClient.Connection connection;
     private ResponseHead response;
     private InputStream responseBody;
+    private long contentLength;
 
     UpstreamCall(UpstreamClient.Pool pool, String method, byte[] head, byte[] body) {
         this.pool = pool;
@@ -73,6 +74,7 @@ public final class UpstreamCall implements Closeable {
             }
         }
         responseBody = c.reader().body(response, method);
+        contentLength = c.reader().bodyLength();
         return this;
     }
 
@@ -97,10 +99,6 @@ public final class UpstreamCall implements Closeable {
         return response.header(name);
     }
 
-    public ResponseHead head() {
-        return response;
-    }
-
     /** The response body: ends where the message ends. */
     public InputStream body() {
         return responseBody;
@@ -108,15 +106,7 @@ public final class UpstreamCall implements Closeable {
 
     /** The body's declared length, -1 when unknown (chunked or until close), 0 when there is none. */
     public long contentLength() {
-        try {
-            return switch (response.framing(method)) {
-                case NONE -> 0;
-                case LENGTH -> response.declaredLength();
-                case CHUNKED, UNTIL_CLOSE -> -1;
-            };
-        } catch (IOException e) {
-            return -1; // cannot happen: execute() framed the body with the same head
-        }
+        return contentLength;
     }
 
     /**
